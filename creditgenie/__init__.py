@@ -1,0 +1,7 @@
+"""Credit Genie: settings, root URLs, WSGI, the Celery app and shared middleware."""
+
+from __future__ import annotations
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

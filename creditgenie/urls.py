@@ -1,0 +1,17 @@
+"""Root URLs of an agency deployment."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("tenants.accounts_urls")),
+    path("", include("tenants.urls")),
+    path("", include("intake.urls")),
+]

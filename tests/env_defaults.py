@@ -1,0 +1,26 @@
+"""Environment defaults for the test suite, loaded as an early pytest plugin.
+
+Tests talk to real services: the PostgreSQL and Redis this machine runs. Every
+value can be overridden from the environment (CI or a developer's shell).
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/creditgenie",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+    "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/15",
+    "CREDITGENIE_TENANT": "test-agency",
+    "CREDITGENIE_ROLE": "agency",
+    "CREDITGENIE_HTTPS": "false",
+    "CREDITGENIE_DEV_LOGIN": "true",
+    "SECRET_KEY": "test-only-secret-key-not-for-deployments-0123456789abcdef",
+    "DJANGO_DEBUG": "false",
+    "WHITENOISE_USE_FINDERS": "true",
+    "LOG_LEVEL": "WARNING",
+}
+
+for key, value in DEFAULTS.items():
+    os.environ.setdefault(key, value)
