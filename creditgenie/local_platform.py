@@ -1,0 +1,145 @@
+"""The local platform: front door + two demo agencies, under one process manager.
+
+`python -m creditgenie.local_platform` (what bin/start runs) provisions, on first
+run, the front door and two agencies with their own SQLite databases, ports,
+broker folders and workers, seeds demo data, writes a Procfile and hands over to
+honcho, which prefixes each process's log lines with its name. Re-running reuses
+what exists (provisioning is idempotent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    slug: str
+    name: str
+    offset: int
+    codes: tuple[str, ...]
+    states: tuple[str, ...]
+    zip_prefixes: tuple[tuple[str, str], ...]
+
+
+DEMO_AGENCIES = (
+    DemoAgency(
+        "acme", "Acme Credit Counseling", 1, ("acme-flyer",), ("GA", "FL"), (("TX", "750"),)
+    ),
+    DemoAgency("beacon", "Beacon Financial Counseling", 2, ("beacon-radio",), ("TX", "NY"), ()),
+)
+LOCAL_ONLY = {"DJANGO_DEBUG": "true", "CREDITGENIE_DEV_LOGIN": "true", "LOG_LEVEL": "INFO"}
+
+
+def _read_env(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key] = value.strip("'")
+    return values
+
+
+def _write_env(path: Path, values: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{k}='{v}'\n" for k, v in values.items()))
+    path.chmod(0o600)
+
+
+def _manage(env_file: Path, *args: str, var_dir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CREDITGENIE_", "DJANGO_"))}
+    env |= _read_env(env_file) | {
+        "CREDITGENIE_ENV_FILE": str(env_file),
+        "CREDITGENIE_VAR_DIR": str(var_dir),
+        "CREDITGENIE_AGENCY_ENV_DIR": str(var_dir / "agencies"),
+    }
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True)
+
+
+def frontdoor_env(var_dir: Path, port: int) -> Path:
+    path = var_dir / "frontdoor.env"
+    existing = _read_env(path) if path.exists() else {}
+    values = (
+        {
+            "CREDITGENIE_ROLE": "frontdoor",
+            "CREDITGENIE_TENANT": "frontdoor",
+            "DATABASE_URL": f"sqlite:///{var_dir / 'frontdoor.sqlite3'}",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "CREDITGENIE_HTTPS": "false",
+            "CREDITGENIE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        }
+        | existing
+        | LOCAL_ONLY
+    )
+    _write_env(path, values)
+    return path
+
+
+def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
+    """Provisions the front door and the demo agencies; returns (name, env file, port)."""
+    fd_env = frontdoor_env(var_dir, port_base)
+    _manage(fd_env, "migrate", "--noinput", "-v0", var_dir=var_dir)
+    _manage(fd_env, "init_deployment", var_dir=var_dir)
+    processes = [("frontdoor", fd_env, port_base)]
+    for agency in DEMO_AGENCIES:
+        port = port_base + agency.offset
+        url = f"http://127.0.0.1:{port}"
+        _manage(fd_env, "provision_agency", agency.slug, "--name", agency.name,
+                "--public-url", url, var_dir=var_dir)  # fmt: skip
+        routes = [f"--code={c}" for c in agency.codes] + [f"--state={s}" for s in agency.states]
+        routes += [f"--zip-prefix={s}:{z}" for s, z in agency.zip_prefixes]
+        _manage(fd_env, "agency_routes", agency.slug, *routes, var_dir=var_dir)
+        env_file = var_dir / "agencies" / f"{agency.slug}.env"
+        _write_env(env_file, _read_env(env_file) | LOCAL_ONLY)
+        _manage(env_file, "seed_demo", var_dir=var_dir)
+        processes.append((agency.slug, env_file, port))
+    return processes
+
+
+def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
+    """One web process per deployment and one worker per agency, each with its own env."""
+    with_env = BASE_DIR / "bin" / "with-env"
+    python = sys.executable
+    lines = []
+    for name, env_file, port in processes:
+        prefix = f"{with_env} {env_file} {var_dir}"
+        lines.append(f"{name}: {prefix} {python} manage.py runserver 127.0.0.1:{port} --noreload")
+        if name != "frontdoor":
+            lines.append(
+                f"{name}-worker: {prefix} {python} -m celery -A creditgenie worker "
+                f"--pool=solo --loglevel=INFO -Q {name}-default -n {name}@%h"
+            )
+    path = var_dir / "Procfile"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port-base", type=int, default=8000)
+    parser.add_argument("--var-dir", type=Path, default=BASE_DIR / "var" / "platform")
+    args = parser.parse_args()
+    var_dir = args.var_dir.resolve()
+    processes = provision(var_dir, args.port_base)
+    path = procfile(processes, var_dir)
+    print("\nCredit Genie is starting:")
+    for name, _, port in processes:
+        print(f"  {name:<10} http://127.0.0.1:{port}/")
+    print("Sign in at an agency as consumer, counselor, supervisor or admin;")
+    print("the demo password is genie-demo-2026. Admin: /admin/. Stop with Ctrl-C.\n")
+    sys.stdout.flush()
+    os.chdir(BASE_DIR)
+    honcho = [sys.executable, "-m", "honcho", "-f", str(path), "-d", str(BASE_DIR), "start"]
+    os.execv(sys.executable, honcho)  # noqa: S606  (hand the terminal to honcho)
+
+
+if __name__ == "__main__":
+    main()
