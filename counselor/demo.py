@@ -16,14 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from intake.models import Application
+from tenants.roles import Role, role_grant
 
 # A published demo credential, set only where CREDITGENIE_DEV_LOGIN is on.
 DEMO_PASSWORD = "genie-demo-2026"  # noqa: S105
 STAFF_USERS = (
-    ("consumer", "Maria", "Lopez", {}),
-    ("counselor", "Carol", "Nguyen", {}),
-    ("supervisor", "Sam", "Okafor", {}),
-    ("admin", "Ada", "Brooks", {"is_staff": True, "is_superuser": True}),
+    ("consumer", "Maria", "Lopez", Role.CONSUMER, {}),
+    ("counselor", "Carol", "Nguyen", Role.COUNSELOR, {}),
+    ("supervisor", "Sam", "Okafor", Role.SUPERVISOR, {}),
+    ("admin", "Ada", "Brooks", Role.AGENCY_ADMIN, {"is_staff": True, "is_superuser": True}),
 )
 FIRST_NAMES = [
     "James",
@@ -105,7 +106,7 @@ class SeedResult:
     applications_created: int
 
 
-def _demo_user(username: str, first: str, last: str, flags: dict[str, bool]) -> bool:
+def _demo_user(username: str, first: str, last: str, role: str, flags: dict[str, bool]) -> bool:
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return False
@@ -116,6 +117,7 @@ def _demo_user(username: str, first: str, last: str, flags: dict[str, bool]) -> 
     else:
         user.set_unusable_password()
     user.save()
+    role_grant(user, role)
     return True
 
 

@@ -103,7 +103,13 @@ INSTALLED_APPS = [
 if not IS_FRONTDOOR:
     # The front door holds the agency registry and never any consumer data, so the
     # consumer and counselor apps (and their tables) exist only in agency deployments.
-    INSTALLED_APPS += ["integrations", "intake", "counselor"]
+    INSTALLED_APPS += [
+        "tenants.encryption",
+        "tenants.audit",
+        "integrations",
+        "intake",
+        "counselor",
+    ]
 
 MIDDLEWARE = [
     "creditgenie.middleware.RequestIdMiddleware",

@@ -1,0 +1,45 @@
+"""The roles people hold in an agency deployment.
+
+A role is a Django Group of the same name. Groups mirror the identity provider's
+groups (`cognito:groups`) and are refreshed at every sign-in, so a role is never a
+permanent grant. Permission predicates of each app build on `has_role`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CONSUMER = "consumer", "Consumer"
+    COUNSELOR = "counselor", "Counselor"
+    SUPERVISOR = "supervisor", "Supervisor"
+    AGENCY_ADMIN = "agency_admin", "Agency administrator"
+    PLATFORM_SUPPORT = "platform_support", "Platform support"
+
+
+STAFF_ROLES = frozenset({Role.COUNSELOR, Role.SUPERVISOR, Role.AGENCY_ADMIN, Role.PLATFORM_SUPPORT})
+
+
+def roles_of(user: object) -> frozenset[str]:
+    """The roles of a user, read once per request object and cached on it."""
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_creditgenie_roles", None)
+    if cached is None:
+        names = user.groups.filter(name__in=Role.values).values_list("name", flat=True)
+        cached = frozenset(names)
+        user._creditgenie_roles = cached
+    return cached
+
+
+def has_role(user: object, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def role_grant(user: object, role: str) -> None:
+    """Adds a role (used by sign-in and demo data). Side effects: group membership."""
+    group, _ = Group.objects.get_or_create(name=Role(role).value)
+    user.groups.add(group)
+    user.__dict__.pop("_creditgenie_roles", None)
