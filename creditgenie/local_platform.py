@@ -36,6 +36,8 @@ DEMO_AGENCIES = (
     ),
     DemoAgency("beacon", "Beacon Financial Counseling", 2, ("beacon-radio",), ("TX", "NY"), ()),
 )
+# The platform's processes get their settings from their env files, never from the shell.
+_OWN_PREFIXES = ("CREDITGENIE_", "DATABASE_", "CELERY_", "SECRET_KEY", "DJANGO_", "AWS_")
 LOCAL_ONLY = {"DJANGO_DEBUG": "true", "CREDITGENIE_DEV_LOGIN": "true", "LOG_LEVEL": "INFO"}
 
 
@@ -55,13 +57,20 @@ def _write_env(path: Path, values: dict[str, str]) -> None:
 
 
 def _manage(env_file: Path, *args: str, var_dir: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CREDITGENIE_", "DJANGO_"))}
-    env |= _read_env(env_file) | {
-        "CREDITGENIE_ENV_FILE": str(env_file),
-        "CREDITGENIE_VAR_DIR": str(var_dir),
-        "CREDITGENIE_AGENCY_ENV_DIR": str(var_dir / "agencies"),
-    }
+    env = (
+        _clean_environ()
+        | _read_env(env_file)
+        | {
+            "CREDITGENIE_ENV_FILE": str(env_file),
+            "CREDITGENIE_VAR_DIR": str(var_dir),
+            "CREDITGENIE_AGENCY_ENV_DIR": str(var_dir / "agencies"),
+        }
+    )
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True)
+
+
+def _clean_environ() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(_OWN_PREFIXES)}
 
 
 def frontdoor_env(var_dir: Path, port: int) -> Path:
@@ -138,7 +147,7 @@ def main() -> None:
     sys.stdout.flush()
     os.chdir(BASE_DIR)
     honcho = [sys.executable, "-m", "honcho", "-f", str(path), "-d", str(BASE_DIR), "start"]
-    os.execv(sys.executable, honcho)  # noqa: S606  (hand the terminal to honcho)
+    os.execve(sys.executable, honcho, _clean_environ())  # noqa: S606  (hand the terminal to honcho)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_TRUSTED = frozenset({"time", "level", "name", "request_id"})
+
+
 def scrub(text: str) -> str:
     """Mask values shaped like personal data in a log line."""
     for pattern, replacement in _SCRUBBERS:
@@ -51,5 +54,9 @@ class JsonFormatter(_BaseJsonFormatter):
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level"})
         super().__init__(*args, **kwargs)
 
-    def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+    def process_log_record(self, log_data: dict[str, object]) -> dict[str, object]:
+        """Scrubs every value but the few fields that are ours by construction."""
+        return {
+            key: scrub(value) if isinstance(value, str) and key not in _TRUSTED else value
+            for key, value in log_data.items()
+        }

@@ -54,6 +54,11 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
+def env_str(name: str, default: str) -> str:
+    """A string variable; set but empty counts as not set."""
+    return env.str(name, default="").strip() or default
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env.str(name, default=default).strip()
     if value not in choices:
@@ -147,13 +152,17 @@ TEMPLATES = [
 # --- Database: DATABASES["default"] is this agency's own database -------------------------
 try:
     DATABASES = {
-        "default": env.db_url(
-            "DATABASE_URL",
-            default=f"sqlite:///{VAR_DIR / f'{CREDITGENIE_TENANT}.sqlite3'}",
+        "default": env.db_url_config(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / f'{CREDITGENIE_TENANT}.sqlite3'}")
         )
     }
 except (ImproperlyConfigured, ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+if DATABASES["default"].get("ENGINE") not in (
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+):
+    raise ImproperlyConfigured("DATABASE_URL is malformed: use a postgres:// or sqlite:// URL")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -246,7 +255,7 @@ STORAGES = {
 }
 
 # --- Celery: this agency's own broker and queue ---------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker" / CREDITGENIE_TENANT
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -258,10 +267,10 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_RESULT_BACKEND = env.str(
-    "CELERY_RESULT_BACKEND", default=f"file://{VAR_DIR / 'results' / CREDITGENIE_TENANT}"
+CELERY_RESULT_BACKEND = env_str(
+    "CELERY_RESULT_BACKEND", f"file://{VAR_DIR / 'results' / CREDITGENIE_TENANT}"
 )
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"{CREDITGENIE_TENANT}-default")
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", f"{CREDITGENIE_TENANT}-default")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

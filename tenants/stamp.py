@@ -8,7 +8,7 @@ so every deployment compares the stamp in its database with CREDITGENIE_TENANT
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from .models import DeploymentStamp
@@ -29,6 +29,10 @@ def stamp_read() -> DeploymentStamp | None:
 def stamp_problem() -> str | None:
     """A sentence naming what is wrong with this database's stamp, or None when it matches."""
     expected = (settings.CREDITGENIE_ROLE, settings.CREDITGENIE_TENANT)
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        return "The database cannot be reached right now; nothing can be shown."
     stamp = stamp_read()
     if stamp is None:
         return (

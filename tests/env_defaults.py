@@ -22,5 +22,6 @@ DEFAULTS = {
     "LOG_LEVEL": "WARNING",
 }
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creditgenie.settings")
 for key, value in DEFAULTS.items():
     os.environ.setdefault(key, value)
