@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.DeploymentStampMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "creditgenie.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,3 +307,34 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# --- Field encryption (tenants.encryption) ---------------------------------------------------
+# docs/encryption.md. Data keys come from the agency's KMS key (kms) or, as the embedded
+# default, from a local key file made at provisioning (`manage.py create_key_file`).
+CREDITGENIE_KEY_PROVIDER = env_choice("CREDITGENIE_KEY_PROVIDER", "local", ("local", "kms"))
+CREDITGENIE_KEY_FILE = Path(
+    env.str("CREDITGENIE_KEY_FILE", default="") or VAR_DIR / "keys" / f"{CREDITGENIE_TENANT}.key"
+)
+if CREDITGENIE_KEY_PROVIDER == "kms" and not AWS_KMS_KEY_ID:
+    raise ImproperlyConfigured("CREDITGENIE_KEY_PROVIDER=kms needs AWS_KMS_KEY_ID")
+AWS_KMS_REGION = env.str("AWS_KMS_REGION", default="") or env.str(
+    "AWS_DEFAULT_REGION", default="us-east-1"
+)
+AWS_KMS_ENDPOINT_URL = env.str("AWS_KMS_ENDPOINT_URL", default="") or None
+AWS_KMS_CONNECT_TIMEOUT = env_int("AWS_KMS_CONNECT_TIMEOUT", 3)
+AWS_KMS_READ_TIMEOUT = env_int("AWS_KMS_READ_TIMEOUT", 5)
+AWS_KMS_MAX_ATTEMPTS = env_int("AWS_KMS_MAX_ATTEMPTS", 3)
+CREDITGENIE_DATA_KEY_CACHE_SECONDS = env_int("CREDITGENIE_DATA_KEY_CACHE_SECONDS", 300)
+if min(AWS_KMS_CONNECT_TIMEOUT, AWS_KMS_READ_TIMEOUT, AWS_KMS_MAX_ATTEMPTS) < 1:
+    raise ImproperlyConfigured(
+        "AWS_KMS_CONNECT_TIMEOUT, AWS_KMS_READ_TIMEOUT and AWS_KMS_MAX_ATTEMPTS must be at least 1"
+    )
+if CREDITGENIE_DATA_KEY_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("CREDITGENIE_DATA_KEY_CACHE_SECONDS must not be negative")
+# HMAC key of the blind indexes (64 hex digits = 32 bytes); separate from every data key.
+CREDITGENIE_BLIND_INDEX_KEY = env.str("CREDITGENIE_BLIND_INDEX_KEY", default="").strip()
+if CREDITGENIE_BLIND_INDEX_KEY and not re.fullmatch(r"[0-9a-f]{64}", CREDITGENIE_BLIND_INDEX_KEY):
+    raise ImproperlyConfigured("CREDITGENIE_BLIND_INDEX_KEY must be 64 lowercase hex digits")
+# Test-only models (tests/encryption_app) exercise the encrypted fields on PostgreSQL.
+if env_bool("CREDITGENIE_TEST_APPS", False) and not IS_FRONTDOOR:
+    INSTALLED_APPS += ["tests.encryption_app"]
