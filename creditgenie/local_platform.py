@@ -101,13 +101,16 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
     for agency in DEMO_AGENCIES:
         port = port_base + agency.offset
         url = f"http://127.0.0.1:{port}"
+        env_file = var_dir / "agencies" / f"{agency.slug}.env"
+        if env_file.exists():  # provisioned before, maybe on other ports: move it
+            _manage(fd_env, "agency_routes", agency.slug, f"--public-url={url}", var_dir=var_dir)
         _manage(fd_env, "provision_agency", agency.slug, "--name", agency.name,
                 "--public-url", url, var_dir=var_dir)  # fmt: skip
         routes = [f"--code={c}" for c in agency.codes] + [f"--state={s}" for s in agency.states]
         routes += [f"--zip-prefix={s}:{z}" for s, z in agency.zip_prefixes]
         _manage(fd_env, "agency_routes", agency.slug, *routes, var_dir=var_dir)
-        env_file = var_dir / "agencies" / f"{agency.slug}.env"
-        _write_env(env_file, _read_env(env_file) | LOCAL_ONLY)
+        here = {"CREDITGENIE_PUBLIC_URL": url, "CSRF_TRUSTED_ORIGINS": url}
+        _write_env(env_file, _read_env(env_file) | LOCAL_ONLY | here)
         _manage(env_file, "seed_demo", var_dir=var_dir)
         processes.append((agency.slug, env_file, port))
     return processes
