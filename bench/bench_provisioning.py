@@ -68,10 +68,14 @@ def main() -> None:
                     "--database-url", f"{SERVER}/{name}"]  # fmt: skip
             fresh.append(_manage(env, *argv))
             again.append(_manage(env, *argv))
-        print(f"new agency (create db, migrate, stamp, register): median "
-              f"{statistics.median(fresh):.2f} s  max {max(fresh):.2f} s  n={len(fresh)}")
-        print(f"idempotent re-run:                                 median "
-              f"{statistics.median(again):.2f} s  max {max(again):.2f} s")
+        print(
+            f"new agency (create db, migrate, stamp, register): median "
+            f"{statistics.median(fresh):.2f} s  max {max(fresh):.2f} s  n={len(fresh)}"
+        )
+        print(
+            f"idempotent re-run:                                 median "
+            f"{statistics.median(again):.2f} s  max {max(again):.2f} s"
+        )
     finally:
         for name in databases:
             _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
