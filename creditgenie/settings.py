@@ -90,6 +90,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+CREDITGENIE_TRUSTED_PROXY_COUNT = env_int("CREDITGENIE_TRUSTED_PROXY_COUNT", 0)
 
 # Password sign-in for local runs and tests only; real deployments sign in through OIDC.
 CREDITGENIE_DEV_LOGIN = env_bool("CREDITGENIE_DEV_LOGIN", DEBUG)
@@ -305,6 +307,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Audit events always reach the log pipeline, whatever the general level.
+        "creditgenie.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

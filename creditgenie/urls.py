@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/", include("tenants.accounts_urls")),
     path("", include("tenants.urls")),
     path("", include("intake.urls")),
+    path("counselor/", include("counselor.urls")),
 ]

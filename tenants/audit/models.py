@@ -1,0 +1,118 @@
+"""The audit trail: one append-only, hash-chained table of who did what to which record.
+
+Append-only twice over: this model refuses to change or delete a saved row (instance
+``save``/``delete`` and queryset ``update``/``delete``), and in PostgreSQL a trigger
+refuses UPDATE, DELETE and TRUNCATE whatever the client. The hash chain
+(``chain.py``) makes any change made past both detectable by ``manage.py verify_audit``.
+
+The table is created by migration 0001 and then left unmanaged (like the deployment
+stamp), so test-database flushes never TRUNCATE it; the actor foreign key has no
+database constraint for the same reason (PROTECT still holds in the ORM), and because
+an audit row must outlive everything it points at.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from tenants.roles import Role
+
+from .chain import GENESIS_HASH, canonical_content
+from .errors import AuditImmutableError
+
+_IMMUTABLE = "audit events are append-only: {} refused"
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", "Read"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    DENIED = "denied", "Denied"
+    EXPORT = "export", "Export"
+    LOGIN = "login", "Sign-in"
+    LOGOUT = "logout", "Sign-out"
+    PURGE = "purge", "Purge"
+
+
+class AuditOutcome(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    DENIED = "denied", "Denied"
+    ERROR = "error", "Error"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Reads only: bulk changes and deletes raise AuditImmutableError."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError(_IMMUTABLE.format("update"))
+
+    def delete(self) -> NoReturn:
+        raise AuditImmutableError(_IMMUTABLE.format("delete"))
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AuditImmutableError(_IMMUTABLE.format("bulk_update"))
+
+
+class AuditEvent(models.Model):
+    """One recorded action. Written only by ``services.audit_record``."""
+
+    seq = models.PositiveBigIntegerField(primary_key=True, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        db_constraint=False,
+    )
+    actor_label = models.CharField(max_length=150)
+    role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    case_id = models.CharField(max_length=64, blank=True)
+    purpose = models.CharField(max_length=200, blank=True)
+    grant_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=8, choices=AuditOutcome.choices)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "audit_auditevent"
+        base_manager_name = "objects"
+        indexes = [
+            models.Index(fields=["case_id", "seq"], name="audit_case_seq"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"audit #{self.seq} {self.action} {self.object_type} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Inserts a new event; raises AuditImmutableError for a row already saved."""
+        if not self._state.adding:
+            raise AuditImmutableError(_IMMUTABLE.format("update"))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError(_IMMUTABLE.format("delete"))
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role
+
+    @property
+    def content(self) -> dict[str, object]:
+        """The chained fields in canonical form (what the hash covers)."""
+        return canonical_content(self.__dict__)
