@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from psycopg import sql
 
+from .encryption.keyfile import encryption_environment, key_file_ensure
 from .models import SLUG_VALIDATOR, Agency
 
 MANAGE_PY = Path(settings.BASE_DIR) / "manage.py"
@@ -176,6 +177,9 @@ def agency_environment(spec: AgencySpec, existing: dict[str, str]) -> dict[str, 
         "CREDITGENIE_HTTPS": "true" if parts.scheme == "https" else "false",
         "CELERY_QUEUE": f"{spec.slug}-default",
     }
+    # Field encryption (tenants.encryption): the agency's local master key file and its
+    # blind-index key; key_file_ensure() creates the file during provisioning.
+    values |= encryption_environment(Path(settings.VAR_DIR) / "keys" / f"{spec.slug}.key")
     return values | existing
 
 
@@ -208,7 +212,8 @@ def registry_conflict(spec: AgencySpec) -> None:
 def provision_agency(spec: AgencySpec) -> dict[str, str]:
     """Creates (or completes) an agency deployment; returns its environment.
 
-    Side effects: may create a database, writes the agency's environment file,
+    Side effects: may create a database, writes the agency's environment file and
+    its local master key file (tenants.encryption),
     migrates and stamps the agency's database, creates its profile, and registers
     the agency at the front door. Raises ProvisioningError; on error, whatever this
     call created is removed again.
@@ -225,8 +230,10 @@ def provision_agency(spec: AgencySpec) -> dict[str, str]:
     values = agency_environment(spec, existing)
     created_db = database_ensure(values["DATABASE_URL"])
     created_env = not env_path.exists()
+    created_key = False
     try:
         env_file_write(env_path, values)
+        created_key = key_file_ensure(Path(values["CREDITGENIE_KEY_FILE"]))
         run_in_agency(values, env_path, "migrate", "--noinput")
         run_in_agency(values, env_path, "init_deployment", "--name", spec.name)
     except BaseException:
@@ -234,6 +241,8 @@ def provision_agency(spec: AgencySpec) -> dict[str, str]:
             database_drop(values["DATABASE_URL"])
         if created_env:
             env_path.unlink(missing_ok=True)
+        if created_key:
+            Path(values["CREDITGENIE_KEY_FILE"]).unlink(missing_ok=True)
         raise
     Agency.objects.update_or_create(
         slug=spec.slug, defaults={"display_name": spec.name, "public_url": spec.public_url}

@@ -7,6 +7,8 @@ value can be overridden from the environment (CI or a developer's shell).
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 DEFAULTS = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/creditgenie",
@@ -20,8 +22,19 @@ DEFAULTS = {
     "DJANGO_DEBUG": "false",
     "WHITENOISE_USE_FINDERS": "true",
     "LOG_LEVEL": "WARNING",
+    # Test-only models that exercise the encrypted fields (tests/encryption_app).
+    "CREDITGENIE_TEST_APPS": "true",
+    "CREDITGENIE_BLIND_INDEX_KEY": "5e" * 32,
 }
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creditgenie.settings")
 for key, value in DEFAULTS.items():
     os.environ.setdefault(key, value)
+
+if "CREDITGENIE_KEY_FILE" not in os.environ:
+    # A fresh local master key per run, as provisioning makes one per agency.
+    from tenants.encryption.keyfile import create_key_file
+
+    _key = Path(tempfile.mkdtemp(prefix="cg-test-keys-")) / "test-agency.key"
+    create_key_file(_key)
+    os.environ["CREDITGENIE_KEY_FILE"] = str(_key)
