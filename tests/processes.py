@@ -55,6 +55,7 @@ def deployment_env(values: dict[str, str], tmp: Path) -> dict[str, str]:
     """A clean environment for a deployment process: the OS basics plus `values`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_PREFIXES)}
     defaults = {
+        "DJANGO_SETTINGS_MODULE": "creditgenie.settings",
         "DJANGO_DEBUG": "false",
         "CREDITGENIE_HTTPS": "false",
         "CREDITGENIE_DEV_LOGIN": "true",
