@@ -153,10 +153,6 @@ def _applications(rng: random.Random, consumers: list[object]) -> list[Applicati
         for user in consumers
     ]
     created = Application.objects.bulk_create(rows, batch_size=2000)
-    # auto_now_add ignores the value given at insert; set the spread-out dates after.
-    for row, wanted in zip(created, rows, strict=True):
-        row.created_at = wanted.created_at
-    Application.objects.bulk_update(created, ["created_at"], batch_size=2000)
     return created
 
 

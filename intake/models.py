@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Application(models.Model):
@@ -26,7 +27,7 @@ class Application(models.Model):
     language = models.CharField(
         max_length=2, choices=[("en", "English"), ("es", "Español")], default="en"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
