@@ -10,6 +10,7 @@ what exists (provisioning is idempotent).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import subprocess
@@ -37,8 +38,11 @@ DEMO_AGENCIES = (
     DemoAgency("beacon", "Beacon Financial Counseling", 2, ("beacon-radio",), ("TX", "NY"), ()),
 )
 # The platform's processes get their settings from their env files, never from the shell.
-_OWN_PREFIXES = ("CREDITGENIE_", "DATABASE_", "CELERY_", "SECRET_KEY", "DJANGO_", "AWS_")
+_OWN_PREFIXES = ("CREDITGENIE_", "DATABASE_", "CELERY_", "SECRET_KEY", "DJANGO_", "AWS_", "OIDC_")
 LOCAL_ONLY = {"DJANGO_DEBUG": "true", "CREDITGENIE_DEV_LOGIN": "true", "LOG_LEVEL": "INFO"}
+# The local OpenID provider (integrations/oidc/devprovider) listens at port base + 9.
+OIDC_PORT_OFFSET = 9
+DEV_PROVIDER = BASE_DIR / "integrations" / "oidc" / "devprovider"
 
 
 def _read_env(path: Path) -> dict[str, str]:
@@ -92,6 +96,40 @@ def frontdoor_env(var_dir: Path, port: int) -> Path:
     return path
 
 
+def oidc_client_env(values: dict[str, str], slug: str, port_base: int) -> dict[str, str]:
+    """An agency's OIDC client settings; its secret is made once and kept."""
+    return {
+        "OIDC_ISSUER": f"http://127.0.0.1:{port_base + OIDC_PORT_OFFSET}",
+        "OIDC_RP_CLIENT_ID": f"creditgenie-{slug}",
+        "OIDC_RP_CLIENT_SECRET": values.get("OIDC_RP_CLIENT_SECRET") or secrets.token_urlsafe(32),
+    }
+
+
+def oidc_provider_files(var_dir: Path, agencies: list[tuple[str, Path, int]]) -> Path:
+    """The dev provider's clients (one per agency) and its own copy of the demo users,
+    which hosted sign-up extends. Returns the clients file."""
+    folder = var_dir / "oidc"
+    folder.mkdir(parents=True, exist_ok=True)
+    users = folder / "users.json"
+    if not users.exists():
+        users.write_text((DEV_PROVIDER / "users.json").read_text())
+    clients = []
+    for slug, env_file, port in agencies:
+        values = _read_env(env_file)
+        url = f"http://127.0.0.1:{port}"
+        clients.append({
+            "client_id": values["OIDC_RP_CLIENT_ID"],
+            "client_secret": values["OIDC_RP_CLIENT_SECRET"],
+            "agency": slug,
+            "redirect_uris": [f"{url}/oidc/callback/"],
+            "post_logout_redirect_uris": [f"{url}/accounts/signed-out/"],
+        })  # fmt: skip
+    path = folder / "clients.json"
+    path.write_text(json.dumps(clients, indent=2))
+    path.chmod(0o600)
+    return path
+
+
 def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
     """Provisions the front door and the demo agencies; returns (name, env file, port)."""
     fd_env = frontdoor_env(var_dir, port_base)
@@ -110,7 +148,8 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
         routes += [f"--zip-prefix={s}:{z}" for s, z in agency.zip_prefixes]
         _manage(fd_env, "agency_routes", agency.slug, *routes, var_dir=var_dir)
         here = {"CREDITGENIE_PUBLIC_URL": url, "CSRF_TRUSTED_ORIGINS": url}
-        _write_env(env_file, _read_env(env_file) | LOCAL_ONLY | here)
+        values = _read_env(env_file) | LOCAL_ONLY | here
+        _write_env(env_file, values | oidc_client_env(values, agency.slug, port_base))
         _manage(env_file, "seed_demo", var_dir=var_dir)
         processes.append((agency.slug, env_file, port))
     return processes
@@ -129,6 +168,13 @@ def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
                 f"{name}-worker: {prefix} {python} -m celery -A creditgenie worker "
                 f"--pool=solo --loglevel=INFO -Q {name}-default -n {name}@%h"
             )
+    agencies = [p for p in processes if p[0] != "frontdoor"]
+    clients = oidc_provider_files(var_dir, agencies)
+    port = processes[0][2] + OIDC_PORT_OFFSET
+    lines.append(
+        f"oidc: env OIDC_DEV_PORT={port} OIDC_DEV_CLIENTS={clients} "
+        f"OIDC_DEV_USERS={var_dir / 'oidc' / 'users.json'} node {DEV_PROVIDER / 'server.mjs'}"
+    )
     path = var_dir / "Procfile"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -145,7 +191,8 @@ def main() -> None:
     print("\nCredit Genie is starting:")
     for name, _, port in processes:
         print(f"  {name:<10} http://127.0.0.1:{port}/")
-    print("Sign in at an agency as consumer, counselor, supervisor or admin;")
+    print(f"  {'oidc':<10} http://127.0.0.1:{args.port_base + OIDC_PORT_OFFSET}/ (dev sign-in)")
+    print("Sign in at an agency as consumer, counselor, supervisor, admin or support;")
     print("the demo password is genie-demo-2026. Admin: /admin/. Stop with Ctrl-C.\n")
     sys.stdout.flush()
     os.chdir(BASE_DIR)

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "tenants",
 ]
 if not IS_FRONTDOOR:
@@ -113,6 +115,8 @@ if not IS_FRONTDOOR:
     INSTALLED_APPS += [
         "tenants.encryption",
         "tenants.audit",
+        "tenants.grants",
+        "tenants.uploads",
         "integrations",
         "intake",
         "counselor",
@@ -121,13 +125,17 @@ if not IS_FRONTDOOR:
 MIDDLEWARE = [
     "creditgenie.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.DeploymentStampMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "creditgenie.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, so sign-in attempts are counted even when their token is wrong.
+    "creditgenie.middleware.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "creditgenie.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -193,7 +201,81 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content Security Policy (django-csp), docs/security.md --------------------------------
+# Scripts only from our origin or carrying this response's nonce; no inline JS or CSS at
+# all. data: images are USWDS's icons inside its stylesheet. The front door's forms end in
+# a redirect to an agency's own origin, which form-action also governs in browsers.
+_FORM_ACTION = [SELF, "https:"] if IS_FRONTDOOR else [SELF]
+if IS_FRONTDOOR and not HTTPS:
+    _FORM_ACTION.append("http:")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": _FORM_ACTION,
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
+
+# --- Cache and rate limits, docs/security.md -------------------------------------------------
+# Rate-limit counters live in Django's cache. A local-memory cache counts per process, so
+# with N gunicorn workers a limit is N times looser: deployments set CACHE_URL (Redis).
+_CACHE_URL = env_str("CACHE_URL", env_str("REDIS_URL", ""))
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL")
+if _CACHE_URL:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _CACHE_URL,
+        "KEY_PREFIX": CREDITGENIE_TENANT,  # deployments sharing a Redis never share counters
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+else:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": CREDITGENIE_TENANT,
+    }
+CACHES = {"default": _default_cache}
+
+_RATE_RE = re.compile(r"^[1-9]\d*/(?:[1-9]\d*)?[smhd]$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as 60/m (per minute) or 10/5m (per five minutes)."""
+    value = env_str(name, default)
+    if not _RATE_RE.match(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate like 60/m or 10/5m")
+    return value
+
+
+# Limits per client address (CREDITGENIE_TRUSTED_PROXY_COUNT says where that comes from).
+CREDITGENIE_RATE_LIMIT_GROUPS: dict[str, dict[str, object]] = {
+    "routing": {"rate": env_rate("RATE_LIMIT_ROUTING", "60/m"), "methods": ["GET"]},
+    "sign-in": {"rate": env_rate("RATE_LIMIT_SIGN_IN", "10/m"), "methods": ["POST"]},
+    # Ready for the webhook endpoints, document downloads and searches of later issues.
+    "webhooks": {"rate": env_rate("RATE_LIMIT_WEBHOOKS", "120/m"), "methods": ["POST"]},
+    "downloads": {"rate": env_rate("RATE_LIMIT_DOWNLOADS", "30/m"), "methods": ["GET"]},
+    "search": {"rate": env_rate("RATE_LIMIT_SEARCH", "30/m"), "methods": ["GET", "POST"]},
+}
+# Resolver view name -> group (creditgenie.middleware.RateLimitMiddleware). A new webhook,
+# download or search view adds one line here.
+CREDITGENIE_RATE_LIMITS: dict[str, str] = {
+    "frontdoor:route": "routing",
+    "frontdoor:referral": "routing",
+    "frontdoor:tenants.frontdoor_views.referral": "routing",  # /r/<code> without the slash
+    "frontdoor:choose": "routing",
+    "accounts:login": "sign-in",
+    "admin:login": "sign-in",
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "agency:home"
@@ -256,6 +338,50 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Documents and retention, docs/uploads.md and docs/retention.md --------------------------
+# Django does not limit upload size: these two only decide what stays in memory (bigger
+# uploads spool to a temporary file). The document limit is measured while reading; the
+# reverse proxy caps whole request bodies (docs/uploads.md).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+CREDITGENIE_UPLOAD_MAX_BYTES = env_int("CREDITGENIE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+CREDITGENIE_UPLOAD_MAX_PIXELS = env_int("CREDITGENIE_UPLOAD_MAX_PIXELS", 40_000_000)
+FILE_UPLOAD_PERMISSIONS = 0o600  # stored documents: readable by the app's user only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Files are sealed by the app (AES-256-GCM under the data key) unless S3 encrypts them (SSE-KMS).
+CREDITGENIE_UPLOAD_SEAL = not AWS_STORAGE_BUCKET_NAME
+# clamd (ClamAV) as host:port or a unix socket path; empty: no scanner, files clean on upload.
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+if CLAMD_ADDRESS and not re.fullmatch(r"/\S+|(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}", CLAMD_ADDRESS):
+    raise ImproperlyConfigured("CLAMD_ADDRESS must be host:port or an absolute socket path")
+CREDITGENIE_RETENTION_DRAFT_DAYS = env_int("CREDITGENIE_RETENTION_DRAFT_DAYS", 180)
+CREDITGENIE_RETENTION_CLOSED_DAYS = env_int("CREDITGENIE_RETENTION_CLOSED_DAYS", 1827)
+CREDITGENIE_RETENTION_CONSENT_DAYS = env_int("CREDITGENIE_RETENTION_CONSENT_DAYS", 1827)
+CREDITGENIE_RETENTION_BATCH_SIZE = env_int("CREDITGENIE_RETENTION_BATCH_SIZE", 100)
+_positive = (
+    CREDITGENIE_UPLOAD_MAX_BYTES,
+    CREDITGENIE_UPLOAD_MAX_PIXELS,
+    CLAMD_TIMEOUT,
+    CREDITGENIE_RETENTION_DRAFT_DAYS,
+    CREDITGENIE_RETENTION_CLOSED_DAYS,
+    CREDITGENIE_RETENTION_BATCH_SIZE,
+)
+if min(_positive) < 1 or CREDITGENIE_RETENTION_CONSENT_DAYS < 1827:
+    raise ImproperlyConfigured(
+        "upload, scanner and retention settings must be positive; consents are kept 1827+ days"
+    )
+# Run by `celery -A creditgenie beat` (one per deployment); schedules in seconds.
+CELERY_BEAT_SCHEDULE = (
+    {}
+    if IS_FRONTDOOR
+    else {
+        "retention-purge": {"task": "intake.retention_purge", "schedule": 24 * 3600},
+        "uploads-rescan-pending": {"task": "uploads.stored_files_rescan", "schedule": 15 * 60},
+    }
+)
+
 # --- Celery: this agency's own broker and queue ---------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker" / CREDITGENIE_TENANT
@@ -266,6 +392,16 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
+    }
+elif CELERY_BROKER_URL.startswith("sqs://"):
+    # Credentials come from the instance role (sqs://) or the URL; a host in the URL is
+    # an endpoint (a local SQS stand-in), spoken over http unless CELERY_SQS_SECURE.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "region": env_str("AWS_SQS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1")),
+        "visibility_timeout": 3600,
+        "polling_interval": 1,
+        "wait_time_seconds": 10,
+        "is_secure": env_bool("CELERY_SQS_SECURE", True),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -342,3 +478,76 @@ if CREDITGENIE_BLIND_INDEX_KEY and not re.fullmatch(r"[0-9a-f]{64}", CREDITGENIE
 # Test-only models (tests/encryption_app) exercise the encrypted fields on PostgreSQL.
 if env_bool("CREDITGENIE_TEST_APPS", False) and not IS_FRONTDOOR:
     INSTALLED_APPS += ["tests.encryption_app"]
+
+# --- Sign-in (OpenID Connect) ---------------------------------------------------------------
+# docs/sign-in.md. Each agency deployment is one client of its provider: an AWS Cognito app
+# client in production, the local provider (integrations/oidc/devprovider) in local runs and
+# tests. Endpoints come from the issuer's discovery document, fetched on first use and
+# cached, so `manage.py check`/`migrate` never need the provider. No OIDC_ISSUER: no OIDC
+# sign-in (then only CREDITGENIE_DEV_LOGIN can sign anyone in).
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_PROVIDER_KIND = env_choice("OIDC_PROVIDER_KIND", "generic", ("generic", "cognito"))
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET")
+if OIDC_ISSUER and not re.match(r"^(https://|http://(127\.0\.0\.1|localhost)[:/])", OIDC_ISSUER):
+    raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL (http only on loopback)")
+OIDC_TIMEOUT = (env_int("OIDC_CONNECT_TIMEOUT", 3), env_int("OIDC_READ_TIMEOUT", 5))
+OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 30)
+if min(OIDC_TIMEOUT) < 1 or OIDC_DISCOVERY_CACHE_SECONDS < 0 or OIDC_CLOCK_SKEW_SECONDS < 0:
+    raise ImproperlyConfigured("OIDC timeouts must be at least 1 and cache/skew not negative")
+# Staff tokens must show a second factor in `amr`. Cognito user pools send no `amr`, so
+# there the pool's "MFA required" setting enforces it; set this on for providers that do.
+OIDC_STAFF_REQUIRE_AMR = env_bool("OIDC_STAFF_REQUIRE_AMR", False)
+# mozilla-django-oidc's own settings (its views are subclassed in integrations.oidc.views).
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+OIDC_STORE_ID_TOKEN = False  # nothing from the tokens is kept but the verified auth_time
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_REDIRECT_REQUIRE_HTTPS = HTTPS
+AUTHENTICATION_BACKENDS = (["integrations.oidc.backend.OidcBackend"] if OIDC_ISSUER else []) + (
+    ["django.contrib.auth.backends.ModelBackend"]
+    if CREDITGENIE_DEV_LOGIN or not OIDC_ISSUER
+    else []
+)
+
+# Session limits per role group (seconds): idle, and absolute from sign-in.
+CREDITGENIE_SESSION_IDLE_SECONDS = {
+    "consumer": env_int("SESSION_IDLE_CONSUMER_SECONDS", 30 * 60),
+    "staff": env_int("SESSION_IDLE_STAFF_SECONDS", 15 * 60),
+}
+CREDITGENIE_SESSION_ABSOLUTE_SECONDS = {
+    "consumer": env_int("SESSION_ABSOLUTE_CONSUMER_SECONDS", 12 * 3600),
+    "staff": env_int("SESSION_ABSOLUTE_STAFF_SECONDS", 8 * 3600),
+}
+for _kind, _idle in CREDITGENIE_SESSION_IDLE_SECONDS.items():
+    if not 60 <= _idle <= CREDITGENIE_SESSION_ABSOLUTE_SECONDS[_kind] <= SESSION_COOKIE_AGE:
+        raise ImproperlyConfigured(
+            f"session limits for {_kind}: need 60 <= idle <= absolute <= SESSION_COOKIE_AGE"
+        )
+# Step-up: how recent the last authentication must be for require_recent_auth().
+CREDITGENIE_STEP_UP_SECONDS = env_int("CREDITGENIE_STEP_UP_SECONDS", 5 * 60)
+# Longest time-boxed access grant (tenants.grants).
+CREDITGENIE_GRANT_MAX_SECONDS = env_int("CREDITGENIE_GRANT_MAX_SECONDS", 8 * 3600)
+if CREDITGENIE_STEP_UP_SECONDS < 1 or CREDITGENIE_GRANT_MAX_SECONDS < 60:
+    raise ImproperlyConfigured("CREDITGENIE_STEP_UP_SECONDS/GRANT_MAX_SECONDS are too small")
+# Signing out ends at the provider's logout page: the sign-out form's redirect goes there,
+# and browsers apply CSP form-action to a form's redirects. Cognito's logout is on its hosted
+# UI domain, not the issuer's: set OIDC_LOGOUT_ORIGIN to it (https://<domain>.auth...).
+OIDC_LOGOUT_ORIGIN = env_str(
+    "OIDC_LOGOUT_ORIGIN", "/".join(OIDC_ISSUER.split("/", 3)[:3]) if OIDC_ISSUER else ""
+)
+if OIDC_LOGOUT_ORIGIN and not IS_FRONTDOOR:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [*_FORM_ACTION, OIDC_LOGOUT_ORIGIN]
+if not IS_FRONTDOOR:
+    _after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+    MIDDLEWARE[_after_auth:_after_auth] = [
+        "tenants.signin.SessionLifetimeMiddleware",
+        "tenants.grants.middleware.AdminAccessMiddleware",
+    ]

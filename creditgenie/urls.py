@@ -12,6 +12,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("tenants.accounts_urls")),
+    path("oidc/", include("integrations.oidc.urls")),
+    path("grants/", include("tenants.grants.urls")),
     path("", include("tenants.urls")),
     path("", include("intake.urls")),
     path("counselor/", include("counselor.urls")),

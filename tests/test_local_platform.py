@@ -16,10 +16,10 @@ pytestmark = pytest.mark.processes
 
 
 def _free_port_base() -> int:
-    """Three consecutive free ports."""
-    for base in range(23000, 33000, 7):
+    """Three consecutive free ports, and base + 9 for the OpenID provider."""
+    for base in range(23000, 33000, 11):
         try:
-            for port in range(base, base + 3):
+            for port in (base, base + 1, base + 2, base + 9):
                 with socket.socket() as sock:
                     sock.bind(("127.0.0.1", port))
         except OSError:
@@ -46,6 +46,8 @@ def local_platform(tmp_path_factory):
     try:
         for url in urls.values():
             wait_for(f"{url}/healthz", timeout=120)
+        urls["oidc"] = f"http://127.0.0.1:{base + 9}"
+        wait_for(f"{urls['oidc']}/.well-known/openid-configuration", timeout=60)
         yield urls, tmp
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -107,3 +109,20 @@ def test_agency_worker_answers_a_task_through_the_filesystem_broker(local_platfo
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "filesystem:// pong"
     assert (var / "broker" / "acme" / "queue").is_dir()
+
+
+def test_dev_openid_provider_serves_each_agency_its_own_client(local_platform):
+    urls, tmp = local_platform
+    discovery = requests.get(f"{urls['oidc']}/.well-known/openid-configuration", timeout=10)
+    assert discovery.json()["issuer"] == urls["oidc"]
+    assert discovery.json()["end_session_endpoint"] == f"{urls['oidc']}/session/end"
+    for slug in ("acme", "beacon"):
+        env = (tmp / "var" / "agencies" / f"{slug}.env").read_text()
+        assert f"OIDC_ISSUER='{urls['oidc']}'" in env
+        assert f"OIDC_RP_CLIENT_ID='creditgenie-{slug}'" in env
+        login = requests.get(f"{urls[slug]}/accounts/login/", timeout=10).text
+        assert 'id="sign-in-provider"' in login
+        assert "<code>support</code>" in login  # the demo accounts are listed
+        start = requests.get(f"{urls[slug]}/oidc/authenticate/", allow_redirects=False, timeout=10)
+        assert start.headers["Location"].startswith(f"{urls['oidc']}/auth?")
+        assert f"client_id=creditgenie-{slug}" in start.headers["Location"]

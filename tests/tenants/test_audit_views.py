@@ -30,6 +30,13 @@ NOT_CONSUMER_DATA = {
     "agency:logo": "the agency's logo",
     "accounts:login": "sign-in form",
     "accounts:logout": "sign-out",
+    "accounts:signed-out": "the signed-out page",
+    "accounts:reauthenticate": "step-up: a redirect to sign in again",
+    "oidc:authenticate": "redirect to the OpenID provider",
+    "oidc:callback": "sign-in result; sign-ins are audited as login events",
+    "oidc:reauthenticate": "step-up: a redirect through the provider",
+    "oidc:reauthenticate-continue": "step-up: a redirect to the provider",
+    "grants:issue": "issuing access grants to staff; grants are audited by their service",
     "intake:start": "creates an empty draft application; no consumer data yet",
 }
 # The Django admin is audited separately (docs/audit.md, "Open points").

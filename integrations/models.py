@@ -1,0 +1,7 @@
+"""Models of the integrations app, one module per outside system."""
+
+from __future__ import annotations
+
+from .oidc.models import OidcIdentity
+
+__all__ = ["OidcIdentity"]

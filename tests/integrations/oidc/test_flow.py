@@ -1,0 +1,95 @@
+"""The authorization code flow against the real provider, in-process."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from integrations.models import OidcIdentity
+from tenants.audit.models import AuditEvent
+from tenants.roles import roles_of
+from tenants.signin import AUTH_TIME
+
+pytestmark = pytest.mark.processes
+
+
+def test_authorize_request_carries_state_nonce_and_pkce_s256(oidc, person):
+    start = person.client.get("/oidc/authenticate/?next=/apply/")
+    query = parse_qs(urlsplit(start["Location"]).query)
+    assert start["Location"].startswith(f"{oidc.issuer}/auth?")
+    assert query["response_type"] == ["code"]
+    assert query["client_id"] == ["cg-inprocess"]
+    assert query["scope"] == ["openid email profile"]
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43
+    assert len(query["state"][0]) == 32 and len(query["nonce"][0]) == 32
+    assert query["redirect_uri"] == ["http://testserver/oidc/callback/"]
+
+
+def test_code_flow_signs_a_counselor_in_with_the_counselor_role(oidc, person):
+    response = person.sign_in("counselor", next="/apply/")
+    assert response.status_code == 302
+    assert response["Location"] == "/apply/"
+    user = get_user_model().objects.get(pk=person.client.session["_auth_user_id"])
+    identity = OidcIdentity.objects.get(user=user)
+    assert identity.issuer == oidc.issuer
+    assert identity.subject == oidc.person("acme", "counselor")["sub"]
+    assert roles_of(user) == {"counselor"}
+    assert (user.first_name, user.last_name, user.email) == (
+        "Carol",
+        "Nguyen",
+        "counselor@acme.example.com",
+    )
+    assert user.is_staff is False
+    assert not user.has_usable_password()
+    assert isinstance(person.client.session[AUTH_TIME], int)
+    event = AuditEvent.objects.filter(actor=user, action="login").get()
+    assert (event.outcome, event.role, event.purpose) == ("allowed", "counselor", "signed in")
+
+
+def test_second_sign_in_reuses_the_same_user(oidc, person, other_person):
+    person.sign_in("supervisor")
+    other_person.sign_in("supervisor")
+    assert person.client.session["_auth_user_id"] == other_person.client.session["_auth_user_id"]
+    assert OidcIdentity.objects.count() == 1
+
+
+def test_agency_admin_gets_the_admin_and_a_consumer_does_not(oidc, person, other_person):
+    person.sign_in("admin")
+    page = person.client.get("/admin/")
+    assert page.status_code == 200
+    assert b"Site administration" in page.content
+    other_person.sign_in("consumer")
+    refused = other_person.client.get("/admin/")
+    assert refused.status_code == 403
+    assert "You do not have access to this area" in refused.content.decode()
+
+
+def test_wrong_password_at_the_provider_never_reaches_us(oidc, person):
+    start = person.client.get("/oidc/authenticate/")
+    with pytest.raises(AssertionError, match="provider refused the form: 401"):
+        person.follow_provider(start["Location"], "counselor", "not-the-password")
+    assert "_auth_user_id" not in person.client.session
+
+
+def test_sign_up_at_the_provider_creates_a_consumer(oidc, person):
+    start = person.client.get("/oidc/authenticate/?signup=1")
+    assert parse_qs(urlsplit(start["Location"]).query)["prompt"] == ["create"]
+    page = person.browser.get(start["Location"], timeout=10)
+    assert "Create your account" in page.text
+    form = {
+        "given_name": "Nia",
+        "family_name": "Park",
+        "email": "nia@example.com",
+        "password": "a-long-password-1",
+    }
+    action = page.url.split("/interaction/")[0] + page.text.split('action="')[1].split('"')[0]
+    signup = person.browser.post(action, data=form, allow_redirects=False, timeout=10)
+    assert signup.status_code == 303
+    back = person.follow_provider(signup.headers["Location"], "unused")
+    assert back.status_code == 302
+    assert back["Location"] == "/"
+    user = get_user_model().objects.get(email="nia@example.com")
+    assert roles_of(user) == {"consumer"}

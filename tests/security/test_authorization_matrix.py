@@ -1,0 +1,217 @@
+"""The authorization matrix: every URL x every kind of person x own / another's object.
+
+URLs come from the resolver, so a URL added later fails here until its row is written.
+Path parameters are filled with an object owned by one consumer ("owner"); the other
+consumer is "other_consumer". The walk runs twice, with A then B as the owner, and no
+page served to anyone but the owner (or staff entitled to it) may show the owner's data.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+
+from intake.models import Application
+from tenants.models import Agency, ReferralCode
+from tests.security.conftest import CONSUMER_A_NAME, Cast
+from tests.security.urls_walk import Route, routes
+
+ACTORS = ("anonymous", "owner", "other_consumer", "counselor", "supervisor", "agency_admin")
+LOGIN = "login"  # 302 to the sign-in page, coming back to the same path
+
+
+def every(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(ACTORS, status)
+
+
+def row(*statuses: int | str) -> dict[str, int | str]:
+    """Statuses in the order of ACTORS."""
+    assert len(statuses) == len(ACTORS)
+    return dict(zip(ACTORS, statuses, strict=True))
+
+
+# view name -> method -> actor -> expected status.
+AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
+    "healthz": {"GET": every(200), "POST": every(405)},
+    "readyz": {"GET": every(200), "POST": every(405)},
+    "agency:home": {"GET": every(200), "POST": every(405)},
+    "agency:brand-css": {"GET": every(200), "POST": every(405)},
+    "agency:logo": {"GET": every(404), "POST": every(405)},
+    "accounts:login": {"GET": every(200), "POST": every(200)},
+    "accounts:logout": {"GET": every(405), "POST": every(302)},
+    # Any signed-in person may start (or resume) their own draft; it never names another's.
+    "intake:start": {"GET": every(405), "POST": row(LOGIN, 302, 302, 302, 302, 302)},
+    "accounts:signed-out": {"GET": every(200), "POST": every(405)},
+    "accounts:reauthenticate": {"GET": every(302), "POST": every(405)},
+    "oidc:authenticate": {"GET": every(503), "POST": every(405)},  # no OIDC_ISSUER in tests
+    "oidc:callback": {"GET": every(400), "POST": every(405)},
+    "oidc:reauthenticate": {"GET": row(LOGIN, 302, 302, 302, 302, 302), "POST": every(405)},
+    "oidc:reauthenticate-continue": {"GET": every(503), "POST": every(405)},
+    "grants:issue": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 302),
+        "POST": row(LOGIN, 404, 404, 404, 404, 302),
+    },
+    "intake:application": {"GET": row(LOGIN, 200, 404, 404, 404, 404), "POST": every(405)},
+    "counselor:application-audit": {
+        "GET": row(LOGIN, 404, 404, 404, 200, 200),
+        "POST": every(405),
+    },
+    # The admin (tenants.grants.middleware): anonymous -> the deployment's sign-in, other
+    # roles -> 403, agency administrators in. Rows here where the admin differs from
+    # AGENCY_ADMIN_RULE. Walked with GET only: the guard is the same for every method, and
+    # a POST as an administrator would change data.
+    "admin:login": {"GET": row(LOGIN, 403, 403, 403, 403, 302)},
+    "admin:logout": {"GET": row(LOGIN, 403, 403, 403, 403, 405)},
+}
+AGENCY_ADMIN_RULE = {"GET": row(LOGIN, 403, 403, 403, 403, "staff-in")}
+FRONTDOOR_ACTORS = ("anonymous", "agency_admin")
+FRONTDOOR_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
+    "healthz": {"GET": every(200), "POST": every(405)},
+    "readyz": {"GET": every(200), "POST": every(405)},
+    "frontdoor:home": {"GET": every(200), "POST": every(405)},
+    "frontdoor:route": {"GET": every(400), "POST": every(405)},  # no state or ZIP given
+    "frontdoor:referral": {"GET": every(302), "POST": every(405)},
+    "frontdoor:tenants.frontdoor_views.referral": {"GET": every(302), "POST": every(405)},
+    "frontdoor:chooser": {"GET": every(200), "POST": every(405)},
+    "frontdoor:choose": {"GET": every(302), "POST": every(405)},
+    # The front door's admin is Django's own: its login page, staff only.
+    "admin:login": {"GET": row(200, 200, 200, 200, 200, 302)},
+    "admin:logout": {"GET": row(302, 302, 302, 302, 302, 405)},
+}
+FRONTDOOR_ADMIN_RULE = {"GET": row(*(["admin-login"] * 5), "staff-in")}
+
+
+def _values(owned: Application) -> dict[str, str]:
+    """A value for each URL parameter name: the owner's object where there is one."""
+    return {
+        "public_id": str(owned.public_id),
+        "object_id": str(owned.pk),
+        "id": str(owned.consumer_id),
+        "content_type_id": str(ContentType.objects.get_for_model(Application).pk),
+        "app_label": "intake",
+        "url": "no-such-page/",
+        "code": "matrix-code",
+        "slug": "matrix-agency",
+    }
+
+
+def _expected(matrix: dict, route: Route, admin_rule: dict) -> dict[str, dict[str, int | str]]:
+    if route.view_name in matrix:
+        return matrix[route.view_name]
+    assert route.view_name.startswith("admin:"), (
+        f"add {route.view_name} ({route.path}) to the matrix in {__name__}"
+    )
+    return admin_rule
+
+
+class _Clients:
+    """One signed-in client per person; a fresh one for requests that end the session."""
+
+    def __init__(self, users: dict[str, object]) -> None:
+        self.users = users
+        self.clients = {actor: self._new(user) for actor, user in users.items()}
+
+    @staticmethod
+    def _new(user: object) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def request(self, actor: str, method: str, route: Route):
+        ends_session = route.view_name.endswith(":logout") and method == "POST"
+        client = self._new(self.users[actor]) if ends_session else self.clients[actor]
+        return client.generic(method, route.path)
+
+
+def _redirect(response) -> tuple[int, str, list[str]]:
+    """(status, path of Location, its ``next`` values)."""
+    location = urlsplit(response.get("Location", ""))
+    return response.status_code, location.path, parse_qs(location.query).get("next", [])
+
+
+def _assert_status(response, expected: int | str, path: str, label: str) -> None:
+    if expected == LOGIN:
+        assert _redirect(response) == (302, "/accounts/login/", [path]), label
+    elif expected == "admin-login":
+        assert _redirect(response) == (302, "/admin/login/", [path]), label
+    elif expected == "staff-in":
+        assert response.status_code < 500, label
+        assert not response.get("Location", "").startswith("/admin/login/"), label
+    else:
+        assert response.status_code == expected, label
+
+
+def _authorized(view_name: str, actor: str, expected: int | str) -> bool:
+    """Whether this actor may see the owner's data in this response."""
+    if actor == "owner":
+        return True
+    if actor == "agency_admin" and view_name.startswith("admin:"):
+        return True
+    return expected == 200 and actor in ("supervisor", "agency_admin")
+
+
+def _assert_no_leak(response, secrets: tuple[str, ...], label: str) -> None:
+    body = b"".join(response) if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    location = response.get("Location", "")
+    shown = location if not location.startswith(("/accounts/login/", "/admin/login/")) else ""
+    for secret in secrets:
+        assert secret not in text, f"{label}: body shows {secret!r}"
+        assert secret not in shown, f"{label}: redirect names {secret!r}"
+
+
+def _walk(
+    matrix: dict, admin_rule: dict, users: dict[str, object], owned: Application, secrets: tuple
+) -> int:
+    checked = 0
+    clients = _Clients(users)
+    for route in routes(_values(owned)):
+        for method, statuses in _expected(matrix, route, admin_rule).items():
+            for actor in users:
+                expected = statuses[actor]
+                label = f"{method} {route.path} ({route.view_name}) as {actor}"
+                response = clients.request(actor, method, route)
+                _assert_status(response, expected, route.path, label)
+                if not _authorized(route.view_name, actor, expected):
+                    _assert_no_leak(response, secrets, label)
+                checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("owner", ["consumer_a", "consumer_b"])
+def test_every_agency_url_answers_each_person_as_the_matrix_says(cast: Cast, owner: str):
+    other = "consumer_b" if owner == "consumer_a" else "consumer_a"
+    users = {actor: cast.users.get(actor) for actor in ACTORS}
+    users |= {"owner": cast.users[owner], "other_consumer": cast.users[other]}
+    owned = cast.application_a if owner == "consumer_a" else cast.application_b
+    own_secrets = (str(owned.public_id), cast.users[owner].username)
+    if owner == "consumer_a":
+        own_secrets += CONSUMER_A_NAME
+    checked = _walk(AGENCY_MATRIX, AGENCY_ADMIN_RULE, users, owned, own_secrets)
+    assert checked >= 6 * (2 * 10 + 3)
+
+
+def test_every_frontdoor_url_answers_as_the_matrix_says(cast: Cast, frontdoor_settings):
+    agency = Agency.objects.create(
+        slug="matrix-agency", display_name="Matrix Agency", public_url="https://m.example.org"
+    )
+    ReferralCode.objects.create(agency=agency, code="matrix-code")
+    users = {
+        actor: cast.users[actor] if actor != "anonymous" else None for actor in FRONTDOOR_ACTORS
+    }
+    frontdoor_matrix = {
+        name: {method: {a: s[a] for a in FRONTDOOR_ACTORS} for method, s in methods.items()}
+        for name, methods in FRONTDOOR_MATRIX.items()
+    }
+    checked = _walk(frontdoor_matrix, FRONTDOOR_ADMIN_RULE, users, cast.application_a, ())
+    assert checked >= 2 * (2 * 8 + 3)
+
+
+def test_unknown_url_fails_with_the_add_to_matrix_message():
+    route = Route("intake:brand-new", "/brand-new/")
+    with pytest.raises(AssertionError, match="add intake:brand-new"):
+        _expected(AGENCY_MATRIX, route, AGENCY_ADMIN_RULE)
