@@ -156,7 +156,8 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
 
 
 def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
-    """One web process per deployment and one worker per agency, each with its own env."""
+    """One web process per deployment and one worker (with beat) per agency, each with its own
+    env, and the local OpenID provider."""
     with_env = BASE_DIR / "bin" / "with-env"
     python = sys.executable
     lines = []
@@ -165,8 +166,10 @@ def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
         lines.append(f"{name}: {prefix} {python} manage.py runserver 127.0.0.1:{port} --noreload")
         if name != "frontdoor":
             lines.append(
+                # --beat: the agency's scheduled tasks (retention, rescans) run locally too.
                 f"{name}-worker: {prefix} {python} -m celery -A creditgenie worker "
-                f"--pool=solo --loglevel=INFO -Q {name}-default -n {name}@%h"
+                f"--pool=solo --loglevel=INFO -Q {name}-default -n {name}@%h "
+                f"--beat --schedule={var_dir / f'beat-{name}'}"
             )
     agencies = [p for p in processes if p[0] != "frontdoor"]
     clients = oidc_provider_files(var_dir, agencies)

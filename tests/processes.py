@@ -110,7 +110,8 @@ def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 30
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited early: {proc.stderr.read()[-2000:]}")
+            detail = proc.stderr.read()[-2000:] if proc.stderr else f"exit {proc.returncode}"
+            raise RuntimeError(f"server exited early: {detail}")
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return

@@ -45,7 +45,7 @@ def local_platform(tmp_path_factory):
     urls = {name: f"http://127.0.0.1:{base + i}" for i, name in enumerate(("fd", "acme", "beacon"))}
     try:
         for url in urls.values():
-            wait_for(f"{url}/healthz", timeout=120)
+            wait_for(f"{url}/healthz", proc, timeout=120)
         urls["oidc"] = f"http://127.0.0.1:{base + 9}"
         wait_for(f"{urls['oidc']}/.well-known/openid-configuration", timeout=60)
         yield urls, tmp
