@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class IntakeConfig(AppConfig):
     name = "intake"
+
+    def ready(self) -> None:
+        from . import retention_parts  # noqa: F401 (registers purge handlers)

@@ -2,11 +2,25 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from .views import counseling, portal, wizard
+from .wizard.steps import STEP_SLUGS
 
 app_name = "intake"
 
+APP = "applications/<uuid:public_id>/"
+
 urlpatterns = [
-    path("apply/", views.start, name="start"),
-    path("applications/<uuid:public_id>/", views.application_detail, name="application"),
+    path("apply/", wizard.start, name="start"),
+    path("talk-to-a-counselor/", counseling.counseling_request, name="counseling-request"),
+    path(APP, portal.application_detail, name="application"),
+    *(
+        path(f"{APP}{slug}/", wizard.step, {"step": slug}, name=f"step-{slug}")
+        for slug in STEP_SLUGS
+    ),
+    path(f"{APP}submit/", wizard.submit, name="submit"),
+    path(f"{APP}consents/withdraw/", portal.consent_withdraw_view, name="consent-withdraw"),
+    path(f"{APP}offer/", portal.offer, name="offer"),
+    path(f"{APP}offer/accept/", portal.offer_accept, name="offer-accept"),
+    path(f"{APP}offer/decline/", portal.offer_decline, name="offer-decline"),
+    path(f"{APP}messages/", portal.message_thread, name="messages"),
 ]

@@ -1,0 +1,88 @@
+"""The consumer's application. Its parts (household, income, expenses, debts,
+documents, consents) hang off it; PII lives in those parts, in encrypted fields."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        OFFERED = "offered", _("Plan offered")
+        ENROLLED = "enrolled", _("Enrolled")
+        DECLINED = "declined", _("Declined")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    consumer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    language = models.CharField(
+        max_length=2, choices=[("en", "English"), ("es", "Español")], default="en"
+    )
+    # Wizard steps whose saved data passed every check (slugs, see intake/wizard/steps.py).
+    completed_steps = models.JSONField(default=list, blank=True, editable=False)
+    bank_step_skipped = models.BooleanField(default=False)
+    documents_step_done = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # Double clicks and retries resume the same draft instead of making another.
+            models.UniqueConstraint(
+                fields=["consumer"],
+                condition=models.Q(status="draft"),
+                name="application_one_draft_per_consumer",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Application {self.public_id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class StatusChange(models.Model):
+    """One step of the portal's timeline: the application reached `status` at `at`.
+
+    `verifying` is a timeline stage of its own (verification queued) although the
+    application's status stays `submitted` meanwhile.
+    """
+
+    class Stage(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFYING = "verifying", _("Verifying")
+        IN_REVIEW = "in_review", _("In review")
+        OFFERED = "offered", _("Plan offered")
+        ENROLLED = "enrolled", _("Enrolled")
+        DECLINED = "declined", _("Declined")
+        CLOSED = "closed", _("Closed")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "stage"], name="status_change_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"StatusChange {self.pk}"

@@ -1,0 +1,76 @@
+"""Plan offers the counselor sends (a frozen snapshot written through
+`intake.services.plan_offer_publish`) and the consumer's e-signature on one."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.encryption.fields import EncryptedTextField
+
+from .application import Application
+from .parts import HASH_FORMAT
+
+
+class PlanOffer(models.Model):
+    """A DMP offer as sent: never edited; a newer offer supersedes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for your answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="plan_offers"
+    )
+    snapshot = models.JSONField()
+    document = models.TextField()
+    document_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    superseded = models.BooleanField(default=False)
+    decline_reason = EncryptedTextField(blank=True, null=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(superseded=False),
+                name="plan_offer_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PlanOffer {self.public_id}"
+
+
+class PlanAcceptance(models.Model):
+    """The consumer's e-signature (E-SIGN): typed full name, consent, time, and the hash of
+    the exact offer document accepted. Kept with the case (PROTECT)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="plan_acceptances"
+    )
+    offer = models.OneToOneField(
+        PlanOffer, on_delete=models.PROTECT, null=True, related_name="acceptance"
+    )
+    typed_name = EncryptedTextField()
+    consented = models.BooleanField(default=False)
+    document_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"PlanAcceptance {self.public_id}"

@@ -1,0 +1,44 @@
+"""Writes of the consumer side (`<noun>_<verb>(*, ...)`); reads are in intake.selectors."""
+
+from __future__ import annotations
+
+from .drafts import (
+    application_start,
+    bank_step_skip,
+    consents_save,
+    debts_replace,
+    document_add,
+    documents_step_finish,
+    expenses_replace,
+    household_save,
+    incomes_replace,
+)
+from .portal import (
+    consent_withdraw,
+    counseling_request_create,
+    message_post,
+    plan_offer_accept,
+    plan_offer_decline,
+    plan_offer_publish,
+)
+from .submission import application_submit, verification_request_record
+
+__all__ = [
+    "application_start",
+    "application_submit",
+    "bank_step_skip",
+    "consent_withdraw",
+    "consents_save",
+    "counseling_request_create",
+    "debts_replace",
+    "document_add",
+    "documents_step_finish",
+    "expenses_replace",
+    "household_save",
+    "incomes_replace",
+    "message_post",
+    "plan_offer_accept",
+    "plan_offer_decline",
+    "plan_offer_publish",
+    "verification_request_record",
+]

@@ -1,0 +1,306 @@
+"""Writes of the consumer portal and of its counterparts on the counselor side: consent
+withdrawal, "talk to a counselor", secure messages, plan offers and their answers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.audit.models import AuditAction
+from tenants.audit.services import audit_record, client_ip
+from tenants.roles import Role
+from tenants.selectors import agency_profile_get
+
+from ..errors import OfferChanged, OfferNotOpen, SignatureInvalid
+from ..models import (
+    Application,
+    CounselingRequest,
+    Message,
+    PlanAcceptance,
+    PlanOffer,
+    StatusChange,
+)
+from .common import consumer_audit
+from .drafts import _withdraw
+
+
+def document_sha256(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, application: Application, kind: str, actor: Any, request: HttpRequest | None = None
+) -> bool:
+    """Withdraws the live consent of `kind`; True if there was one. A withdrawn FCRA
+    instruction stops every later credit pull (selectors.consent_is_live).
+
+    Side effects: stamps `withdrawn_at` (conditional UPDATE); one audit `update`.
+    """
+    consent = application.consents.filter(kind=kind, withdrawn_at__isnull=True).first()
+    return consent is not None and _withdraw(consent, application, actor, request)
+
+
+def _portal_url(request: HttpRequest | None, application: Application | None) -> str:
+    if application is None:
+        return ""
+    path = reverse("intake:application", kwargs={"public_id": application.public_id})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+@transaction.atomic
+def counseling_request_create(
+    *,
+    consumer: Any,
+    application: Application | None,
+    preferred_times: Iterable[str],
+    phone: str | None,
+    language: str,
+    note: str | None,
+    request: HttpRequest | None = None,
+) -> CounselingRequest:
+    """A request to talk to a counselor; reaches the counselor queue whatever the
+    state of the application (NFCC: no pre-screening).
+
+    Side effects: one CounselingRequest (phone and note encrypted); one audit `create`;
+    after commit, an e-mail without personal data to the agency's address, if it has one.
+    """
+    wanted = [t for t in preferred_times if t in CounselingRequest.Time.values]
+    counseling = CounselingRequest.objects.create(
+        consumer=consumer,
+        application=application,
+        preferred_times=wanted,
+        phone=phone or None,
+        language=language,
+        note=note or None,
+    )
+    if application is not None:
+        consumer_audit(
+            actor=consumer,
+            action=AuditAction.CREATE,
+            object_type="counseling_request",
+            object_id=str(counseling.public_id),
+            application=application,
+            request=request,
+            purpose="consumer asked to talk to a counselor",
+        )
+    else:
+        _audit_without_case(consumer, counseling, request)
+    _notify_agency(_("A consumer asked to talk to a counselor. Open the queue to call back."))
+    return counseling
+
+
+def _audit_without_case(consumer: Any, counseling: CounselingRequest, request: Any) -> None:
+    audit_record(
+        actor=consumer,
+        role=Role.CONSUMER,
+        action=AuditAction.CREATE,
+        object_type="counseling_request",
+        object_id=str(counseling.public_id),
+        purpose="consumer asked to talk to a counselor",
+        request=request,
+    )
+
+
+def _notify_agency(body: str) -> None:
+    profile = agency_profile_get()
+    if profile is not None and profile.email:
+        _mail_on_commit(_("Credit counseling: new activity"), body, profile.email)
+
+
+def _mail_on_commit(subject: str, body: str, to: str) -> None:
+    # Notifications say only that something happened: never a name, amount or message text.
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
+    )
+
+
+@transaction.atomic
+def message_post(
+    *,
+    application: Application,
+    author: Any,
+    body: str,
+    from_staff: bool,
+    reply_to: Message | None = None,
+    request: HttpRequest | None = None,
+) -> Message:
+    """A secure message on the application's thread (from the consumer or a counselor).
+
+    Side effects: one Message (body encrypted); one audit `create`; after commit, an
+    e-mail notification without personal data to the other side.
+    """
+    if reply_to is not None and reply_to.application_id != application.pk:
+        reply_to = None
+    message = Message.objects.create(
+        application=application,
+        author=author,
+        body=body,
+        from_staff=from_staff,
+        reply_to=reply_to,
+    )
+    consumer_audit(
+        actor=author,
+        action=AuditAction.CREATE,
+        object_type="message",
+        object_id=str(message.public_id),
+        application=application,
+        request=request,
+        purpose="secure message",
+        role=Role.COUNSELOR if from_staff else Role.CONSUMER,
+    )
+    if from_staff and application.consumer.email:
+        body_text = _(
+            "You have a new secure message about your application. Sign in to read it: %(url)s"
+        ) % {"url": _portal_url(request, application)}
+        _mail_on_commit(_("New secure message"), body_text, application.consumer.email)
+    elif not from_staff:
+        _notify_agency(_("A consumer sent a new secure message. Sign in to read it."))
+    return message
+
+
+def _stage(application: Application, stage: str) -> None:
+    StatusChange.objects.get_or_create(application=application, stage=stage)
+
+
+@transaction.atomic
+def plan_offer_publish(
+    *,
+    application: Application,
+    snapshot: Mapping[str, Any],
+    document: str,
+    actor: Any = None,
+) -> PlanOffer:
+    """Publishes a counselor's plan to the consumer: the snapshot (per-creditor payments,
+    deposit, payoff date, savings, fees) frozen as JSON, and the written action plan text
+    whose SHA-256 the consumer's e-signature will carry. Called by the counselor side.
+
+    Side effects: locks the application; marks earlier offers superseded; inserts a
+    PlanOffer; status -> offered and the `offered` timeline row; one audit `create`.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked.plan_offers.filter(superseded=False).update(superseded=True)
+    offer = PlanOffer.objects.create(
+        application=locked,
+        snapshot=dict(snapshot),
+        document=document,
+        document_hash=document_sha256(document),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    Application.objects.filter(pk=locked.pk).update(status=Application.Status.OFFERED)
+    _stage(locked, StatusChange.Stage.OFFERED)
+    consumer_audit(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="plan_offer",
+        object_id=str(offer.public_id),
+        application=locked,
+        request=None,
+        purpose="plan offer sent",
+        role=Role.COUNSELOR if actor is not None else "system",
+    )
+    return offer
+
+
+def _open_offer(application: Application, offer_id: Any, document_hash: str) -> PlanOffer:
+    offer = (
+        application.plan_offers.select_for_update().filter(public_id=offer_id).first()
+        if offer_id
+        else None
+    )
+    if offer is None or offer.superseded or offer.status != PlanOffer.Status.OPEN:
+        raise OfferNotOpen(_("This offer is no longer open. Please look at your latest offer."))
+    if document_hash != offer.document_hash:
+        raise OfferChanged(_("The offer changed since you opened it. Please read it again."))
+    return offer
+
+
+@transaction.atomic
+def plan_offer_accept(
+    *,
+    application: Application,
+    offer_id: Any,
+    document_hash: str,
+    typed_name: str,
+    consented: bool,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> PlanAcceptance:
+    """The consumer's e-signature on the current offer: typed full name, consent, time and
+    the SHA-256 of the exact offer document (recomputed, not taken from the browser).
+
+    Side effects: offer open -> accepted (conditional UPDATE); one PlanAcceptance; status
+    -> enrolled and its timeline row; one audit `create`. Raises OfferNotOpen (superseded
+    or answered), OfferChanged (hash differs), SignatureInvalid.
+    """
+    offer = _open_offer(application, offer_id, document_hash)
+    if not typed_name.strip() or not consented:
+        raise SignatureInvalid(_("Type your full name and tick the box to sign."))
+    now = timezone.now()
+    PlanOffer.objects.filter(pk=offer.pk, status=PlanOffer.Status.OPEN, superseded=False).update(
+        status=PlanOffer.Status.ACCEPTED, responded_at=now
+    )
+    acceptance = PlanAcceptance.objects.create(
+        application=application,
+        offer=offer,
+        typed_name=typed_name.strip(),
+        consented=True,
+        document_hash=document_sha256(offer.document),
+        accepted_at=now,
+        ip=client_ip(request) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request else "",
+    )
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.ENROLLED)
+    _stage(application, StatusChange.Stage.ENROLLED)
+    consumer_audit(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="plan_acceptance",
+        object_id=str(acceptance.public_id),
+        application=application,
+        request=request,
+        purpose="plan offer accepted (e-signature)",
+    )
+    return acceptance
+
+
+@transaction.atomic
+def plan_offer_decline(
+    *,
+    application: Application,
+    offer_id: Any,
+    document_hash: str,
+    reason: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> PlanOffer:
+    """The consumer declines the current offer, with a reason.
+
+    Side effects: offer open -> declined with the reason (encrypted); status -> declined
+    and its timeline row; one audit `update`. Raises OfferNotOpen, OfferChanged.
+    """
+    offer = _open_offer(application, offer_id, document_hash)
+    offer.status, offer.responded_at = PlanOffer.Status.DECLINED, timezone.now()
+    offer.decline_reason = reason.strip() or None
+    offer.save(update_fields=["status", "responded_at", "decline_reason"])
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.DECLINED)
+    _stage(application, StatusChange.Stage.DECLINED)
+    consumer_audit(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="plan_offer",
+        object_id=str(offer.public_id),
+        application=application,
+        request=request,
+        purpose="plan offer declined",
+    )
+    return offer

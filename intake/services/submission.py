@@ -1,0 +1,81 @@
+"""Submitting an application, and the verification request it queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import current_app
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.audit.models import AuditAction
+
+from ..errors import ApplicationIncomplete
+from ..models import Application, StatusChange, VerificationRequest
+from ..wizard.validation import first_incomplete_step
+from .common import consumer_audit
+
+VERIFICATION_TASK = "intake.verification_requested"
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, actor: Any, request: HttpRequest | None = None
+) -> bool:
+    """Sends the draft to the agency: True if this call submitted it, False if it already
+    was (a double click or a retry), so it is submitted once and verified once.
+
+    Re-validates every step from the saved data first (like django-formtools), so nothing
+    posted around the wizard reaches a counselor unchecked.
+    Side effects: locks the application; conditional UPDATE draft -> submitted; a
+    `submitted` timeline row; one audit `update`; after commit, one
+    `intake.verification_requested` task. Raises ApplicationIncomplete naming the first
+    incomplete step.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Application.Status.DRAFT:
+        return False
+    step = first_incomplete_step(locked)
+    if step is not None:
+        raise ApplicationIncomplete(_("Some answers are missing or need a look."), step)
+    now = timezone.now()
+    changed = Application.objects.filter(pk=locked.pk, status=Application.Status.DRAFT).update(
+        status=Application.Status.SUBMITTED, submitted_at=now
+    )
+    if not changed:
+        return False
+    StatusChange.objects.create(application=locked, stage=StatusChange.Stage.SUBMITTED, at=now)
+    consumer_audit(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="application",
+        object_id=str(locked.public_id),
+        application=locked,
+        request=request,
+        purpose="application submitted",
+    )
+    application_id = locked.pk
+    transaction.on_commit(
+        lambda: current_app.send_task(VERIFICATION_TASK, kwargs={"application_id": application_id})
+    )
+    return True
+
+
+@transaction.atomic
+def verification_request_record(*, application_id: int) -> bool:
+    """Records that verification of a submitted application was requested; True the first
+    time. Idempotent: a redelivered task finds the row and changes nothing.
+
+    Side effects: may insert one VerificationRequest and the `verifying` timeline row.
+    """
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None or application.status == Application.Status.DRAFT:
+        return False
+    _request, created = VerificationRequest.objects.get_or_create(application=application)
+    if created:
+        StatusChange.objects.get_or_create(
+            application=application, stage=StatusChange.Stage.VERIFYING
+        )
+    return created

@@ -1,0 +1,1 @@
+"""Consumer-side pages: the wizard, the portal, and "talk to a counselor"."""

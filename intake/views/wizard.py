@@ -1,0 +1,110 @@
+"""The wizard's pages: one view for every step, autosave (htmx) and submit."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tenants.audit.decorators import audited
+from tenants.audit.models import AuditAction
+from tenants.roles import Role
+from tenants.signin import is_htmx
+
+from ..errors import ApplicationIncomplete, ApplicationLocked
+from ..selectors import application_with_parts, get_application_for
+from ..services import application_start, application_submit
+from ..wizard.context import step_context
+from ..wizard.steps import step_form, step_get, step_post, step_validate, step_with_row
+
+CONSUMER = (Role.CONSUMER,)
+
+
+@require_POST
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Starts or resumes the draft; the portal page then leads into the wizard."""
+    application = application_start(consumer=request.user, language=request.LANGUAGE_CODE[:2])
+    return redirect("intake:application", public_id=application.public_id)
+
+
+def step_url(application: object, slug: str) -> str:
+    return reverse(f"intake:step-{slug}", kwargs={"public_id": application.public_id})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@audited(
+    AuditAction.READ,
+    "application",
+    acting_as=CONSUMER,
+    purpose="consumer intake",
+    case_kwarg="public_id",
+)
+def step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
+    application = get_application_for(request, public_id)
+    if not application.is_draft:
+        return redirect("intake:application", public_id=application.public_id)
+    handler = step_get(step)
+    show_errors = request.method == "POST" or "check" in request.GET
+    if request.method == "POST":
+        try:
+            form, complete = step_post(handler, request, application)
+        except ApplicationLocked as exc:
+            messages.info(request, exc.message)
+            return redirect("intake:application", public_id=application.public_id)
+        if is_htmx(request):
+            return render(
+                request,
+                "intake/partials/_autosave_status.html",
+                {"saved_at": timezone.now(), "form": form},
+            )
+        if "save_later" in request.POST:
+            messages.success(
+                request,
+                _(
+                    "Your answers are saved. Come back any time: sign in "
+                    "and choose “Start or continue my application”."
+                ),
+            )
+            return redirect("intake:application", public_id=application.public_id)
+        if "add_row" in request.POST:
+            form = step_with_row(handler, request, application)
+        elif complete:
+            stay = "upload" in request.POST
+            return redirect(step_url(application, handler.slug if stay else handler.next_slug()))
+    elif show_errors:
+        form, _complete = step_validate(handler, application)
+    else:
+        form = step_form(handler, application, add_row="add" in request.GET)
+    parts = application_with_parts(application)
+    context = step_context(handler, parts, form, show_errors, request.LANGUAGE_CODE)
+    return render(request, handler.template, context)
+
+
+@require_POST
+@login_required
+@audited(
+    AuditAction.UPDATE,
+    "application",
+    acting_as=CONSUMER,
+    purpose="consumer intake",
+    case_kwarg="public_id",
+)
+def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    application = get_application_for(request, public_id)
+    try:
+        submitted = application_submit(application=application, actor=request.user, request=request)
+    except ApplicationIncomplete as exc:
+        messages.error(request, exc.message)
+        return redirect(step_url(application, exc.step) + "?check=1")
+    if submitted:
+        messages.success(request, _("Thank you. Your application was sent to a counselor."))
+    return redirect("intake:application", public_id=application.public_id)

@@ -1,0 +1,76 @@
+"""What every step page shows: the step indicator, progress, time left, error summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..consents import consent_text
+from ..models import Application, Consent
+from ..selectors import budget_for, household_of
+from .expenses import GROUPS, typical_amount
+from .steps import STEPS, TRACKED, Step
+
+
+def progress(application: Application, current: Step) -> dict[str, Any]:
+    done = [slug for slug in TRACKED if slug in application.completed_steps]
+    index = next(n for n, s in enumerate(STEPS) if s.slug == current.slug)
+    left = sum(s.minutes for s in STEPS if s.slug not in done)
+    steps = [
+        {"step": s, "number": n + 1, "done": s.slug in done, "current": s.slug == current.slug}
+        for n, s in enumerate(STEPS)
+    ]
+    return {
+        "steps": steps,
+        "number": index + 1,
+        "total": len(STEPS),
+        "percent": round(100 * len(done) / len(STEPS)),
+        "minutes_left": left,
+    }
+
+
+def _expense_groups(form: Any, application: Application) -> list[dict[str, Any]]:
+    home = household_of(application)
+    size = home.household_size if home else None
+    return [
+        {
+            "group": group,
+            "fields": [form[line.name] for line in group.lines],
+            "typical": typical_amount(group, size),
+            "size": size,
+        }
+        for group in GROUPS
+    ]
+
+
+def _consent_fields(form: Any, language: str) -> list[dict[str, Any]]:
+    return [
+        {"field": form[kind], "text": consent_text(kind, language), "label": label}
+        for kind, label in Consent.Kind.choices
+    ]
+
+
+def step_context(
+    step: Step, application: Application, form: Any, show_errors: bool, language: str = "en"
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "application": application,
+        "step": step,
+        "form": form,
+        "show_errors": show_errors,
+        "errors": form.error_summary() if show_errors else [],
+        "progress": progress(application, step),
+        "household": household_of(application),
+    }
+    if step.slug == "expenses":
+        context["groups"] = _expense_groups(form, application)
+    if step.slug == "consents":
+        context["consents"] = _consent_fields(form, language)
+    if step.slug == "review":
+        context["budget"] = budget_for(application)
+        labels = {line.name: line.label for group in GROUPS for line in group.lines}
+        context["expense_lines"] = [
+            (labels.get(e.category, e.category), e.amount) for e in application.expenses.all()
+        ]
+    if step.slug == "documents":
+        context["documents"] = application.document_list
+    return context
