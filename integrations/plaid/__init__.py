@@ -1,0 +1,1 @@
+"""Plaid: bank accounts, balances, transactions, liabilities, identity and bank income."""

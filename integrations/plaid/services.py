@@ -1,0 +1,206 @@
+"""Writes of the Plaid integration: the functions intake and the tasks call.
+
+Every Plaid call goes through ``vendor_call`` (attempt row before, outcome after).
+Access tokens are read only here and in the client, never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..attempts import vendor_call
+from ..errors import VendorError
+from . import client
+from .models import PlaidAccount, PlaidItem, PlaidTransaction
+from .types import CardLiability, IdentityScores, LinkToken, SyncResult
+
+logger = logging.getLogger("creditgenie.integrations")
+SYNC_LEASE = timedelta(minutes=10)
+SYNCABLE = (PlaidItem.Status.OK, PlaidItem.Status.PENDING_EXPIRATION)
+# Errors after which the consumer must reconnect (update-mode Link) or consent again.
+RECONNECT_CODES = frozenset({"ITEM_LOGIN_REQUIRED", "ADDITIONAL_CONSENT_REQUIRED"})
+REVOKED_CODES = frozenset({"USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED"})
+
+
+def plaid_link_token_create(
+    *, client_user_id: str, language: str = "en", item_public_id: UUID | str | None = None
+) -> LinkToken:
+    """A Link token for the wizard's bank step; with ``item_public_id``, update mode for a
+    broken connection. ``client_user_id`` must be an opaque id, never an e-mail or name.
+    Side effects: one attempt row. Raises VendorError."""
+    extra = {}
+    if item_public_id is not None:
+        extra["access_token"] = PlaidItem.objects.get(public_id=item_public_id).access_token
+    with vendor_call(vendor="plaid", operation="link_token_create", subject=client_user_id):
+        return client.link_token_create(client_user_id=client_user_id, language=language, **extra)
+
+
+def plaid_public_token_exchange(*, public_token: str, institution_id: str = "") -> UUID:
+    """Exchanges Link's public token for an access token and keeps the item (the token
+    encrypted). Returns the item's ``public_id``; linking the same bank again (update
+    mode, a retried request) updates the one row. Side effects: attempt row, one
+    PlaidItem upserted, a first sync queued after commit. Raises VendorError."""
+    with vendor_call(vendor="plaid", operation="public_token_exchange", subject="link") as attempt:
+        exchange = client.item_public_token_exchange(public_token=public_token)
+        attempt.request_id = exchange.request_id
+    with transaction.atomic():
+        item = PlaidItem.objects.select_for_update().filter(item_id=exchange.item_id).first()
+        item = item or PlaidItem(item_id=exchange.item_id)
+        item.access_token, item.institution_id = exchange.access_token, institution_id[:32]
+        item.status, item.error_code = PlaidItem.Status.OK, ""
+        item.save()
+        plaid_item_sync_queue(item_public_id=item.public_id)
+    return item.public_id
+
+
+def plaid_item_sync_queue(*, item_public_id: UUID | str) -> None:
+    """Queues a sync of the item once the surrounding transaction commits."""
+    from ..tasks import plaid_item_sync
+
+    plaid_item_sync.delay_on_commit(item_public_id=str(item_public_id))
+
+
+def plaid_item_sync_claim(*, item_public_id: UUID | str, claim: str) -> PlaidItem | None:
+    """Claims the item for one sync with a conditional UPDATE: free, already ours (a
+    redelivered message keeps its task id), or abandoned past SYNC_LEASE. None: not ours."""
+    now = timezone.now()
+    free = (
+        Q(sync_claimed_by="") | Q(sync_claimed_by=claim) | Q(sync_claimed_at__lt=now - SYNC_LEASE)
+    )
+    rows = PlaidItem.objects.filter(free, public_id=item_public_id, status__in=SYNCABLE)
+    if not rows.update(sync_claimed_by=claim, sync_claimed_at=now):
+        return None
+    return PlaidItem.objects.get(public_id=item_public_id)
+
+
+def plaid_item_sync_release(*, item: PlaidItem, claim: str, synced: bool) -> None:
+    """Gives the claim back; ``synced`` stamps the time of a complete sync."""
+    extra = {"synced_at": timezone.now()} if synced else {}
+    PlaidItem.objects.filter(pk=item.pk, sync_claimed_by=claim).update(
+        sync_claimed_by="", sync_claimed_at=None, **extra
+    )
+
+
+def plaid_item_refresh(*, item: PlaidItem) -> None:
+    """Balances, transactions (cursor loop), card liabilities and bank income of one item.
+    Every step is an upsert, so a run repeated after a crash changes nothing twice.
+    Side effects: attempt rows; PlaidAccount/PlaidTransaction rows; item cursor and income.
+    Raises VendorError."""
+    accounts = _call(item, "accounts_balance_get", client.accounts_balance_get)
+    _accounts_store(item, accounts)
+    size = settings.PLAID_SYNC_PAGE_SIZE
+    sync = _call(
+        item, "transactions_sync", client.transactions_sync_all, cursor=item.cursor, count=size
+    )
+    _transactions_store(item, sync)
+    _liabilities_store(item, _call(item, "liabilities_get", client.liabilities_get))
+    if item.user_token:
+        _income_store(item)
+
+
+def _call(item: PlaidItem, operation: str, method, **kwargs):
+    with vendor_call(vendor="plaid", operation=operation, subject=item.item_id):
+        return method(access_token=item.access_token, **kwargs)
+
+
+def _accounts_store(item: PlaidItem, accounts) -> None:
+    for account in accounts:
+        PlaidAccount.objects.update_or_create(
+            account_id=account.account_id,
+            defaults={
+                "item": item, "name": account.name[:120], "mask": account.mask[:8],
+                "type": account.type, "subtype": account.subtype, "current": account.current,
+                "available": account.available, "limit": account.limit,
+            },
+        )  # fmt: skip
+
+
+@transaction.atomic
+def _transactions_store(item: PlaidItem, sync: SyncResult) -> None:
+    """Applies all pages and the new cursor together (Plaid: restart from the old cursor
+    when a page fails, so nothing of a failed loop may be kept)."""
+    for txn in (*sync.added, *sync.modified):
+        PlaidTransaction.objects.update_or_create(
+            transaction_id=txn.transaction_id,
+            defaults={
+                "item": item, "account_id": txn.account_id, "amount": txn.amount,
+                "date": txn.date, "pending": txn.pending, "category": txn.category[:48],
+                "merchant": txn.merchant,
+            },
+        )  # fmt: skip
+    PlaidTransaction.objects.filter(item=item, transaction_id__in=sync.removed).delete()
+    PlaidItem.objects.filter(pk=item.pk).update(cursor=sync.cursor)
+
+
+def _liabilities_store(item: PlaidItem, cards: tuple[CardLiability, ...]) -> None:
+    for card in cards:
+        PlaidAccount.objects.filter(item=item, account_id=card.account_id).update(
+            purchase_apr=card.purchase_apr, minimum_payment=card.minimum_payment
+        )
+
+
+def _income_store(item: PlaidItem) -> None:
+    with vendor_call(vendor="plaid", operation="credit_bank_income_get", subject=item.item_id):
+        income = client.credit_bank_income_get(user_token=item.user_token)
+    if income is not None:
+        PlaidItem.objects.filter(pk=item.pk).update(
+            income_total=income.total_amount, income_days=income.days_requested
+        )
+
+
+def plaid_item_error_record(*, item: PlaidItem, error: VendorError) -> str:
+    """Records a permanent error on the item: reconnect needed, access revoked, or the
+    code kept for the counselor ("verification failed — re-run"). Returns the status."""
+    status = item.status
+    if error.code in RECONNECT_CODES:
+        status = PlaidItem.Status.LOGIN_REQUIRED
+    elif error.code in REVOKED_CODES:
+        status = PlaidItem.Status.REVOKED
+    PlaidItem.objects.filter(pk=item.pk).update(status=status, error_code=error.code[:64])
+    logger.warning("plaid item error", extra={"item": str(item.public_id), "code": error.code})
+    return status
+
+
+def plaid_item_status_set(*, item_id: str, status: str, error_code: str = "") -> int:
+    """Sets an item's status from a webhook (Plaid's item id). Returns rows changed."""
+    rows = PlaidItem.objects.filter(item_id=item_id).exclude(status=PlaidItem.Status.REMOVED)
+    return rows.update(status=status, error_code=error_code[:64])
+
+
+def plaid_identity_match(
+    *, item_public_id: UUID | str, legal_name: str, phone: str = "", email: str = ""
+) -> tuple[IdentityScores, ...]:
+    """Plaid's scores of the bank's owner data against what the consumer stated.
+    Nothing is stored here (intake keeps the result). Side effects: one attempt row."""
+    item = PlaidItem.objects.get(public_id=item_public_id)
+    with vendor_call(vendor="plaid", operation="identity_match", subject=item.item_id):
+        return client.identity_match(
+            access_token=item.access_token, legal_name=legal_name, phone=phone, email=email
+        )
+
+
+def plaid_item_remove(*, item_public_id: UUID | str) -> None:
+    """Consent to bank data withdrawn: /item/remove at Plaid, then the token and every
+    account and transaction we hold of the item are deleted; the row stays as a stub with
+    status ``removed``. An item Plaid no longer knows counts as removed.
+    Side effects: attempt row; deletes rows. Raises VendorError (transient)."""
+    item = PlaidItem.objects.get(public_id=item_public_id)
+    if item.status != PlaidItem.Status.REMOVED:
+        try:
+            _call(item, "item_remove", client.item_remove)
+        except VendorError as error:
+            if error.code not in ("ITEM_NOT_FOUND", "INVALID_ACCESS_TOKEN"):
+                raise
+    with transaction.atomic():
+        item.accounts.all().delete()
+        item.transactions.all().delete()
+        item.access_token, item.user_token, item.cursor = "", None, ""
+        item.status = PlaidItem.Status.REMOVED
+        item.save()

@@ -1,0 +1,1 @@
+"""Plaid sandbox: ``python -m integrations.sandbox.plaid --port N``."""

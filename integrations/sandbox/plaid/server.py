@@ -1,0 +1,353 @@
+"""The Plaid sandbox: Plaid's JSON API on a ThreadingHTTPServer, stateful per process.
+
+Requests need PLAID-CLIENT-ID/PLAID-SECRET (headers or body) and Plaid-Version;
+errors use Plaid's envelope with HTTP 400 (429 for rate limits, 500 for API errors).
+Fault switches: POST /sandbox/admin/faults {"path": "/accounts/balance/get",
+"faults": ["500", "500", "200"]} — each call of the path takes the next fault:
+an HTTP status ("500", "429"), a Plaid error code ("ITEM_LOGIN_REQUIRED"), "slow:<s>"
+(answer after <s> seconds) or "200" (normal). GET /sandbox/admin/calls counts calls.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from .personas import PERSONAS, TODAY, Persona
+from .state import Item, SandboxState
+
+VERSION = "2020-09-14"
+ERROR_TYPES = {
+    "ITEM_LOGIN_REQUIRED": ("ITEM_ERROR", 400), "INVALID_ACCESS_TOKEN": ("INVALID_INPUT", 400),
+    "INVALID_PUBLIC_TOKEN": ("INVALID_INPUT", 400), "ITEM_NOT_FOUND": ("ITEM_ERROR", 400),
+    "INVALID_API_KEYS": ("INVALID_INPUT", 400), "INVALID_FIELD": ("INVALID_REQUEST", 400),
+    "ADDITIONAL_CONSENT_REQUIRED": ("ITEM_ERROR", 400),
+    "USER_PERMISSION_REVOKED": ("ITEM_ERROR", 400), "PRODUCT_NOT_READY": ("ITEM_ERROR", 400),
+    "RATE_LIMIT_EXCEEDED": ("RATE_LIMIT_EXCEEDED", 429),
+    "INTERNAL_SERVER_ERROR": ("API_ERROR", 500),
+}  # fmt: skip
+
+
+class PlaidError(Exception):
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(code)
+        self.code, self.message = code, message or code.lower().replace("_", " ")
+
+
+def _request_id() -> str:
+    return uuid.uuid4().hex[:15]
+
+
+def _money(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _accounts(item: Item, kinds: tuple[str, ...] = ("depository", "credit")) -> list[dict]:
+    return [
+        {"account_id": f"{item.item_id[:8]}-{a['suffix_key']}", "mask": a["mask"],
+         "name": a["name"], "official_name": f"{a['name']} Account", "type": a["type"],
+         "subtype": a["subtype"], "balances": {
+             "current": _money(a["current"]), "available": _money(a["available"]),
+             "limit": _money(a["limit"]), "iso_currency_code": "USD",
+             "unofficial_currency_code": None}}
+        for a in _persona_accounts(item.persona) if a["type"] in kinds
+    ]  # fmt: skip
+
+
+def _persona_accounts(persona: Persona) -> list[dict]:
+    keys = {"depository": "chk", "credit": "cc"}
+    seen: dict[str, int] = {}
+    out = []
+    for account in persona.accounts:
+        key = keys[account["type"]]
+        seen[key] = seen.get(key, 0) + 1
+        out.append(account | {"suffix_key": key if seen[key] == 1 else f"{key}{seen[key]}"})
+    return out
+
+
+def _item(item: Item) -> dict:
+    return {"item_id": item.item_id, "webhook": item.webhook or None, "error": None,
+            "available_products": ["balance", "identity"], "institution_id": item.institution_id,
+            "billed_products": ["liabilities", "transactions"], "products": ["transactions"],
+            "consent_expiration_time": None, "update_type": "background"}  # fmt: skip
+
+
+class Api:
+    """One method per endpoint path; each takes the request body, returns the answer."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+
+    def _item(self, body: dict) -> Item:
+        item = self.state.item(str(body.get("access_token", "")))
+        if item is None or item.removed:
+            raise PlaidError("INVALID_ACCESS_TOKEN" if item is None else "ITEM_NOT_FOUND")
+        if item.login_required:
+            raise PlaidError("ITEM_LOGIN_REQUIRED", "the login details of this item have changed")
+        return item
+
+    def link_token_create(self, body: dict) -> dict:
+        for name in ("client_name", "language", "country_codes", "user"):
+            if not body.get(name):
+                raise PlaidError("INVALID_FIELD", f"{name} is required")
+        expiration = datetime.now(UTC) + timedelta(hours=4)
+        return {"link_token": f"link-sandbox-{uuid.uuid4()}",
+                "expiration": expiration.isoformat().replace("+00:00", "Z")}  # fmt: skip
+
+    def user_create(self, body: dict) -> dict:
+        token = f"user-sandbox-{uuid.uuid4()}"
+        self.state.users[token] = str(body.get("client_user_id", ""))
+        return {"user_id": uuid.uuid4().hex, "user_token": token}
+
+    def sandbox_public_token_create(self, body: dict) -> dict:
+        options = body.get("options") or {}
+        token = self.state.public_token_create(
+            str(options.get("override_username") or "user_good"), str(options.get("webhook", "")),
+            str(body.get("institution_id", "ins_109508")), str(body.get("user_token", "")),
+        )  # fmt: skip
+        return {"public_token": token}
+
+    def item_public_token_exchange(self, body: dict) -> dict:
+        found = self.state.exchange(str(body.get("public_token", "")))
+        if found is None:
+            raise PlaidError("INVALID_PUBLIC_TOKEN", "provided public token is expired or used")
+        return {"access_token": found[0], "item_id": found[1].item_id}
+
+    def accounts_balance_get(self, body: dict) -> dict:
+        item = self._item(body)
+        return {"accounts": _accounts(item), "item": _item(item)}
+
+    accounts_get = accounts_balance_get
+
+    def identity_get(self, body: dict) -> dict:
+        item = self._item(body)
+        persona = item.persona
+        owner = {"names": [persona.owner],
+                 "emails": [{"data": persona.email, "primary": True, "type": "primary"}],
+                 "phone_numbers": [{"data": persona.phone, "primary": True, "type": "mobile"}],
+                 "addresses": [{"primary": True, "data": {
+                     "street": "2992 Cameron Road", "city": persona.city, "region": "NY",
+                     "postal_code": "14236", "country": "US"}}]}  # fmt: skip
+        accounts = [a | {"owners": [owner]} for a in _accounts(item)]
+        return {"accounts": accounts, "item": _item(item)}
+
+    def identity_match(self, body: dict) -> dict:
+        item = self._item(body)
+        user = body.get("user") or {}
+        persona = item.persona
+        name = _name_score(str(user.get("legal_name", "")), persona.owner)
+        scores = {"legal_name": {"score": name, "is_first_name_or_last_name_match": name >= 70,
+                                 "is_nickname_match": False, "is_business_name_detected": False},
+                  "phone_number": _exact(user.get("phone_number"), persona.phone),
+                  "email_address": _exact(user.get("email_address"), persona.email),
+                  "address": {"score": None, "is_postal_code_match": None}}  # fmt: skip
+        accounts = [a | scores for a in _accounts(item)]
+        return {"accounts": accounts, "item": _item(item)}
+
+    def transactions_sync(self, body: dict) -> dict:
+        item = self._item(body)
+        count = int(body.get("count") or 100)
+        if not 1 <= count <= 500:
+            raise PlaidError("INVALID_FIELD", "count must be 1 to 500")
+        added, modified, removed, cursor, more = self.state.sync_page(
+            item, str(body.get("cursor") or ""), count
+        )
+        return {"added": added, "modified": modified, "removed": removed, "next_cursor": cursor,
+                "has_more": more, "accounts": _accounts(item),
+                "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE"}  # fmt: skip
+
+    def liabilities_get(self, body: dict) -> dict:
+        item = self._item(body)
+        credit = [_card(item, card) for card in item.persona.cards]
+        return {"accounts": _accounts(item), "item": _item(item),
+                "liabilities": {"credit": credit, "mortgage": None, "student": None}}  # fmt: skip
+
+    def credit_bank_income_get(self, body: dict) -> dict:
+        token = str(body.get("user_token", ""))
+        item = next((i for i in self.state.items.values() if i.user_token == token), None)
+        if token not in self.state.users:
+            raise PlaidError("INVALID_FIELD", "unknown user_token")
+        return {"bank_income": [_income(item)] if item else []}
+
+    def item_remove(self, body: dict) -> dict:
+        item = self.state.item(str(body.get("access_token", "")))
+        if item is None or item.removed:
+            raise PlaidError("INVALID_ACCESS_TOKEN")
+        item.removed = True
+        return {}
+
+    def webhook_verification_key_get(self, body: dict) -> dict:
+        if body.get("key_id") != self.state.kid:
+            raise PlaidError("INVALID_FIELD", "unknown key_id")
+        return {"key": self.state.jwk()}
+
+    def sandbox_item_fire_webhook(self, body: dict) -> dict:
+        item = self._item(body)
+        code = str(body.get("webhook_code", "SYNC_UPDATES_AVAILABLE"))
+        if code == "SYNC_UPDATES_AVAILABLE":
+            self.state.updates_append(item)
+        kind = "TRANSACTIONS" if code == "SYNC_UPDATES_AVAILABLE" else "ITEM"
+        self.state.webhook_send(item.webhook, _webhook(item, kind, code))
+        return {"webhook_fired": True}
+
+    def sandbox_item_reset_login(self, body: dict) -> dict:
+        item = self._item(body)
+        item.login_required = True
+        error = {"error_type": "ITEM_ERROR", "error_code": "ITEM_LOGIN_REQUIRED",
+                 "error_message": "the login details of this item have changed",
+                 "display_message": None}  # fmt: skip
+        self.state.webhook_send(item.webhook, _webhook(item, "ITEM", "ERROR") | {"error": error})
+        return {"reset_login": True}
+
+
+def _name_score(given: str, owner: str) -> int:
+    given_parts, owner_parts = given.lower().split(), owner.lower().split()
+    if given_parts and given_parts == owner_parts:
+        return 100
+    if given_parts and given_parts[-1:] == owner_parts[-1:]:
+        return 70
+    return 0
+
+
+def _exact(given: Any, known: str) -> dict:
+    return {"score": None if not given else 100 if str(given).lower() == known.lower() else 0}
+
+
+def _card(item: Item, card: Any) -> dict:
+    due = (TODAY + timedelta(days=18)).isoformat()
+    return {"account_id": f"{item.item_id[:8]}-{card.account}", "is_overdue": card.overdue,
+            "aprs": [{"apr_percentage": float(card.purchase_apr), "apr_type": "purchase_apr",
+                      "balance_subject_to_apr": float(card.statement_balance),
+                      "interest_charge_amount": 118.71},
+                     {"apr_percentage": float(card.cash_apr), "apr_type": "cash_apr",
+                      "balance_subject_to_apr": 0.0, "interest_charge_amount": 0.0}],
+            "last_payment_amount": 150.0, "last_payment_date": "2026-06-10",
+            "last_statement_issue_date": "2026-06-12",
+            "last_statement_balance": float(card.statement_balance),
+            "minimum_payment_amount": float(card.minimum_payment),
+            "next_payment_due_date": due}  # fmt: skip
+
+
+def _income(item: Item) -> dict:
+    sources = []
+    for index, (category, frequency, _per_pay) in enumerate(item.persona.income):
+        pays = [t for t in item.persona.transactions if t.category == "INCOME"]
+        total = sum(-float(t.amount) for t in pays)
+        sources.append({
+            "income_source_id": f"src-{index}", "income_description": pays[0].name,
+            "income_category": category, "account_id": f"{item.item_id[:8]}-chk",
+            "start_date": min(t.day for t in pays).isoformat(),
+            "end_date": max(t.day for t in pays).isoformat(), "pay_frequency": frequency,
+            "total_amount": round(total, 2), "transaction_count": len(pays),
+        })  # fmt: skip
+    total = round(sum(s["total_amount"] for s in sources), 2)
+    return {"bank_income_id": f"bi-{item.item_id[:8]}", "days_requested": 180,
+            "generated_time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "items": [{"item_id": item.item_id, "bank_income_sources": sources,
+                       "institution_id": item.institution_id,
+                       "institution_name": "First Platypus Bank"}],
+            "bank_income_summary": {"total_amount": total, "iso_currency_code": "USD",
+                                    "unofficial_currency_code": None}}  # fmt: skip
+
+
+def _webhook(item: Item, kind: str, code: str) -> dict:
+    payload = {"webhook_type": kind, "webhook_code": code, "item_id": item.item_id,
+               "environment": "sandbox"}  # fmt: skip
+    if code == "SYNC_UPDATES_AVAILABLE":
+        payload |= {"initial_update_complete": True, "historical_update_complete": True}
+    return payload
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SandboxServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms stalls
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: requests carry tokens; the sandbox logs nothing per request."""
+
+    def _send(self, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _error(self, code: str, message: str = "", status: int | None = None) -> None:
+        kind, default = ERROR_TYPES.get(code, ("API_ERROR", 500))
+        self._send(status or default, {
+            "error_type": kind, "error_code": code, "error_message": message or code,
+            "display_message": None, "request_id": _request_id(), "causes": [],
+            "status": status or default, "documentation_url": "", "suggested_action": None,
+        })  # fmt: skip
+
+    def do_GET(self) -> None:
+        if self.path == "/sandbox/admin/calls":
+            return self._send(200, dict(self.server.state.calls))
+        return self._send(404, {"error": "not found"})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            return self._error("INVALID_FIELD", "body is not JSON", 400)
+        if self.path.startswith("/sandbox/admin/"):
+            return self._admin(body)
+        return self._api(body)
+
+    def _admin(self, body: dict) -> None:
+        state = self.server.state
+        if self.path == "/sandbox/admin/faults":
+            state.faults_queue(str(body["path"]), [str(f) for f in body["faults"]])
+        elif self.path == "/sandbox/admin/reset":
+            state.reset()
+        elif self.path == "/sandbox/admin/sign":
+            raw = str(body["body"]).encode()
+            return self._send(200, {"jwt": state.webhook_jwt(raw, body.get("iat"))})
+        else:
+            return self._send(404, {"error": "not found"})
+        return self._send(200, {"ok": True})
+
+    def _authorized(self, body: dict) -> bool:
+        state = self.server.state
+        client_id = self.headers.get("PLAID-CLIENT-ID") or body.get("client_id")
+        secret = self.headers.get("PLAID-SECRET") or body.get("secret")
+        return client_id == state.client_id and secret == state.secret
+
+    def _api(self, body: dict) -> None:
+        method = getattr(Api, self.path.strip("/").replace("/", "_"), None)
+        if method is None or self.path.startswith("/_"):
+            return self._error("INVALID_FIELD", "unknown endpoint", 404)
+        if self.headers.get("Plaid-Version") != VERSION:
+            return self._error("INVALID_FIELD", f"Plaid-Version must be {VERSION}", 400)
+        if not self._authorized(body):
+            return self._error("INVALID_API_KEYS", "invalid client_id or secret provided")
+        fault = self.server.state.fault_next(self.path)
+        if fault.startswith("slow:"):
+            time.sleep(float(fault.removeprefix("slow:")))
+        elif fault.isdigit() and fault != "200":
+            return self._error("RATE_LIMIT_EXCEEDED" if fault == "429" else "INTERNAL_SERVER_ERROR")
+        elif fault and fault != "200":
+            return self._error(fault)
+        try:
+            answer = method(Api(self.server.state), body)
+        except PlaidError as error:
+            return self._error(error.code, error.message)
+        return self._send(200, answer | {"request_id": _request_id()})
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], state: SandboxState) -> None:
+        super().__init__(address, Handler)
+        self.state = state
+
+
+__all__ = ["PERSONAS", "SandboxServer", "SandboxState"]

@@ -1,0 +1,153 @@
+"""The Plaid sandbox's memory: tokens, items, change logs, faults, signing key."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import secrets
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import jwt
+import requests
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from .personas import PERSONAS, TODAY, Persona, Txn
+
+
+def _b64(number: int) -> str:
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
+@dataclass
+class Item:
+    item_id: str
+    persona: Persona
+    webhook: str
+    institution_id: str
+    user_token: str = ""
+    login_required: bool = False
+    removed: bool = False
+    # The change log /transactions/sync pages through: ("added"|"modified"|"removed", txn).
+    events: list[tuple[str, dict]] = field(default_factory=list)
+
+
+class SandboxState:
+    """All state behind one lock; handlers call these methods only."""
+
+    def __init__(self, *, client_id: str, secret: str, webhook_url: str) -> None:
+        self.lock = threading.RLock()
+        self.client_id, self.secret, self.webhook_url = client_id, secret, webhook_url
+        self.public_tokens: dict[str, tuple[Persona, str, str, str]] = {}
+        self.items: dict[str, Item] = {}  # by access token
+        self.users: dict[str, str] = {}
+        self.faults: dict[str, deque[str]] = {}
+        self.calls: Counter[str] = Counter()
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.kid = uuid.uuid4().hex
+        self.created_at = int(time.time())
+
+    def fault_next(self, path: str) -> str:
+        with self.lock:
+            self.calls[path] += 1
+            queue = self.faults.get(path)
+            return queue.popleft() if queue else ""
+
+    def faults_queue(self, path: str, faults: list[str]) -> None:
+        with self.lock:
+            self.faults.setdefault(path, deque()).extend(faults)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.faults.clear()
+            self.calls.clear()
+
+    def public_token_create(self, username: str, webhook: str, institution: str, user: str) -> str:
+        persona = PERSONAS.get(username, PERSONAS["user_good"])
+        token = f"public-sandbox-{uuid.uuid4()}"
+        with self.lock:
+            self.public_tokens[token] = (persona, webhook or self.webhook_url, institution, user)
+        return token
+
+    def exchange(self, public_token: str) -> tuple[str, Item] | None:
+        with self.lock:
+            found = self.public_tokens.pop(public_token, None)
+            if found is None:
+                return None
+            persona, webhook, institution, user = found
+            item = Item(secrets.token_hex(16), persona, webhook, institution, user)
+            item.events = [("added", _txn(item, t, i)) for i, t in enumerate(persona.transactions)]
+            access_token = f"access-sandbox-{uuid.uuid4()}"
+            self.items[access_token] = item
+            return access_token, item
+
+    def item(self, access_token: str) -> Item | None:
+        with self.lock:
+            return self.items.get(access_token)
+
+    def sync_page(self, item: Item, cursor: str, count: int) -> tuple[list, list, list, str, bool]:
+        with self.lock:
+            start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
+            page = item.events[start : start + count]
+            end = start + len(page)
+            more = end < len(item.events)
+        kinds = {k: [t for kind, t in page if kind == k] for k in ("added", "modified", "removed")}
+        removed = [{"transaction_id": t["transaction_id"], "account_id": t["account_id"]}
+                   for t in kinds["removed"]]  # fmt: skip
+        next_cursor = base64.urlsafe_b64encode(str(end).encode()).decode()
+        return kinds["added"], kinds["modified"], removed, next_cursor, more
+
+    def updates_append(self, item: Item) -> None:
+        """New activity at the bank: the first transaction changes, the second goes away
+        (a pending one dropped) and a new one arrives."""
+        with self.lock:
+            first, second = item.events[0][1], item.events[1][1]
+            changed = first | {"amount": float(Decimal(str(first["amount"])) + Decimal("1.00"))}
+            extra = Txn("chk", "23.45", TODAY, "Corner Cafe", "FOOD_AND_DRINK",
+                        "FOOD_AND_DRINK_COFFEE", "in store")  # fmt: skip
+            new = _txn(item, extra, len(item.events))
+            item.events += [("modified", changed), ("removed", second), ("added", new)]
+
+    def webhook_jwt(self, body: bytes, iat: int | None = None) -> str:
+        claims = {"iat": int(time.time()) if iat is None else iat,
+                  "request_body_sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
+        return jwt.encode(claims, self.key, algorithm="ES256", headers={"kid": self.kid})
+
+    def jwk(self) -> dict:
+        numbers = self.key.public_key().public_numbers()
+        return {"alg": "ES256", "crv": "P-256", "kid": self.kid, "kty": "EC", "use": "sig",
+                "x": _b64(numbers.x), "y": _b64(numbers.y), "created_at": self.created_at,
+                "expired_at": None}  # fmt: skip
+
+    def webhook_send(self, url: str, payload: dict) -> None:
+        """POSTs a signed webhook from a thread (Plaid delivers asynchronously)."""
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", "Plaid-Verification": self.webhook_jwt(body)}
+
+        def deliver() -> None:
+            with contextlib.suppress(requests.RequestException):  # Plaid retries; we do not
+                requests.post(url, data=body, headers=headers, timeout=10)
+
+        if url:
+            threading.Thread(target=deliver, daemon=True).start()
+
+
+def _txn(item: Item, txn: Txn, index: int) -> dict:
+    account = f"{item.item_id[:8]}-{txn.account}"
+    return {
+        "transaction_id": f"{item.item_id[:8]}-t{index:04d}", "account_id": account,
+        "amount": float(txn.amount), "iso_currency_code": "USD", "unofficial_currency_code": None,
+        "date": txn.day.isoformat(), "authorized_date": txn.day.isoformat(),
+        "authorized_datetime": None, "datetime": None, "pending": False, "name": txn.name,
+        "merchant_name": txn.name, "payment_channel": txn.channel, "transaction_code": None,
+        "pending_transaction_id": None, "account_owner": None, "category": None,
+        "category_id": None,
+        "personal_finance_category": {"primary": txn.category, "detailed": txn.detailed,
+                                      "confidence_level": "VERY_HIGH"},
+    }  # fmt: skip

@@ -1,0 +1,1 @@
+"""TransUnion sandbox: ``python -m integrations.sandbox.transunion --port N``."""

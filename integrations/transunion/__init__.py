@@ -1,0 +1,1 @@
+"""TransUnion: soft-pull credit reports over the TUNA XML service (version 2.33)."""
