@@ -1,0 +1,65 @@
+"""Writing to the analytics outbox: the one call the consumer and counselor sides make."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .deidentify import facts_fields, subject_fields
+from .errors import FactsError, OutboxUsageError
+from .facts import EventType, Subject, event_type_parse, facts_build
+from .models import OutboxEvent
+from .schema import SCHEMA_VERSION, payload_check
+
+logger = logging.getLogger(__name__)
+
+
+def outbox_emit(
+    *,
+    event_type: EventType | str,
+    subject: Subject,
+    facts: Any,
+    occurred_at: datetime | None = None,
+) -> OutboxEvent | None:
+    """Records one de-identified event in the outbox, inside the caller's transaction.
+
+    `facts` is the event type's facts dataclass (integrations.warehouse.facts) or a mapping
+    of its fields. The consumer and case references are replaced by keyed pseudonyms, the
+    profile by bands, amounts are rounded; only the result is stored, so the raw values
+    never reach the table. Side effects: one INSERT, committed or rolled back with the
+    caller's change. Returns None (and stores nothing) when the deployment has no
+    CREDITGENIE_ANALYTICS_KEY: the stream is off.
+
+    Raises FactsError for an unknown event type, a field outside the allowlist or a value
+    of the wrong type or range; OutboxUsageError outside a transaction.
+    """
+    kind = event_type_parse(event_type)
+    checked = facts_build(kind, facts)
+    if type(subject) is not Subject:
+        raise FactsError("subject must be integrations.warehouse.facts.Subject")
+    if not transaction.get_connection().in_atomic_block:
+        raise OutboxUsageError("outbox_emit must run inside the transaction of its change")
+    key = settings.CREDITGENIE_ANALYTICS_KEY
+    if not key:
+        logger.warning("analytics stream off: CREDITGENIE_ANALYTICS_KEY is not set")
+        return None
+    moment = occurred_at or timezone.now()
+    payload = _payload(kind, subject, checked, key=bytes.fromhex(key), moment=moment)
+    return OutboxEvent.objects.create(
+        event_type=kind.value, occurred_at=moment, schema_version=SCHEMA_VERSION, payload=payload
+    )
+
+
+def _payload(
+    kind: EventType, subject: Subject, facts: Any, *, key: bytes, moment: datetime
+) -> dict[str, Any]:
+    agency = settings.CREDITGENIE_TENANT
+    payload = subject_fields(subject, key=key, agency=agency)
+    payload |= facts_fields(facts, on=timezone.localdate(moment))
+    payload_check(kind, payload)
+    return payload

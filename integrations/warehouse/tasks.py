@@ -1,0 +1,19 @@
+"""Celery interface of the warehouse stream (scheduled by beat, CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .shipping import warehouse_ship_pending
+
+
+@shared_task(name="integrations.warehouse_ship")
+def warehouse_ship() -> dict[str, int | bool]:
+    """Ships queued analytics events as Parquet files (shipping.warehouse_ship_pending).
+
+    Safe to run at any time and in parallel: batches are claimed by conditional updates and
+    a batch's file name is its id. An unavailable destination is reported, not raised:
+    the events stay queued and the next scheduled run ships them.
+    """
+    result = warehouse_ship_pending()
+    return {"batches": result.batches, "events": result.events, "failed": result.failed}
