@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import audit_views
+from . import agency_views, audit_views, views
 
 app_name = "counselor"
 
@@ -12,4 +12,20 @@ urlpatterns = [
         audit_views.application_audit_history,
         name="application-audit",
     ),
+    path("cases/<uuid:public_id>/builder/", views.builder, name="builder"),
+    path("cases/<uuid:public_id>/builder/save/", views.builder_save, name="builder-save"),
+    path("cases/<uuid:public_id>/action-plan/", views.action_plan, name="action-plan"),
+    path(
+        "cases/<uuid:public_id>/action-plan.pdf",
+        views.action_plan_pdf_download,
+        name="action-plan-pdf",
+    ),
+    path("creditor-terms/", agency_views.creditor_terms_list, name="creditor-terms"),
+    path("creditor-terms/new/", agency_views.creditor_terms_new, name="creditor-terms-new"),
+    path(
+        "creditor-terms/<uuid:public_id>/edit/",
+        agency_views.creditor_terms_edit,
+        name="creditor-terms-edit",
+    ),
+    path("fee-schedule/", agency_views.fee_schedule_edit, name="fee-schedule"),
 ]

@@ -1,0 +1,126 @@
+"""Counselor-side records: the agency's creditor terms (every version kept) and DMP
+proposals (numbered versions of JSON snapshots, with an optimistic-concurrency counter)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class CreditorTerms(models.Model):
+    """One version of one creditor's DMP terms in this agency's table.
+
+    A change never updates a row's terms: it closes the current version
+    (``valid_to``) and inserts the next one with who changed it and why, so every
+    version stays. ``public_id`` names the creditor entry across its versions.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    creditor = models.CharField(max_length=120)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Names as they appear on credit reports."
+    )
+    is_default = models.BooleanField(
+        default=False, help_text="The agency's terms for creditors that match no row."
+    )
+    min_payment_pct = models.DecimalField(**PERCENT, default=Decimal("2.00"))
+    concession_apr = models.DecimalField(**PERCENT, null=True, blank=True)
+    max_term_months = models.PositiveSmallIntegerField(default=60)
+    fair_share_pct = models.DecimalField(**PERCENT, default=Decimal("0.00"))
+    reage_after_payments = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    change_reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["creditor", "-version"]
+        verbose_name_plural = "creditor terms"
+        constraints = [
+            models.UniqueConstraint(fields=["public_id", "version"], name="terms_version_unique"),
+            models.UniqueConstraint(
+                fields=["public_id"],
+                condition=models.Q(valid_to__isnull=True),
+                name="terms_one_current_version",
+            ),
+            models.UniqueConstraint(
+                Lower("creditor"),
+                condition=models.Q(valid_to__isnull=True),
+                name="terms_current_creditor_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True, valid_to__isnull=True),
+                name="terms_one_current_default",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_payment_pct__gte=0, min_payment_pct__lte=100)
+                & models.Q(fair_share_pct__gte=0, fair_share_pct__lte=100)
+                & (
+                    models.Q(concession_apr__isnull=True)
+                    | models.Q(concession_apr__gte=0, concession_apr__lte=100)
+                )
+                & models.Q(max_term_months__gte=1, max_term_months__lte=600),
+                name="terms_values_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["valid_to", "active"], name="terms_current_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.creditor} v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+class Proposal(models.Model):
+    """A case's DMP proposal. ``version`` is the number of the latest saved version and
+    the optimistic-concurrency token: a save names the version it started from.
+
+    ``case_id`` is the application's public id (a plain UUID until the intake's
+    application models are wired in).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case_id = models.UUIDField(unique=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Proposal for case {self.case_id} (v{self.version})"
+
+
+class ProposalVersion(models.Model):
+    """One saved version: the builder's inputs and the engine's results, as JSON with
+    Decimals as strings. Never changed after it is written."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    inputs = models.JSONField()
+    results = models.JSONField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="proposal_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"

@@ -1,0 +1,17 @@
+"""Who may do what on the counselor side (one place for the role checks)."""
+
+from __future__ import annotations
+
+from tenants.roles import Role, has_role
+
+PLAN_BUILDERS = (Role.COUNSELOR, Role.SUPERVISOR)
+
+
+def can_build_plans(user: object) -> bool:
+    """Counselors and supervisors price, save and print DMP proposals."""
+    return has_role(user, *PLAN_BUILDERS)
+
+
+def can_administer_terms(user: object) -> bool:
+    """Agency administrators keep the creditor terms table and the fee schedule."""
+    return has_role(user, Role.AGENCY_ADMIN)
