@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from counselor.seed import counselor_demo_seed
+from intake.demo import intake_demo_seed
 from intake.models import Application
 from tenants.roles import Role, role_grant
 
@@ -158,12 +160,15 @@ def _applications(rng: random.Random, consumers: list[object]) -> list[Applicati
 
 @transaction.atomic
 def demo_seed(*, count: int, seed: int) -> SeedResult:
-    """Demo staff and consumers with applications; re-running adds nothing twice.
+    """Demo staff and consumers with applications and their parts (intake.demo);
+    re-running adds nothing twice.
 
-    Side effects: inserts users and applications that do not exist yet.
+    Side effects: inserts users, applications and their parts that do not exist yet.
     """
     rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
     users = sum(_demo_user(*row) for row in STAFF_USERS)
     consumers = _generated_consumers(rng, count)
     applications = _applications(rng, consumers)
+    intake_demo_seed(rng, applications)
+    counselor_demo_seed()
     return SeedResult(users + len(consumers), len(applications))

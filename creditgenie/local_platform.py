@@ -130,6 +130,17 @@ def oidc_provider_files(var_dir: Path, agencies: list[tuple[str, Path, int]]) ->
     return path
 
 
+def sandbox_env(port_base: int, agency_url: str) -> dict[str, str]:
+    """An agency's vendor settings for the local sandboxes (docs/verification.md)."""
+    return {
+        "PLAID_HOST": f"http://127.0.0.1:{port_base + 7}",
+        "PLAID_CLIENT_ID": "sandbox-client-id",
+        "PLAID_SECRET": "sandbox-secret",
+        "PLAID_WEBHOOK_URL": f"{agency_url}/integrations/plaid/webhook",
+        "TRANSUNION_URL": f"http://127.0.0.1:{port_base + 8}",
+    }
+
+
 def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
     """Provisions the front door and the demo agencies; returns (name, env file, port)."""
     fd_env = frontdoor_env(var_dir, port_base)
@@ -148,6 +159,7 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
         routes += [f"--zip-prefix={s}:{z}" for s, z in agency.zip_prefixes]
         _manage(fd_env, "agency_routes", agency.slug, *routes, var_dir=var_dir)
         here = {"CREDITGENIE_PUBLIC_URL": url, "CSRF_TRUSTED_ORIGINS": url}
+        here |= sandbox_env(port_base, url)
         values = _read_env(env_file) | LOCAL_ONLY | here
         _write_env(env_file, values | oidc_client_env(values, agency.slug, port_base))
         _manage(env_file, "seed_demo", var_dir=var_dir)
@@ -178,6 +190,10 @@ def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
         f"oidc: env OIDC_DEV_PORT={port} OIDC_DEV_CLIENTS={clients} "
         f"OIDC_DEV_USERS={var_dir / 'oidc' / 'users.json'} node {DEV_PROVIDER / 'server.mjs'}"
     )
+    # The vendor sandboxes (docs/verification.md): Plaid at port base + 7, the bureau at + 8.
+    base = processes[0][2]
+    lines.append(f"plaid-sandbox: {python} -m integrations.sandbox.plaid --port {base + 7}")
+    lines.append(f"bureau-sandbox: {python} -m integrations.sandbox.transunion --port {base + 8}")
     path = var_dir / "Procfile"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -275,6 +275,7 @@ CREDITGENIE_RATE_LIMITS: dict[str, str] = {
     "frontdoor:choose": "routing",
     "accounts:login": "sign-in",
     "admin:login": "sign-in",
+    "integrations:plaid-webhook": "webhooks",
 }
 
 LOGIN_URL = "accounts:login"
@@ -292,6 +293,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Spanish for US households: US dates and numbers (creditgenie/formats/es/formats.py).
+FORMAT_MODULE_PATH = ["creditgenie.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -302,6 +305,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 MEDIA_ROOT = VAR_DIR / "media" / CREDITGENIE_TENANT
@@ -379,6 +383,7 @@ CELERY_BEAT_SCHEDULE = (
     else {
         "retention-purge": {"task": "intake.retention_purge", "schedule": 24 * 3600},
         "uploads-rescan-pending": {"task": "uploads.stored_files_rescan", "schedule": 15 * 60},
+        "warehouse-ship": {"task": "integrations.warehouse_ship", "schedule": 5 * 60},
     }
 )
 
@@ -551,3 +556,106 @@ if not IS_FRONTDOOR:
         "tenants.signin.SessionLifetimeMiddleware",
         "tenants.grants.middleware.AdminAccessMiddleware",
     ]
+
+# --- Plaid and TransUnion (integrations) ---------------------------------------------------
+# docs/verification.md. Hosts are always explicit: plaid-python without a host talks to
+# production, so PLAID_ENV picks Plaid's host and PLAID_HOST overrides it (the local sandbox).
+_LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/.*)?$")
+
+
+def _vendor_url(name: str, value: str) -> str:
+    if value and not (value.startswith("https://") or _LOOPBACK_HTTP.match(value)):
+        raise ImproperlyConfigured(f"{name} must be an https:// URL (http only on loopback)")
+    return value.rstrip("/")
+
+
+PLAID_CLIENT_ID = env_str("PLAID_CLIENT_ID", "")
+PLAID_SECRET = env_str("PLAID_SECRET", "")
+PLAID_ENV = env_choice("PLAID_ENV", "sandbox", ("sandbox", "production"))
+PLAID_HOST = _vendor_url("PLAID_HOST", env_str("PLAID_HOST", f"https://{PLAID_ENV}.plaid.com"))
+PLAID_VERSION = "2020-09-14"
+PLAID_CLIENT_NAME = env_str("PLAID_CLIENT_NAME", "Credit Genie")[:30]
+PLAID_WEBHOOK_URL = _vendor_url("PLAID_WEBHOOK_URL", env_str("PLAID_WEBHOOK_URL", ""))
+PLAID_TIMEOUT = (env_int("PLAID_CONNECT_TIMEOUT", 3), env_int("PLAID_READ_TIMEOUT", 30))
+PLAID_SYNC_PAGE_SIZE = env_int("PLAID_SYNC_PAGE_SIZE", 250)
+PLAID_WEBHOOK_MAX_AGE_SECONDS = 300  # Plaid: reject webhooks whose iat is over 5 minutes old
+PLAID_WEBHOOK_CLOCK_SKEW_SECONDS = env_int("PLAID_WEBHOOK_CLOCK_SKEW_SECONDS", 30)
+PLAID_WEBHOOK_KEY_CACHE_SECONDS = env_int("PLAID_WEBHOOK_KEY_CACHE_SECONDS", 3600)
+if PLAID_ENV == "production" and "plaid.com" not in PLAID_HOST:
+    raise ImproperlyConfigured("PLAID_ENV=production needs Plaid's own host in PLAID_HOST")
+TRANSUNION_URL = _vendor_url("TRANSUNION_URL", env_str("TRANSUNION_URL", ""))
+TRANSUNION_LOOKUP_URL = _vendor_url(
+    "TRANSUNION_LOOKUP_URL",
+    env_str("TRANSUNION_LOOKUP_URL", f"{TRANSUNION_URL}/lookup" if TRANSUNION_URL else ""),
+)
+TRANSUNION_CLIENT_CERT = env_str("TRANSUNION_CLIENT_CERT", "")
+TRANSUNION_CLIENT_KEY = env_str("TRANSUNION_CLIENT_KEY", "")
+TRANSUNION_CA_BUNDLE = env_str("TRANSUNION_CA_BUNDLE", "")
+TRANSUNION_SUBSCRIBER = {
+    "industryCode": env_str("TRANSUNION_INDUSTRY_CODE", "F"),
+    "memberCode": env_str("TRANSUNION_MEMBER_CODE", ""),
+    "inquirySubscriberPrefixCode": env_str("TRANSUNION_PREFIX_CODE", ""),
+    "password": env_str("TRANSUNION_PASSWORD", ""),
+}
+TRANSUNION_PROCESSING_ENVIRONMENT = env_choice(
+    "TRANSUNION_PROCESSING_ENVIRONMENT", "standardTest", ("standardTest", "production")
+)
+TRANSUNION_TIMEOUT = (
+    env_int("TRANSUNION_CONNECT_TIMEOUT", 5),
+    env_int("TRANSUNION_READ_TIMEOUT", 30),
+)
+TRANSUNION_REPORT_RETENTION_DAYS = env_int("TRANSUNION_REPORT_RETENTION_DAYS", 90)
+if TRANSUNION_URL.startswith("https://") and not (TRANSUNION_CLIENT_CERT and TRANSUNION_CLIENT_KEY):
+    raise ImproperlyConfigured("TRANSUNION_URL over https needs TRANSUNION_CLIENT_CERT and _KEY")
+if min(*PLAID_TIMEOUT, *TRANSUNION_TIMEOUT) < 1 or not 1 <= PLAID_SYNC_PAGE_SIZE <= 500:
+    raise ImproperlyConfigured("vendor timeouts must be >= 1 s and PLAID_SYNC_PAGE_SIZE 1..500")
+if TRANSUNION_REPORT_RETENTION_DAYS < 1 or PLAID_WEBHOOK_KEY_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("TRANSUNION_REPORT_RETENTION_DAYS must be >= 1, key cache >= 0")
+if not IS_FRONTDOOR:
+    CELERY_BEAT_SCHEDULE["credit-reports-purge"] = {
+        "task": "integrations.credit_reports_purge",
+        "schedule": 24 * 3600,
+    }
+# --- end of Plaid and TransUnion (integrations) ----------------------------------------------
+
+# --- Analytics warehouse (integrations.warehouse) ------------------------------------------
+# docs/analytics.md. De-identified events ship as Parquet to file:///<absolute folder> (the
+# embedded default, var/warehouse) or s3://<bucket>/<prefix> with SSE-KMS under the
+# platform's warehouse key. The front door reads the same location for its benchmarks.
+CREDITGENIE_WAREHOUSE_URL = env_str("CREDITGENIE_WAREHOUSE_URL", f"file://{VAR_DIR / 'warehouse'}")
+_WAREHOUSE_URL = re.compile(
+    r"^(file://(/[^?#]*)|s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[^?#]*)?)$"
+)
+if not _WAREHOUSE_URL.match(CREDITGENIE_WAREHOUSE_URL):
+    raise ImproperlyConfigured(
+        "CREDITGENIE_WAREHOUSE_URL must be file:///<absolute path> or s3://<bucket>[/<prefix>]"
+    )
+AWS_WAREHOUSE_KMS_KEY_ID = env_str("AWS_WAREHOUSE_KMS_KEY_ID", "")
+if CREDITGENIE_WAREHOUSE_URL.startswith("s3://") and not AWS_WAREHOUSE_KMS_KEY_ID:
+    raise ImproperlyConfigured("an s3:// CREDITGENIE_WAREHOUSE_URL needs AWS_WAREHOUSE_KMS_KEY_ID")
+AWS_WAREHOUSE_ENDPOINT_URL = env_str("AWS_WAREHOUSE_ENDPOINT_URL", "") or None
+AWS_WAREHOUSE_REGION = env_str("AWS_WAREHOUSE_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
+AWS_WAREHOUSE_CONNECT_TIMEOUT = env_int("AWS_WAREHOUSE_CONNECT_TIMEOUT", 3)
+AWS_WAREHOUSE_READ_TIMEOUT = env_int("AWS_WAREHOUSE_READ_TIMEOUT", 30)
+AWS_WAREHOUSE_MAX_ATTEMPTS = env_int("AWS_WAREHOUSE_MAX_ATTEMPTS", 3)
+# HMAC key of the consumer and case pseudonyms: one platform key (64 hex digits), never an
+# agency key. Unset: a fixed key for local debug runs; otherwise the stream is off.
+CREDITGENIE_ANALYTICS_KEY = env_str("CREDITGENIE_ANALYTICS_KEY", "")
+if not CREDITGENIE_ANALYTICS_KEY and DEBUG:
+    CREDITGENIE_ANALYTICS_KEY = "0a" * 32  # local runs only: their data is made up
+if CREDITGENIE_ANALYTICS_KEY and not re.fullmatch(r"[0-9a-f]{64}", CREDITGENIE_ANALYTICS_KEY):
+    raise ImproperlyConfigured("CREDITGENIE_ANALYTICS_KEY must be 64 lowercase hex digits")
+if CREDITGENIE_ANALYTICS_KEY and CREDITGENIE_ANALYTICS_KEY == CREDITGENIE_BLIND_INDEX_KEY:
+    raise ImproperlyConfigured("CREDITGENIE_ANALYTICS_KEY must differ from the agency's keys")
+CREDITGENIE_WAREHOUSE_BATCH_SIZE = env_int("CREDITGENIE_WAREHOUSE_BATCH_SIZE", 10_000)
+CREDITGENIE_WAREHOUSE_MAX_BATCHES = env_int("CREDITGENIE_WAREHOUSE_MAX_BATCHES", 20)
+CREDITGENIE_WAREHOUSE_LEASE_SECONDS = env_int("CREDITGENIE_WAREHOUSE_LEASE_SECONDS", 900)
+# Benchmarks at the front door: a cell counting fewer distinct consumers is suppressed.
+CREDITGENIE_BENCHMARKS_MIN_CONSUMERS = env_int("CREDITGENIE_BENCHMARKS_MIN_CONSUMERS", 5)
+if not 1 <= CREDITGENIE_WAREHOUSE_BATCH_SIZE <= 100_000 or CREDITGENIE_WAREHOUSE_MAX_BATCHES < 1:
+    raise ImproperlyConfigured("CREDITGENIE_WAREHOUSE_BATCH_SIZE 1..100000, MAX_BATCHES >= 1")
+if CREDITGENIE_WAREHOUSE_LEASE_SECONDS < 1 or CREDITGENIE_BENCHMARKS_MIN_CONSUMERS < 5:
+    raise ImproperlyConfigured("warehouse lease >= 1 s; benchmark cells need >= 5 consumers")
+if min(AWS_WAREHOUSE_CONNECT_TIMEOUT, AWS_WAREHOUSE_READ_TIMEOUT, AWS_WAREHOUSE_MAX_ATTEMPTS) < 1:
+    raise ImproperlyConfigured("AWS_WAREHOUSE_ timeouts and attempts must be at least 1")
+# --- end of Analytics warehouse (integrations.warehouse) -------------------------------------

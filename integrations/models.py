@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from .attempts import VendorAttempt
 from .oidc.models import OidcIdentity
+from .plaid.models import PlaidAccount, PlaidItem, PlaidTransaction, WebhookDelivery
+from .transunion.models import BureauPull, CreditReport
+from .warehouse.models import OutboxEvent, ShipBatch
 
-__all__ = ["OidcIdentity"]
+__all__ = [
+    "BureauPull",
+    "CreditReport",
+    "OidcIdentity",
+    "OutboxEvent",
+    "PlaidAccount",
+    "PlaidItem",
+    "PlaidTransaction",
+    "ShipBatch",
+    "VendorAttempt",
+    "WebhookDelivery",
+]

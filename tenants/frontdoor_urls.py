@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from . import benchmark_views
 from . import frontdoor_views as views
 
 app_name = "frontdoor"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("r/<str:code>", views.referral),
     path("agencies/", views.chooser, name="chooser"),
     path("agencies/<slug:slug>/", views.choose, name="choose"),
+    path("platform/benchmarks/", benchmark_views.benchmarks, name="benchmarks"),
 ]

@@ -115,7 +115,7 @@ def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 30
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout}s")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from tests.integrations.oidc.devprovider import DevProvider, client_entry, dev_provider
-from tests.processes import free_port, server
+from tests.processes import BASE_DIR, free_port, server
 
 
 @dataclass
@@ -41,3 +43,23 @@ def deployment(platform, tmp_path_factory) -> Iterator[Deployment]:
         tmp = tmp_path_factory.mktemp("e2e-provider")
         with dev_provider(tmp, [client_entry("cg-acme", "acme", url)], port=port) as provider:
             yield Deployment(url=url, provider=provider, database=platform.databases["acme"])
+
+
+ARTIFACTS: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """This run's screenshot folder, var/artifacts/e2e/<UTC timestamp>/ (printed at the end)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = BASE_DIR / "var" / "artifacts" / "e2e" / stamp
+    folder.mkdir(parents=True, exist_ok=True)
+    ARTIFACTS.append(folder)
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for folder in ARTIFACTS:
+        count = len(list(folder.rglob("*.png")))
+        terminalreporter.write_line(f"e2e screenshots ({count}): {folder}")

@@ -48,6 +48,8 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     "accounts:reauthenticate": {"GET": every(302), "POST": every(405)},
     "oidc:authenticate": {"GET": every(503), "POST": every(405)},  # no OIDC_ISSUER in tests
     "oidc:callback": {"GET": every(400), "POST": every(405)},
+    # Signed by Plaid, not by a person: unsigned requests are refused with 400 for everyone.
+    "integrations:plaid-webhook": {"GET": every(405), "POST": every(400)},
     "oidc:reauthenticate": {"GET": row(LOGIN, 302, 302, 302, 302, 302), "POST": every(405)},
     "oidc:reauthenticate-continue": {"GET": every(503), "POST": every(405)},
     "grants:issue": {
@@ -55,9 +57,73 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 404, 404, 404, 404, 302),
     },
     "intake:application": {"GET": row(LOGIN, 200, 404, 404, 404, 404), "POST": every(405)},
+    # The wizard (docs/intake.md): the owner's draft only. POST answers 200 when the step
+    # shows errors again (nothing posted), 302 when the step is complete and moves on.
+    **{
+        f"intake:step-{slug}": {
+            "GET": row(LOGIN, 200, 404, 404, 404, 404),
+            "POST": row(LOGIN, post, 404, 404, 404, 404),
+        }
+        for slug, post in (
+            ("about-you", 200),
+            ("consents", 200),
+            ("income", 200),
+            ("expenses", 302),
+            ("debts", 200),
+            ("bank", 302),
+            ("documents", 302),
+            ("review", 302),
+        )
+    },
+    "intake:submit": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    "intake:consent-withdraw": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    # Offers need a recent sign-in (step-up): the owner is sent to re-authenticate.
+    "intake:offer": {"GET": row(LOGIN, 302, 404, 404, 404, 404), "POST": every(405)},
+    "intake:offer-accept": {
+        "GET": row(LOGIN, 302, 404, 404, 404, 404),
+        "POST": row(LOGIN, 302, 404, 404, 404, 404),
+    },
+    "intake:offer-decline": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    "intake:messages": {
+        "GET": row(LOGIN, 200, 404, 404, 404, 404),
+        "POST": row(LOGIN, 200, 404, 404, 404, 404),
+    },
+    # "Talk to a counselor" names no application: anyone signed in gets their own form.
+    "intake:counseling-request": {
+        "GET": row(LOGIN, 200, 200, 200, 200, 200),
+        "POST": row(LOGIN, 200, 200, 200, 200, 200),
+    },
+    "set_language": {"GET": every(302), "POST": every(302)},
     "counselor:application-audit": {
         "GET": row(LOGIN, 404, 404, 404, 200, 200),
         "POST": every(405),
+    },
+    # DMP builder and action plan (docs/counselor.md): counselors and supervisors, for a case
+    # with a proposal; the walk's applications have none, so staff get 404 like the rest.
+    "counselor:builder": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 404),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
+    "counselor:builder-save": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:action-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    "counselor:action-plan-pdf": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 404),
+        "POST": every(405),
+    },
+    # Creditor terms and fees: agency administrators; changes need a recent sign-in (302 to
+    # re-authenticate). An unknown terms entry is 404 before the step-up.
+    "counselor:creditor-terms": {"GET": row(LOGIN, 404, 404, 404, 404, 200), "POST": every(405)},
+    "counselor:creditor-terms-new": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 302),
+        "POST": row(LOGIN, 404, 404, 404, 404, 302),
+    },
+    "counselor:creditor-terms-edit": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 404),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
+    "counselor:fee-schedule": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 302),
+        "POST": row(LOGIN, 404, 404, 404, 404, 302),
     },
     # The admin (tenants.grants.middleware): anonymous -> the deployment's sign-in, other
     # roles -> 403, agency administrators in. Rows here where the admin differs from
@@ -77,6 +143,11 @@ FRONTDOOR_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     "frontdoor:tenants.frontdoor_views.referral": {"GET": every(302), "POST": every(405)},
     "frontdoor:chooser": {"GET": every(200), "POST": every(405)},
     "frontdoor:choose": {"GET": every(302), "POST": every(405)},
+    # Cross-agency benchmarks (docs/analytics.md): the front door's staff only.
+    "frontdoor:benchmarks": {
+        "GET": row("admin-login", 404, 404, 404, 404, 200),
+        "POST": every(405),
+    },
     # The front door's admin is Django's own: its login page, staff only.
     "admin:login": {"GET": row(200, 200, 200, 200, 200, 302)},
     "admin:logout": {"GET": row(302, 302, 302, 302, 302, 405)},

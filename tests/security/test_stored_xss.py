@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from intake.models import Application
+from integrations.models import BureauPull, CreditReport, PlaidAccount, PlaidItem, PlaidTransaction
 from tenants.audit.models import AuditAction, AuditEvent
 from tenants.audit.services import audit_record
 from tenants.models import Agency, AgencyProfile
@@ -139,7 +140,35 @@ def _stored_file(payload: Payloads, scene: dict) -> None:
     )
 
 
+def _plaid_item() -> PlaidItem:
+    return PlaidItem.objects.create(item_id=f"xss-{uuid.uuid4().hex}", access_token="a")
+
+
+def _plaid_account(payload: Payloads, scene: dict) -> None:
+    PlaidAccount.objects.create(item=_plaid_item(), **_values(PlaidAccount, payload))
+
+
+def _plaid_transaction(payload: Payloads, scene: dict) -> None:
+    values = _values(PlaidTransaction, payload)
+    today = timezone.localdate()
+    PlaidTransaction.objects.create(item=_plaid_item(), amount=1, date=today, **values)
+
+
+def _credit_report(payload: Payloads, scene: dict) -> None:
+    key = uuid.uuid4().hex
+    pull = BureauPull.objects.create(
+        idempotency_key=key, reference=key[:24], consent_reference="c", subject="{}"
+    )
+    values = _values(CreditReport, payload)
+    CreditReport.objects.create(
+        pull=pull, retain_until=timezone.now(), hit=True, frozen=False, **values
+    )
+
+
 SCENE: dict[str, Callable[[Payloads, dict], None]] = {
+    "integrations.PlaidAccount": _plaid_account,
+    "integrations.PlaidTransaction": _plaid_transaction,
+    "integrations.CreditReport": _credit_report,
     "tenants.AgencyProfile": _agency_profile,
     "tenants.Agency": _agency,
     "audit.AuditEvent": _audit_event,

@@ -1,0 +1,17 @@
+"""Spanish as written in the United States (es-US): the words are Spanish, the numbers
+and dates are the ones on US bills and forms: 04/28/1986, $1,234.56, 24.99%."""
+
+from __future__ import annotations
+
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, g:i a"
+TIME_FORMAT = "g:i a"
+MONTH_DAY_FORMAT = r"j \d\e F"
+YEAR_MONTH_FORMAT = r"F \d\e Y"
+SHORT_DATE_FORMAT = "m/d/Y"
+SHORT_DATETIME_FORMAT = "m/d/Y g:i a"
+FIRST_DAY_OF_WEEK = 0  # Sunday
+DATE_INPUT_FORMATS = ["%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d"]
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3

@@ -1,0 +1,142 @@
+"""Spanish: the catalogue is complete and compiled, and every page of the wizard and the
+portal, rendered with Spanish chosen in the language switch, shows no English text."""
+
+from __future__ import annotations
+
+import gettext
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from intake.models import Application
+from intake.services import message_post, plan_offer_publish
+from intake.wizard.steps import STEP_SLUGS
+from tenants.signin import AUTH_TIME
+from tenants.us_states import US_STATES
+
+from .catalogue import (
+    MO_PATH,
+    catalogue_entries,
+    english_fragments,
+    english_left,
+    untranslated,
+    visible_text,
+)
+from .conftest import ABOUT_YOU, fill, rows, url
+
+NAMES = (
+    "Test Credit Counseling", "Test CC", "Credit Genie", "Big Bank Card", "Ana", "Lopez",
+    "Peach St", "Atlanta", "English", *US_STATES.values(),
+)  # fmt: skip
+SNAPSHOT = {
+    "monthly_deposit": "$412.00",
+    "payoff_date": "03/2030",
+    "interest_saved": "$6,120.00",
+    "setup_fee": "$25.00",
+    "monthly_fee": "$15.00",
+    "creditors": [{"creditor": "Big Bank Card", "payment": "$180.00"}],
+}
+DOCUMENT = "Plan de acción: depositar $412.00 al mes durante 48 meses."
+
+
+def test_every_msgid_has_a_spanish_translation_and_none_is_fuzzy():
+    entries = catalogue_entries()
+
+    assert len(entries) > 300
+    assert untranslated(entries) == []
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    with MO_PATH.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [
+        entry.msgid
+        for entry in catalogue_entries()[1:]
+        if compiled.gettext(entry.msgid) != entry.msgstr.get("msgstr")
+    ]
+    assert stale == [], "run manage.py compilemessages -l es"
+
+
+@pytest.fixture
+def spanish(signed_in) -> Client:
+    response = signed_in.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    assert signed_in.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    return signed_in
+
+
+def _english(
+    client: Client, path: str, method: str = "get", language: str = "es", **data: object
+) -> list[str]:
+    response = getattr(client, method)(path, data, follow=method == "post")
+    assert response.status_code == 200, (path, response.status_code)
+    assert response.headers["Content-Language"] == language
+    fragments = english_fragments(catalogue_entries())
+    return english_left(visible_text(response.content.decode()), fragments, NAMES)
+
+
+def _assert_spanish(client: Client, path: str, method: str = "get", **data: object) -> None:
+    assert _english(client, path, method, **data) == [], path
+
+
+def test_the_catalogue_check_finds_english(signed_in, draft):
+    assert "Save and continue" in _english(signed_in, url(draft, "step-about-you"), language="en")
+
+
+@pytest.mark.parametrize("slug", STEP_SLUGS)
+def test_every_empty_step_and_its_errors_are_spanish(spanish, draft, slug):
+    _assert_spanish(spanish, url(draft, f"step-{slug}"))
+    _assert_spanish(spanish, url(draft, f"step-{slug}") + "?check=1")
+
+
+def test_invalid_answers_show_spanish_errors(spanish, draft):
+    bad = ABOUT_YOU | {"zip_code": "3030", "birth_date": "28/04/1986", "ssn": "12", "email": "x"}
+    _assert_spanish(spanish, url(draft, "step-about-you"), "post", **bad)
+    amounts = rows([{"kind": "wages", "gross": "lots", "net": "5000", "frequency": ""}])
+    _assert_spanish(spanish, url(draft, "step-income"), "post", **amounts)
+    debts = rows([{"creditor": "", "kind": "credit_card", "balance": "-5", "apr": "300"}])
+    _assert_spanish(spanish, url(draft, "step-debts"), "post", **debts)
+    _assert_spanish(spanish, url(draft, "step-expenses"), "post", rent="abc")
+    _assert_spanish(spanish, url(draft, "step-consents"), "post", credit_pull="on")
+
+
+def test_filled_steps_added_rows_and_autosave_are_spanish(spanish, draft):
+    fill(spanish, draft)
+    for slug in STEP_SLUGS:
+        _assert_spanish(spanish, url(draft, f"step-{slug}"))
+    _assert_spanish(spanish, url(draft, "step-income") + "?add=1")
+    _assert_spanish(spanish, url(draft, "step-debts") + "?add=1")
+    review = visible_text(spanish.get(url(draft, "step-review")).content.decode())
+    assert "04/28/1986" in review and "24.99%" in review and "$8,500.00" in review  # es-US
+    htmx = spanish.post(url(draft, "step-expenses"), {"rent": "900"}, HTTP_HX_REQUEST="true")
+    assert "Guardado a las" in visible_text(htmx.content.decode())
+
+
+def test_portal_offer_messages_and_call_request_are_spanish(spanish, draft, other_consumer):
+    _assert_spanish(spanish, url(draft, "application"))
+    fill(spanish, draft)
+    _assert_spanish(spanish, url(draft, "submit"), "post")
+    application = Application.objects.get(pk=draft.pk)
+    plan_offer_publish(application=application, snapshot=SNAPSHOT, document=DOCUMENT)
+    message_post(
+        application=application, author=other_consumer, body="Hola Ana, ya revisé su presupuesto.",
+        from_staff=True,
+    )  # fmt: skip
+    session = spanish.session
+    session[AUTH_TIME] = time.time()
+    session.save()
+    for name in ("application", "messages", "offer"):
+        _assert_spanish(spanish, url(application, name))
+    _assert_spanish(spanish, url(application, "offer-accept"), "post", typed_name="")
+    _assert_spanish(spanish, url(application, "messages"), "post", body="")
+    _assert_spanish(spanish, "/talk-to-a-counselor/")
+    _assert_spanish(spanish, "/talk-to-a-counselor/", "post", phone="12")
+    _assert_spanish(spanish, "/")
+
+
+def test_sign_in_and_signed_out_pages_are_spanish(client, agency_profile):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    for path in ("/accounts/login/", "/accounts/signed-out/?reason=idle", "/"):
+        _assert_spanish(client, path)
