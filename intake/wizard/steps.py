@@ -111,7 +111,17 @@ class AboutYou(Step):
             actor=request.user,
             request=request,
         )
+        _mask_saved_ssn(form)
         return True
+
+
+def _mask_saved_ssn(form: AboutYouForm) -> None:
+    """A saved SSN is shown back masked, also when other fields send the form back with
+    errors (posting the masked value keeps the stored number)."""
+    ssn = form.cleaned_data.get("ssn") if "ssn" not in form.errors else None
+    if ssn:
+        form.data = form.data.copy()
+        form.data["ssn"] = f"***-**-{ssn[-4:]}"
 
 
 class Consents(Step):

@@ -35,6 +35,7 @@ class Entry:
     msgid_plural: str = ""
     msgstr: dict[str, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
+    references: list[str] = field(default_factory=list)
 
 
 def _flags(line: str) -> set[str]:
@@ -60,6 +61,8 @@ def catalogue_entries(path: Path = PO_PATH) -> list[Entry]:
             entry, key = Entry(), ""
         elif line.startswith("#,"):
             entry.flags |= _flags(line)
+        elif line.startswith("#:"):
+            entry.references += [ref.rsplit(":", 1)[0] for ref in line[2:].split()]
         elif line.startswith("#"):
             continue
         elif match := _LINE.match(line):

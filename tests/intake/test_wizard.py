@@ -36,6 +36,15 @@ def test_about_you_saves_encrypted_pii_and_masks_the_ssn(signed_in, draft):
     assert draft.completed_steps == ["about-you"]
 
 
+def test_a_saved_ssn_is_masked_when_other_answers_send_the_form_back(signed_in, draft):
+    response = signed_in.post(url(draft, "step-about-you"), ABOUT_YOU | {"zip_code": "3030"})
+
+    page = response.content.decode()
+    assert response.status_code == 200 and 'value="***-**-6789"' in page
+    assert "123-45-6789" not in page
+    assert Household.objects.get(application=draft).ssn == "123-45-6789"
+
+
 def test_masked_ssn_posted_back_keeps_the_stored_number(signed_in, draft):
     signed_in.post(url(draft, "step-about-you"), ABOUT_YOU)
     signed_in.post(url(draft, "step-about-you"), ABOUT_YOU | {"ssn": "***-**-6789"})
