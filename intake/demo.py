@@ -102,8 +102,13 @@ class Parts:
         )  # fmt: skip
 
 
-def money(value: float) -> Decimal:
+def money(value: float | Decimal) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _take_home_share(rng: random.Random) -> Decimal:
+    """Net pay as a share of gross (74-84 %), drawn as a Decimal so money stays Decimal."""
+    return Decimal(rng.randrange(7400, 8401)) / 10000
 
 
 def _between(rng: random.Random, low: float, high: float) -> Decimal:
@@ -141,7 +146,7 @@ def _incomes(rng: random.Random, app: Application) -> list[Income]:
     gross = money(monthly / per_month)
     rows = [
         Income(application=app, position=0, kind=Income.Kind.WAGES, gross=gross,
-               net=money(float(gross) * rng.uniform(0.74, 0.84)), frequency=frequency)
+               net=money(gross * _take_home_share(rng)), frequency=frequency)
     ]  # fmt: skip
     if rng.random() < 0.35:
         kind = rng.choice([Income.Kind.SUPPORT, Income.Kind.PUBLIC_ASSISTANCE, Income.Kind.OTHER])
