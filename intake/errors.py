@@ -37,3 +37,7 @@ class SignatureInvalid(IntakeError):
 
 class NoSuchStep(IntakeError):
     """An unknown wizard step."""
+
+
+class BankConsentMissing(IntakeError):
+    """Connecting a bank needs a live bank-data consent (consents step)."""

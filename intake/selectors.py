@@ -19,6 +19,10 @@ from .models import (
     Message,
     PlanOffer,
 )
+from .verification_selectors import (  # noqa: F401  (re-exported for the counselor side)
+    verification_flags_for_consumer,
+    verification_summary,
+)
 
 
 def get_application_for(request: HttpRequest, public_id: UUID) -> Application:

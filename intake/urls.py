@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import counseling, portal, wizard
+from .views import bank, counseling, portal, wizard
 from .wizard.steps import STEP_SLUGS
 
 app_name = "intake"
@@ -17,6 +17,7 @@ urlpatterns = [
         path(f"{APP}{slug}/", wizard.step, {"step": slug}, name=f"step-{slug}")
         for slug in STEP_SLUGS
     ),
+    path(f"{APP}bank/link/", bank.bank_link, name="bank-link"),
     path(f"{APP}submit/", wizard.submit, name="submit"),
     path(f"{APP}consents/withdraw/", portal.consent_withdraw_view, name="consent-withdraw"),
     path(f"{APP}offer/", portal.offer, name="offer"),

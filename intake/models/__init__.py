@@ -8,9 +8,11 @@ from .conversation import CounselingRequest, Message
 from .household import Household
 from .offers import PlanAcceptance, PlanOffer
 from .parts import Consent, Debt, Document, Expense, Income, VerificationRequest
+from .verification import BankConnection, VerificationFlag
 
 __all__ = [
     "Application",
+    "BankConnection",
     "Consent",
     "CounselingRequest",
     "Debt",
@@ -22,5 +24,6 @@ __all__ = [
     "PlanAcceptance",
     "PlanOffer",
     "StatusChange",
+    "VerificationFlag",
     "VerificationRequest",
 ]

@@ -32,6 +32,8 @@ class Application(models.Model):
     # Wizard steps whose saved data passed every check (slugs, see intake/wizard/steps.py).
     completed_steps = models.JSONField(default=list, blank=True, editable=False)
     bank_step_skipped = models.BooleanField(default=False)
+    # "I don't bank online": the manual fallback of the bank step (statements instead).
+    bank_manual = models.BooleanField(default=False)
     documents_step_done = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

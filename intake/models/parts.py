@@ -197,13 +197,27 @@ class Document(models.Model):
 
 
 class VerificationRequest(models.Model):
-    """Verification of a submitted application was asked for (one per application; the
-    verification issue adds the bureau pull and the bank sync behind it)."""
+    """Verification of a submitted application was asked for (one per application): the
+    bureau pull and bank syncs behind it, and the reconciliation's result."""
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="verification_request"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    # What the submit-time task started: the bureau pull (integrations BureauPull public id)
+    # or why there is none ("no_consent", "no_subject"), and when the work was queued.
+    class BureauOutcome(models.TextChoices):
+        REQUESTED = "requested", "Pull requested"
+        NO_CONSENT = "no_consent", "No live FCRA consent: refused"
+        NO_SUBJECT = "no_subject", "Identity answers incomplete"
+
+    bureau_pull_id = models.UUIDField(null=True, blank=True)
+    bureau_outcome = models.CharField(max_length=16, blank=True, choices=BureauOutcome.choices)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # The reconciliation: when it ran, and its figures (selectors.verification_summary).
+    completed_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"VerificationRequest {self.pk}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .bank import bank_connect, bank_connections_remove, bank_manual_record
 from .drafts import (
     application_start,
     bank_step_skip,
@@ -26,6 +27,9 @@ from .submission import application_submit, verification_request_record
 __all__ = [
     "application_start",
     "application_submit",
+    "bank_connect",
+    "bank_connections_remove",
+    "bank_manual_record",
     "bank_step_skip",
     "consent_withdraw",
     "consents_save",

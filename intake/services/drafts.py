@@ -24,6 +24,7 @@ from tenants.uploads.services import stored_file_create
 
 from ..consents import consent_text
 from ..models import Application, Consent, Debt, Document, Expense, Household, Income
+from .bank import bank_connections_remove_queue
 from .common import consumer_audit, draft_lock, step_mark
 
 HOUSEHOLD_FIELDS = frozenset(
@@ -181,6 +182,8 @@ def _withdraw(consent: Consent, application: Application, actor: Any, request: A
         withdrawn_at=timezone.now()
     )
     if changed:
+        if consent.kind == Consent.Kind.BANK_DATA:
+            bank_connections_remove_queue(application_id=application.pk)
         consumer_audit(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from celery import current_app
@@ -10,14 +12,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrations.warehouse import facts as wf
+from integrations.warehouse.services import outbox_emit
 from tenants.audit.models import AuditAction
 
 from ..errors import ApplicationIncomplete
-from ..models import Application, StatusChange, VerificationRequest
+from ..models import Application, Household, StatusChange, VerificationRequest
+from ..selectors import budget_for
 from ..wizard.validation import first_incomplete_step
 from .common import consumer_audit
 
 VERIFICATION_TASK = "intake.verification_requested"
+ZIP = re.compile(r"\d{5}(-\d{4})?")
 
 
 @transaction.atomic
@@ -30,7 +36,8 @@ def application_submit(
     Re-validates every step from the saved data first (like django-formtools), so nothing
     posted around the wizard reaches a counselor unchecked.
     Side effects: locks the application; conditional UPDATE draft -> submitted; a
-    `submitted` timeline row; one audit `update`; after commit, one
+    `submitted` timeline row; one audit `update`; one `submitted` outbox event (banded
+    profile); after commit, one
     `intake.verification_requested` task. Raises ApplicationIncomplete naming the first
     incomplete step.
     """
@@ -56,11 +63,38 @@ def application_submit(
         request=request,
         purpose="application submitted",
     )
+    _submitted_emit(locked)
     application_id = locked.pk
     transaction.on_commit(
         lambda: current_app.send_task(VERIFICATION_TASK, kwargs={"application_id": application_id})
     )
     return True
+
+
+def _submitted_emit(application: Application) -> None:
+    """The analytics `submitted` event: the household's profile, banded by the outbox."""
+    household = Household.objects.filter(application=application).first()
+    analysis = budget_for(application).analysis
+    unsecured = sum(
+        (d.balance for d in application.debts.all() if d.balance is not None and not d.secured),
+        Decimal(0),
+    )
+    size = household.household_size if household else None
+    zip_code = household.zip_code if household else None
+    profile = wf.Profile(
+        birth_date=household.birth_date if household else None,
+        zip_code=zip_code if zip_code and ZIP.fullmatch(zip_code) else None,
+        household_size=size if size and 1 <= size <= 30 else None,
+        monthly_income=analysis.gross_monthly_income if analysis else None,
+        unsecured_debt=unsecured,
+    )
+    outbox_emit(
+        event_type=wf.EventType.SUBMITTED,
+        subject=wf.Subject(
+            consumer_ref=str(application.consumer_id), case_ref=str(application.public_id)
+        ),
+        facts=wf.Submitted(profile=profile),
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,8 @@ from typing import Any
 
 from ..consents import consent_text
 from ..models import Application, Consent
-from ..selectors import budget_for, household_of
+from ..selectors import budget_for, consent_is_live, household_of
+from ..services.bank import SANDBOX_INSTITUTIONS, bank_connections_live, sandbox_mode
 from .expenses import GROUPS, typical_amount
 from .steps import STEPS, TRACKED, Step
 
@@ -73,4 +74,20 @@ def step_context(
         ]
     if step.slug == "documents":
         context["documents"] = application.document_list
+    if step.slug == "bank":
+        context |= bank_context(application)
     return context
+
+
+def bank_context(application: Application) -> dict[str, Any]:
+    """The bank step: whether bank data may be used, the connections and their state."""
+    names = dict(SANDBOX_INSTITUTIONS)
+    connections = bank_connections_live(application)
+    for connection in connections:
+        institution = connection.institution_id
+        connection.institution_name = names.get(institution, institution)
+    return {
+        "bank_consent": consent_is_live(application, Consent.Kind.BANK_DATA),
+        "connections": connections,
+        "sandbox": sandbox_mode(),
+    }

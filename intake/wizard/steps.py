@@ -230,7 +230,10 @@ class Bank(Step):
         return BankForm(data)
 
     def save(self, form: Any, application: Application, complete: bool, request: Any) -> bool:
-        services.bank_step_skip(application=application, actor=request.user)
+        if "manual" in request.POST:
+            services.bank_manual_record(application=application, actor=request.user)
+        elif not application.bank_connections.filter(removed_at__isnull=True).exists():
+            services.bank_step_skip(application=application, actor=request.user)
         return True
 
 
@@ -306,7 +309,8 @@ def step_validate(step: Step, application: Application) -> tuple[Any, bool]:
     """The step bound to the saved data and fully checked: (form, complete)."""
     form = step.bind(_saved_data(step, application), application)
     if step.slug == "bank":
-        return form, application.bank_step_skipped
+        connected = application.bank_connections.filter(removed_at__isnull=True).exists()
+        return form, application.bank_step_skipped or application.bank_manual or connected
     if step.slug == "documents":
         return form, application.documents_step_done or application.documents.exists()
     if step.slug == "review":

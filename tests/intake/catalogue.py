@@ -145,5 +145,10 @@ def english_left(text: str, fragments: set[str], ignore: tuple[str, ...] = ()) -
         for fragment in fragments
         if re.search(rf"(?<![\w-]){re.escape(fragment)}(?![\w-])", text)
     )
-    words = {word for word in re.findall(r"[A-Za-z']+", text) if word.lower() in ENGLISH_WORDS}
+    # Whole words only: a reference number such as 493cab68-54be-... holds no English word.
+    words = {
+        word
+        for word in re.findall(r"(?<![\w'])[A-Za-z']+(?![\w'])", text)
+        if word.lower() in ENGLISH_WORDS
+    }
     return found + sorted(words)

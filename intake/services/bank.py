@@ -1,0 +1,200 @@
+"""The wizard's bank step: connecting a bank through Plaid (in sandbox mode a local page
+plays Link's role), reconnecting a broken connection, the manual fallback, Link exits,
+and removing the connections when the consumer withdraws the bank-data consent.
+
+Intake keeps only the integrations item's public id (BankConnection); the access token
+lives encrypted in integrations.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+from uuid import UUID
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integrations.plaid.client import sandbox_public_token_create
+from integrations.plaid.models import PlaidItem
+from integrations.plaid.services import (
+    plaid_item_remove,
+    plaid_link_token_create,
+    plaid_public_token_exchange,
+)
+from tenants.audit.models import AuditAction
+
+from ..errors import BankConsentMissing
+from ..models import Application, BankConnection, Consent
+from ..selectors import consent_is_live
+from .common import consumer_audit, draft_lock, step_mark
+
+logger = logging.getLogger("creditgenie.intake")
+REMOVE_TASK = "intake.bank_connections_remove"
+# Sandbox institutions and Link usernames (integrations/sandbox/plaid personas).
+SANDBOX_INSTITUTIONS = (
+    ("ins_109508", "First Platypus Bank"),
+    ("ins_109509", "First Gingham Credit Union"),
+    ("ins_109510", "Tattersall Federal Credit Union"),
+)
+SANDBOX_PERSONAS = ("user_good", "user_gig", "user_overdraft", "user_card")
+_CODE = re.compile(r"^[A-Z0-9_]{0,64}$")
+
+
+def sandbox_mode() -> bool:
+    """Whether the bank step shows the local Link page (PLAID_ENV=sandbox)."""
+    return settings.PLAID_ENV == "sandbox"
+
+
+def _client_user_id(application: Application) -> str:
+    return application.public_id.hex  # opaque: never a name or e-mail
+
+
+@transaction.atomic
+def bank_connect(
+    *,
+    application: Application,
+    institution_id: str,
+    username: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+    replaces: BankConnection | None = None,
+) -> BankConnection:
+    """The sandbox Link flow: a Link token, ``/sandbox/public_token/create`` (what Link
+    returns in the browser) and the exchange; the item's public id is kept on the
+    application. With ``replaces`` (update mode for a ``login_required`` connection) the
+    new item takes the old connection's place and the old item is removed at Plaid.
+
+    Requires a live bank-data consent (raises BankConsentMissing). Side effects: locks the
+    draft; attempt rows and a PlaidItem in integrations (first sync queued on commit); one
+    BankConnection; the bank step complete; one audit `create`. Raises VendorError."""
+    application = draft_lock(application)
+    if not consent_is_live(application, Consent.Kind.BANK_DATA):
+        raise BankConsentMissing(_("Allow the use of your bank data first."))
+    plaid_link_token_create(
+        client_user_id=_client_user_id(application),
+        language=application.language,
+        item_public_id=replaces.item_public_id if replaces else None,
+    )
+    public_token = sandbox_public_token_create(institution_id=institution_id, username=username)
+    item_public_id = plaid_public_token_exchange(
+        public_token=public_token, institution_id=institution_id
+    )
+    connection, _created = BankConnection.objects.update_or_create(
+        item_public_id=item_public_id,
+        defaults={
+            "application": application,
+            "institution_id": institution_id[:32],
+            "removed_at": None,
+        },
+    )
+    if replaces is not None and replaces.item_public_id != item_public_id:
+        plaid_item_remove(item_public_id=replaces.item_public_id)
+        BankConnection.objects.filter(pk=replaces.pk).update(removed_at=timezone.now())
+    Application.objects.filter(pk=application.pk).update(bank_manual=False)
+    step_mark(application, "bank", True)
+    consumer_audit(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="bank_connection",
+        object_id=str(connection.public_id),
+        application=application,
+        request=request,
+        purpose="bank connected",
+    )
+    return connection
+
+
+@transaction.atomic
+def bank_manual_record(
+    *, application: Application, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """ "I don't bank online": recorded, and the step is complete (statements can be sent
+    in the documents step). Side effects: locks the draft; one UPDATE; one audit `update`."""
+    application = draft_lock(application)
+    Application.objects.filter(pk=application.pk).update(bank_manual=True, bank_step_skipped=True)
+    step_mark(application, "bank", True)
+    consumer_audit(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="application",
+        object_id=str(application.public_id),
+        application=application,
+        request=request,
+        purpose="bank step: no online banking",
+    )
+
+
+def bank_link_exit_log(
+    *, application: Application, status: str, error_code: str, error_type: str
+) -> None:
+    """Link was closed without a connection: logged with Plaid's codes only (no PII, no
+    free text: anything that is not an upper-case code is dropped). Side effects: a log
+    record at warning level when Link reports an error, info otherwise."""
+    fields = {
+        "application": str(application.public_id),
+        "link_status": status.upper() if _CODE.match(status.upper()) else "INVALID",
+        "error_code": error_code if _CODE.match(error_code) else "INVALID",
+        "error_type": error_type if _CODE.match(error_type) else "INVALID",
+    }
+    level = logging.WARNING if error_code else logging.INFO
+    logger.log(level, "plaid link exit", extra=fields)
+
+
+def bank_connections_live(application: Application) -> list[BankConnection]:
+    """The application's connections not removed, each with ``item_status`` set."""
+    connections = list(application.bank_connections.filter(removed_at__isnull=True))
+    statuses = dict(
+        PlaidItem.objects.filter(public_id__in=[c.item_public_id for c in connections]).values_list(
+            "public_id", "status"
+        )
+    )
+    for connection in connections:
+        connection.item_status = statuses.get(connection.item_public_id, PlaidItem.Status.REMOVED)
+    return connections
+
+
+def bank_connections_remove_queue(*, application_id: int) -> None:
+    """Queues the removal of the application's bank connections once the surrounding
+    transaction (the consent withdrawal) commits."""
+    transaction.on_commit(
+        lambda: current_app.send_task(REMOVE_TASK, kwargs={"application_id": application_id})
+    )
+
+
+def bank_connections_remove(*, application_id: int) -> int:
+    """The bank-data consent was withdrawn: every connected item is removed at Plaid
+    (``plaid_item_remove``: token, accounts and transactions deleted in integrations).
+    Idempotent. Side effects: attempt rows; BankConnection.removed_at; one audit `delete`
+    per connection. Returns how many were removed. Raises VendorError (transient)."""
+    removed = 0
+    live = BankConnection.objects.filter(application_id=application_id, removed_at__isnull=True)
+    for connection in live.select_related("application"):
+        plaid_item_remove(item_public_id=connection.item_public_id)
+        with transaction.atomic():
+            changed = BankConnection.objects.filter(
+                pk=connection.pk, removed_at__isnull=True
+            ).update(removed_at=timezone.now())
+            if changed:
+                consumer_audit(
+                    actor=None,
+                    action=AuditAction.DELETE,
+                    object_type="bank_connection",
+                    object_id=str(connection.public_id),
+                    application=connection.application,
+                    request=None,
+                    purpose="bank data consent withdrawn",
+                    role="system",
+                )
+                removed += 1
+    return removed
+
+
+def connection_for(application: Application, public_id: UUID | str) -> BankConnection | None:
+    """One live connection of the application (None for another application's id)."""
+    return application.bank_connections.filter(public_id=public_id, removed_at__isnull=True).first()
