@@ -38,3 +38,21 @@ class ProposalConflict(CounselorError):
             f"version {expected}. Changed: {what}. Your changes were not saved; review the "
             "latest version and apply them again."
         )
+
+
+class CaseError(CounselorError):
+    """A case change that cannot be made (assignee who does not work cases, a draft)."""
+
+
+class CaseConflict(CounselorError):
+    """A case save based on a case version that is no longer the latest.
+
+    ``changes`` lists, in words, what was saved since ``expected`` (who, what, when).
+    """
+
+    def __init__(self, *, expected: int, current: int, changes: tuple[str, ...]):
+        self.expected, self.current, self.changes = expected, current, changes
+        super().__init__(
+            f"Someone saved this case while you were editing (you started from version "
+            f"{expected}, it is now version {current}). Nothing of yours was saved."
+        )

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from tenants.encryption.fields import EncryptedTextField
+
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 
 
@@ -124,3 +126,64 @@ class ProposalVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number}"
+
+
+class CaseAssignment(models.Model):
+    """The counselor side's record of a case (an intake ``Application``; the counselor
+    side keys to it, the intake never imports this app): who works it (no row, or an empty
+    ``assigned_to``, is "unassigned") and ``version``, the case's optimistic-concurrency
+    token, raised by every counselor write on the case (assignment, notes)."""
+
+    application = models.OneToOneField(
+        "intake.Application", on_delete=models.CASCADE, related_name="case_assignment"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["assigned_to", "application"], name="case_assigned_idx")]
+
+    def __str__(self) -> str:
+        return f"Assignment of application {self.application_id}"
+
+
+class CaseNote(models.Model):
+    """One version of a counselor's note on a case. Append-only: an edit inserts the next
+    version (same ``note_id``) and marks the earlier one superseded; nothing is deleted.
+    ``case_version`` is the case version this write produced (what changed, for conflicts).
+    """
+
+    application = models.ForeignKey(
+        "intake.Application", on_delete=models.CASCADE, related_name="case_notes"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    body = EncryptedTextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    case_version = models.PositiveIntegerField()
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["application", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["note_id", "version"], name="case_note_version_unique"),
+            models.UniqueConstraint(
+                fields=["note_id"],
+                condition=models.Q(superseded=False),
+                name="case_note_one_current",
+            ),
+        ]
+        indexes = [models.Index(fields=["application", "case_version"], name="case_note_case_idx")]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id} v{self.version}"

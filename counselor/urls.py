@@ -2,11 +2,24 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import agency_views, audit_views, views
+from . import agency_views, audit_views, case_views, views
 
 app_name = "counselor"
 
 urlpatterns = [
+    path("", case_views.queue, name="queue"),
+    path("search/", case_views.queue_search, name="queue-search"),
+    path("supervisor/", case_views.supervisor_dashboard_view, name="supervisor"),
+    path("cases/<uuid:public_id>/", case_views.case_detail, name="case"),
+    path("cases/<uuid:public_id>/assign/", case_views.case_assign_view, name="case-assign"),
+    path("cases/<uuid:public_id>/notes/", case_views.case_note, name="case-note"),
+    path("cases/<uuid:public_id>/offer/", case_views.case_offer_send_view, name="case-offer"),
+    path("cases/<uuid:public_id>/ssn/", case_views.case_ssn_reveal, name="case-ssn"),
+    path(
+        "cases/<uuid:public_id>/documents/<uuid:document_id>/",
+        case_views.case_document_download,
+        name="case-document",
+    ),
     path(
         "applications/<uuid:public_id>/audit/",
         audit_views.application_audit_history,

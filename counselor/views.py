@@ -99,6 +99,23 @@ def builder_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect("counselor:builder", public_id=public_id)
 
 
+def plan_document(
+    *, proposal: Proposal, version: ProposalVersion, language: str = ""
+) -> tuple[dict[str, object], ActionPlanDocument]:
+    """The written action plan of a saved version (context and rendered document), in
+    ``language`` or the inputs' language. The offer flow freezes this exact document."""
+    parsed = inputs_parse(version.inputs)
+    language = language or parsed.language
+    language = language if language in LANGUAGES else "en"
+    profile = agency_profile_get()
+    context = action_plan_context(
+        result=proposal_build_from(version.inputs), inputs=parsed,
+        agency_name=profile.name if profile else "", case_id=str(proposal.case_id),
+        version=version.number, language=language,
+    )  # fmt: skip
+    return context, action_plan_render(context)
+
+
 def _document(
     request: HttpRequest, public_id: UUID
 ) -> tuple[ProposalVersion, dict[str, object], ActionPlanDocument]:
@@ -111,16 +128,10 @@ def _document(
     )
     if version is None:
         raise Http404("No such version")
-    parsed = inputs_parse(version.inputs)
-    language = request.GET.get("lang", parsed.language)
-    language = language if language in LANGUAGES else "en"
-    profile = agency_profile_get()
-    context = action_plan_context(
-        result=proposal_build_from(version.inputs), inputs=parsed,
-        agency_name=profile.name if profile else "", case_id=str(public_id),
-        version=version.number, language=language,
-    )  # fmt: skip
-    return version, context, action_plan_render(context)
+    context, document = plan_document(
+        proposal=proposal, version=version, language=request.GET.get("lang", "")
+    )
+    return version, context, document
 
 
 @require_GET

@@ -276,6 +276,8 @@ CREDITGENIE_RATE_LIMITS: dict[str, str] = {
     "accounts:login": "sign-in",
     "admin:login": "sign-in",
     "integrations:plaid-webhook": "webhooks",
+    "counselor:queue-search": "search",
+    "counselor:case-document": "downloads",
 }
 
 LOGIN_URL = "accounts:login"

@@ -21,3 +21,11 @@ def money(value: Decimal | None) -> str:
 def pct(value: Decimal | None) -> str:
     """``Decimal("24.99")`` -> ``24.99%``; None -> an em dash."""
     return "\u2014" if value is None else f"{value}%"
+
+
+@register.filter
+def ratio(value: Decimal | None) -> str:
+    """A fraction as a percentage: ``Decimal("0.3512")`` -> ``35.12%``; None -> an em dash."""
+    if value is None:
+        return "\u2014"
+    return f"{(value * 100).quantize(Decimal('0.01'))}%"

@@ -76,6 +76,12 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         )
     },
     "intake:submit": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    # The sandbox Link page of the bank step: without a live bank-data consent the owner is
+    # sent back to the bank step (302).
+    "intake:bank-link": {
+        "GET": row(LOGIN, 302, 404, 404, 404, 404),
+        "POST": row(LOGIN, 302, 404, 404, 404, 404),
+    },
     "intake:consent-withdraw": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
     # Offers need a recent sign-in (step-up): the owner is sent to re-authenticate.
     "intake:offer": {"GET": row(LOGIN, 302, 404, 404, 404, 404), "POST": every(405)},
@@ -107,6 +113,24 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     "counselor:builder-save": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:action-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:action-plan-pdf": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 404),
+        "POST": every(405),
+    },
+    # The queue (docs/counselor.md): counselors and supervisors; a search (POST) redirects
+    # to the queue with a blind index. The walk's applications are drafts, which are
+    # not cases yet: the case pages are 404 for everyone, staff included.
+    "counselor:queue": {"GET": row(LOGIN, 404, 404, 200, 200, 404), "POST": every(405)},
+    "counselor:queue-search": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 302, 302, 404),
+    },
+    "counselor:supervisor": {"GET": row(LOGIN, 404, 404, 404, 200, 404), "POST": every(405)},
+    "counselor:case": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    "counselor:case-assign": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-note": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-offer": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-ssn": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    "counselor:case-document": {
         "GET": row(LOGIN, 404, 404, 404, 404, 404),
         "POST": every(405),
     },
@@ -160,6 +184,7 @@ def _values(owned: Application) -> dict[str, str]:
     return {
         "public_id": str(owned.public_id),
         "object_id": str(owned.pk),
+        "document_id": str(owned.public_id),  # no such document: 404 for everyone
         "id": str(owned.consumer_id),
         "content_type_id": str(ContentType.objects.get_for_model(Application).pk),
         "app_label": "intake",

@@ -1,0 +1,100 @@
+"""The counselor queue and case pages at N applications: p50/p95 server time and query
+count, side by side in one run with the Django admin's changelist of applications (the
+same table) and /healthz.
+
+Provisions a throwaway agency on PostgreSQL (as bench_intake.py does), fills it with
+`seed_demo --count N`, then measures inside one agency process with Django's test client
+(server time: the whole request through the middleware, no network), signed in as the demo
+supervisor (the admin changelist as the demo administrator). Every page is requested once
+to warm up, then `--rounds` times. Everything it created is dropped at the end.
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379.
+Run: .venv/bin/python bench/bench_counselor.py [--count 20000] [--large] [--rounds 30]
+(`--large` seeds 100,000 applications.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
+
+from bench_intake import _agency  # noqa: E402
+
+from tests.processes import manage  # noqa: E402
+
+MEASURE = """
+import json, statistics, time
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from intake.models import Application
+from tenants.signin import AUTH_TIME
+
+User = get_user_model()
+supervisor, admin = Client(), Client()
+supervisor.force_login(User.objects.get(username="supervisor"))
+admin.force_login(User.objects.get(username="admin"))
+case = Application.objects.exclude(status="draft").order_by("-submitted_at").first()
+pages = {{
+    "queue, all cases": (supervisor, "/counselor/?tab=all"),
+    "queue, unassigned, newest": (supervisor, "/counselor/?tab=unassigned&sort=newest"),
+    "queue, filtered": (supervisor, "/counselor/?tab=all&status=in_review&language=es"),
+    "queue, page 200": (supervisor, "/counselor/?tab=all&page=200"),
+    "case page": (supervisor, f"/counselor/cases/{{case.public_id}}/"),
+    "supervisor dashboard": (supervisor, "/counselor/supervisor/"),
+    "admin changelist": (admin, "/admin/intake/application/"),
+    "/healthz": (Client(), "/healthz"),
+}}
+out = {{}}
+for name, (client, url) in pages.items():
+    client.get(url)
+    times, queries = [], 0
+    for _ in range({rounds}):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (name, response.status_code)
+        queries = len(captured)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    out[name] = (statistics.median(times), p95, queries)
+print("RESULT " + json.dumps(out))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--large", action="store_true", help="100,000 applications")
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    count = 100_000 if args.large else args.count
+    with tempfile.TemporaryDirectory() as tmp, _agency(Path(tmp), 0) as env:
+        env = env | {"ALLOWED_HOSTS": "127.0.0.1,testserver"}
+        began = time.perf_counter()
+        subprocess.run(  # no timeout: 100,000 applications take about 16 minutes here
+            [sys.executable, str(BASE_DIR / "manage.py"), "seed_demo", "--count", str(count)],
+            env=env, cwd=BASE_DIR, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        print(f"seed_demo --count {count}: {time.perf_counter() - began:.0f} s")
+        done = manage(env, "shell", "-c", MEASURE.format(rounds=args.rounds))
+        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+        results = json.loads(line.removeprefix("RESULT "))
+    print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   ({args.rounds} rounds)")
+    for name, (p50, p95, queries) in results.items():
+        print(f"{name:<28}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
+
+
+if __name__ == "__main__":
+    main()

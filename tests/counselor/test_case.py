@@ -1,0 +1,250 @@
+"""The case page: who sees it, what it shows (SSN masked, the engine's budget in words),
+SSN reveal and document download behind a recent sign-in, audit events, query count."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from counselor.case_services import case_note_save, case_version
+from counselor.models import CaseNote
+from intake import selectors as intake_selectors
+from intake.models import Application, Consent, Debt, Document, Expense, Income
+from intake.selectors import application_with_parts, budget_for
+from tenants.audit.models import AuditEvent
+from tenants.roles import Role
+from tenants.uploads.services import stored_file_create
+from tests.counselor.cases import sent_application
+from tests.counselor.conftest import recent_auth
+from tests.tenants.uploads_fixtures import local_files, pdf_bytes, upload
+
+__all__ = ["local_files"]
+pytestmark = pytest.mark.django_db
+# session, user, roles, application, the parts (application + household, incomes, expenses,
+# debts, consents, status changes, documents), assignment, offers, notes, proposal,
+# colleagues, agency profile, then the audit write (savepoint, chain lock, chain head,
+# insert, release); one
+# more for the verification request once the intake exposes its verification summary.
+CASE_QUERIES = 22 + hasattr(intake_selectors, "verification_summary")
+
+
+@pytest.fixture
+def counselor(make_staff):
+    return make_staff("counselor-1", Role.COUNSELOR)
+
+
+def _url(name: str, application: Application, **more: object) -> str:
+    return reverse(f"counselor:{name}", kwargs={"public_id": application.public_id, **more})
+
+
+def _events(application: Application, object_type: str) -> list[tuple[str, str]]:
+    rows = AuditEvent.objects.filter(case_id=str(application.public_id), object_type=object_type)
+    return list(rows.order_by("seq").values_list("action", "outcome"))
+
+
+def test_case_page_shows_the_parts_with_the_ssn_masked_and_records_a_read(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    response = client.get(_url("case", application))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "***-**-3456" in body and "900-12-3456" not in body
+    for text in ("Maria Lopez", "CHASE CARD", "$5,200.00", "29.99%", "housing", "$1,200.00"):
+        assert text in body
+    assert "not yet verified" in body
+    assert _events(application, "application") == [("read", "allowed")]
+
+
+def test_budget_words_are_the_engines_figures(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    body = client.get(_url("case", application)).content.decode()
+
+    analysis = budget_for(application_with_parts(application)).analysis
+    assert analysis is not None
+    assert f"surplus of ${analysis.surplus:,.2f} a month" in body
+    assert f"Net income is ${analysis.net_monthly_income:,.2f} a month" in body
+    assert f"({analysis.dti_band})" in body
+
+
+@pytest.mark.parametrize("role", [Role.CONSUMER, Role.AGENCY_ADMIN])
+def test_case_is_404_for_other_roles_and_the_owner(client, make_staff, role):
+    application = sent_application()
+    for user in (make_staff(f"x-{role}", role), application.consumer):
+        client.force_login(user)
+        response = client.get(_url("case", application))
+        assert response.status_code == 404
+        assert "Lopez" not in response.content.decode()
+
+
+def test_drafts_are_not_cases(client, counselor, consumer):
+    draft = Application.objects.create(consumer=consumer)
+    client.force_login(counselor)
+
+    assert client.get(_url("case", draft)).status_code == 404
+
+
+def test_ssn_reveal_needs_a_recent_sign_in_and_is_audited(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    stale = client.get(_url("case-ssn", application))
+    assert stale.status_code == 302
+    assert stale["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert "900-12-3456" not in stale.content.decode()
+
+    recent_auth(client)
+    response = client.get(_url("case-ssn", application))
+
+    assert response.status_code == 200
+    assert "900-12-3456" in response.content.decode()
+    assert _events(application, "ssn") == [("read", "allowed"), ("read", "allowed")]
+
+
+def test_document_download_needs_a_recent_sign_in_and_is_audited(client, counselor, local_files):
+    application = sent_application()
+    stored = stored_file_create(
+        upload=upload("Maria pay stub.pdf", pdf_bytes()), actor=application.consumer,
+        role=Role.CONSUMER, purpose="intake documents", case_id=str(application.public_id),
+    )  # fmt: skip
+    document = Document.objects.create(application=application, stored_file=stored, kind="pay_stub")
+    url = _url("case-document", application, document_id=document.public_id)
+    client.force_login(counselor)
+
+    assert client.get(url).status_code == 302
+    recent_auth(client)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content if response.streaming else [response.content])
+    assert ("export", "allowed") in _events(application, "document")
+    assert ("read", "allowed") in _events(application, "stored_file")
+
+
+def test_document_of_another_case_is_404(client, counselor, local_files):
+    application, other = sent_application(), sent_application()
+    stored = stored_file_create(
+        upload=upload("stub.pdf", pdf_bytes()), actor=other.consumer, role=Role.CONSUMER,
+        purpose="intake documents", case_id=str(other.public_id),
+    )  # fmt: skip
+    document = Document.objects.create(application=other, stored_file=stored, kind="pay_stub")
+    client.force_login(counselor)
+    recent_auth(client)
+
+    response = client.get(_url("case-document", application, document_id=document.public_id))
+
+    assert response.status_code == 404
+    assert _events(application, "document") == [("export", "denied")]
+
+
+def _more_rows(application: Application, category: str, consent: str) -> None:
+    Income.objects.create(
+        application=application, kind="other", gross=100, net=100, frequency="monthly"
+    )
+    Expense.objects.create(
+        application=application, category=category, amount=90, frequency="monthly"
+    )
+    Debt.objects.create(
+        application=application, creditor="CITI", kind="credit_card", balance=900, apr=20,
+        minimum_payment=35,
+    )  # fmt: skip
+    case_note_save(
+        application=application, body=f"note {category}", actor=None,
+        expected_version=case_version(application=application),
+    )  # fmt: skip
+    Consent.objects.create(
+        application=application, kind=consent, text_version="2026-01", text_language="en",
+        text_hash="0" * 64,
+    )  # fmt: skip
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_case_page_query_count_is_the_same_for_1_and_3_rows(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+    client.get(_url("case", application))  # warm the per-process caches
+
+    one = _queries(client, _url("case", application))
+    _more_rows(application, "utilities", "privacy")
+    _more_rows(application, "childcare", "esign")
+    three = _queries(client, _url("case", application))
+
+    assert one == three == CASE_QUERIES
+
+
+def _note(client, application: Application, body: str, version: int, note_id: str = ""):
+    data = {"body": body, "case_version": str(version), "note_id": note_id}
+    return client.post(_url("case-note", application), data)
+
+
+def test_notes_are_append_only_an_edit_keeps_the_old_version(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    assert _note(client, application, "Called, left a voicemail.", 0).status_code == 302
+    first = CaseNote.objects.get()
+    edit = _note(client, application, "Called, spoke to Maria.", 1, str(first.note_id))
+    assert edit.status_code == 302
+
+    rows = [(n.version, n.superseded, n.body) for n in CaseNote.objects.order_by("version")]
+    assert rows == [(1, True, "Called, left a voicemail."), (2, False, "Called, spoke to Maria.")]
+    body = client.get(_url("case", application)).content.decode()
+    assert "Called, spoke to Maria." in body and "Earlier versions (1)" in body
+    assert "Called, left a voicemail." in body
+    actions = [a for a, _ in _events(application, "case_note")]
+    assert actions == ["create", "update", "update", "update"]  # service, view; service, view
+
+
+def test_second_save_from_a_stale_version_is_refused_showing_what_changed(
+    client, counselor, make_staff
+):
+    application = sent_application()
+    colleague = make_staff("counselor-2", Role.COUNSELOR)
+    other = client.__class__()
+    other.force_login(colleague)
+    client.force_login(counselor)
+    opened = client.get(_url("case", application)).context["case"].version
+    assert other.get(_url("case", application)).context["case"].version == opened
+
+    assert _note(other, application, "Budget reviewed with Maria.", opened).status_code == 302
+    response = _note(client, application, "My own note.", opened)
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone saved this case while you were editing" in body
+    assert "note added by counselor-2" in body and "Budget reviewed with Maria." in body
+    assert "My own note." in body  # the typed text is kept in the form
+    assert [n.body for n in CaseNote.objects.all()] == ["Budget reviewed with Maria."]
+
+
+def test_empty_note_and_unknown_note_are_refused(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    assert (
+        "needs some text"
+        in client.post(
+            _url("case-note", application), {"body": " ", "case_version": "0"}, follow=True
+        ).content.decode()
+    )
+    unknown = "00000000-0000-0000-0000-000000000000"
+    assert (
+        "does not exist"
+        in client.post(
+            _url("case-note", application),
+            {"body": "x", "case_version": "0", "note_id": unknown},
+            follow=True,
+        ).content.decode()
+    )
+    assert not CaseNote.objects.exists()

@@ -1,0 +1,100 @@
+"""Sending an offer: step-up, the frozen numbers equal the engine's, the frozen document's
+hash equals the action plan's, the analytics event, and "enrolled" once the consumer accepts."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from counselor.services import proposal_build_from, proposal_start
+from counselor.snapshots import results_json
+from counselor.views import plan_document
+from intake.models import Application, PlanOffer
+from intake.services import plan_offer_accept
+from integrations.warehouse.models import OutboxEvent
+from tenants.audit.models import AuditEvent
+from tenants.roles import Role
+from tests.counselor.cases import sent_application
+from tests.counselor.conftest import recent_auth
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counselor(make_staff):
+    return make_staff("counselor-1", Role.COUNSELOR)
+
+
+@pytest.fixture
+def offered_case(terms, agency_profile, inputs):
+    application = sent_application()
+    version = proposal_start(case_id=application.public_id, inputs=inputs, actor=None)
+    return application, version
+
+
+def _send(client, application: Application):
+    url = reverse("counselor:case-offer", kwargs={"public_id": application.public_id})
+    return client.post(url, {"version": "1"})
+
+
+def test_sending_needs_a_recent_sign_in(client, counselor, offered_case):
+    application, _version = offered_case
+    client.force_login(counselor)
+
+    response = _send(client, application)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert not PlanOffer.objects.exists()
+
+
+def test_offer_freezes_the_engines_numbers_and_the_action_plan_document(
+    client, counselor, offered_case, settings
+):
+    settings.CREDITGENIE_ANALYTICS_KEY = "a" * 64
+    application, version = offered_case
+    client.force_login(counselor)
+    recent_auth(client)
+
+    response = _send(client, application)
+
+    assert response.status_code == 302
+    offer = PlanOffer.objects.get(application=application)
+    assert offer.snapshot["results"] == version.results
+    assert offer.snapshot["results"] == results_json(proposal_build_from(version.inputs))
+    _context, document = plan_document(proposal=version.proposal, version=version)
+    assert offer.document == document.html
+    assert offer.document_hash == document.sha256 == offer.snapshot["document_sha256"]
+    assert offer.document_hash == hashlib.sha256(offer.document.encode()).hexdigest()
+    application.refresh_from_db()
+    assert application.status == Application.Status.OFFERED
+    assert OutboxEvent.objects.filter(event_type="plan_offered").count() == 1
+    events = AuditEvent.objects.filter(case_id=str(application.public_id), object_type="plan_offer")
+    assert ("create", "allowed") in list(events.values_list("action", "outcome"))
+
+
+def test_case_shows_enrolled_once_the_consumer_accepts(client, counselor, offered_case):
+    application, _version = offered_case
+    client.force_login(counselor)
+    recent_auth(client)
+    _send(client, application)
+    offer = PlanOffer.objects.get(application=application)
+
+    plan_offer_accept(
+        application=application, offer_id=offer.public_id, document_hash=offer.document_hash,
+        typed_name="Maria Lopez", consented=True, actor=application.consumer,
+    )  # fmt: skip
+
+    body = client.get(reverse("counselor:case", kwargs={"public_id": application.public_id}))
+    text = body.content.decode()
+    assert "Enrolled" in text and "accepted — enrolled" in text
+
+
+def test_case_without_a_proposal_has_no_offer_to_send(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+    recent_auth(client)
+
+    assert _send(client, application).status_code == 404

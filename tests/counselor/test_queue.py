@@ -1,0 +1,217 @@
+"""The counselor queue: who sees it, tabs and counts, filters, blind-index search, sort,
+pagination, assignment, and a query count that does not grow with the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from counselor.models import CaseAssignment
+from intake.models import Application
+from tenants.audit.models import AuditEvent
+from tenants.roles import Role
+from tests.counselor.cases import sent_application
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/counselor/"
+SEARCH = "/counselor/search/"
+QUEUE_QUERIES = 13
+
+
+@pytest.fixture
+def counselor(make_staff):
+    return make_staff("counselor-1", Role.COUNSELOR)
+
+
+@pytest.fixture
+def supervisor(make_staff):
+    return make_staff("supervisor-1", Role.SUPERVISOR)
+
+
+def _rows(response) -> list[Application]:
+    return list(response.context["page"].rows)
+
+
+def test_queue_url_is_the_counselor_root():
+    assert reverse("counselor:queue") == QUEUE
+
+
+@pytest.mark.parametrize("role", [Role.CONSUMER, Role.AGENCY_ADMIN, Role.PLATFORM_SUPPORT])
+def test_queue_is_404_and_denied_for_everyone_but_counselors_and_supervisors(
+    client, make_staff, role
+):
+    sent_application()
+    user = make_staff(f"someone-{role}", role)
+    client.force_login(user)
+
+    response = client.get(QUEUE)
+
+    assert response.status_code == 404
+    assert "Lopez" not in response.content.decode()
+    assert list(
+        AuditEvent.objects.filter(actor=user, object_type="case_queue").values_list("outcome")
+    ) == [("denied",)]
+
+
+def test_counselor_tabs_and_counts_leave_out_drafts(client, counselor):
+    mine = sent_application()
+    sent_application()
+    Application.objects.create(consumer=mine.consumer, status="draft")
+    CaseAssignment.objects.create(
+        application=mine, assigned_to=counselor, assigned_at=mine.created_at
+    )
+    client.force_login(counselor)
+
+    response = client.get(QUEUE)
+
+    page = response.context["page"]
+    assert page.tabs == ("mine", "unassigned", "requests")
+    assert (page.counts["mine"], page.counts["unassigned"], page.counts["requests"]) == (1, 1, 0)
+    assert _rows(response) == [mine]
+    assert "Maria Lopez" in response.content.decode()
+    assert client.get(QUEUE, {"tab": "all"}).context["page"].tab == "mine"
+
+
+def test_supervisors_see_the_all_tab(client, supervisor):
+    first, second = sent_application(), sent_application(status="in_review")
+    client.force_login(supervisor)
+
+    response = client.get(QUEUE, {"tab": "all"})
+
+    assert response.context["page"].tab == "all"
+    assert _rows(response) == [first, second]
+    assert [a for a in _rows(client.get(QUEUE, {"tab": "all", "sort": "newest"}))] == [
+        second, first,
+    ]  # fmt: skip
+
+
+def test_filters_status_language_dates_and_assignee(client, supervisor, counselor):
+    english = sent_application(hours=1)
+    spanish = sent_application(language="es", status="in_review", hours=30)
+    CaseAssignment.objects.create(
+        application=spanish, assigned_to=counselor, assigned_at=spanish.created_at
+    )
+    client.force_login(supervisor)
+
+    def rows(**params: str) -> list[Application]:
+        return _rows(client.get(QUEUE, {"tab": "all", **params}))
+
+    assert rows(status="in_review") == [spanish]
+    assert rows(language="en") == [english]
+    assert rows(submitted_from="2026-03-03") == [spanish]
+    assert rows(submitted_to="2026-03-02") == [english]
+    assert rows(assignee=str(counselor.pk)) == [spanish]
+    assert rows(status="nonsense") == [english, spanish]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "last_name"),
+    [
+        ("email", "  MARIA.FOUND@Example.org ", ""),
+        ("phone", "+1 (404) 555-0999", ""),
+        ("ssn_name", "3456", "lópez"),
+    ],
+)
+def test_search_through_blind_indexes_keeps_plaintext_out_of_the_url(
+    client, supervisor, kind, value, last_name
+):
+    found = sent_application(email="maria.found@example.org", phone="4045550999")
+    sent_application(last_name="Nguyen", ssn="900-12-9999")
+    client.force_login(supervisor)
+
+    response = client.post(
+        SEARCH, {"tab": "all", "kind": kind, "value": value, "last_name": last_name}
+    )
+
+    assert response.status_code == 302
+    location = response["Location"]
+    assert value.strip().lower() not in location.lower() and "find=" in location
+    assert _rows(client.get(location)) == [found]
+
+
+def test_search_that_cannot_match_says_so(client, supervisor):
+    client.force_login(supervisor)
+
+    search = {"kind": "ssn_name", "value": "12", "last_name": "x"}
+    response = client.post(SEARCH, search, follow=True)
+
+    assert "cannot match anyone" in response.content.decode()
+    assert response.context["page"].filters.find_kind == ""
+
+
+def test_pagination_pages_of_25(client, supervisor):
+    for _ in range(27):
+        sent_application()
+    client.force_login(supervisor)
+
+    first = client.get(QUEUE, {"tab": "all"}).context["page"]
+    second = client.get(QUEUE, {"tab": "all", "page": "2"}).context["page"]
+
+    assert (first.pages, len(first.rows), first.has_next) == (2, 25, True)
+    assert (second.number, len(second.rows), second.has_previous) == (2, 2, True)
+
+
+def test_assign_to_me_then_to_a_colleague_then_nobody(client, counselor, make_staff):
+    application = sent_application()
+    colleague = make_staff("counselor-2", Role.COUNSELOR)
+    client.force_login(counselor)
+    url = reverse("counselor:case-assign", kwargs={"public_id": application.public_id})
+
+    client.post(url, {"assignee": "me"})
+    assert _rows(client.get(QUEUE)) == [application]
+    client.post(url, {"assignee": str(colleague.pk), "next": "/counselor/?tab=unassigned"})
+    assert CaseAssignment.objects.get(application=application).assigned_to == colleague
+    assert _rows(client.get(QUEUE)) == []
+    client.post(url, {"assignee": ""})
+    assert _rows(client.get(QUEUE, {"tab": "unassigned"})) == [application]
+    events = AuditEvent.objects.filter(object_type="case_assignment", actor=counselor)
+    assert events.filter(action="update", outcome="allowed").count() == 6  # view + service, x3
+
+
+def test_assigning_to_a_consumer_is_refused(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+    url = reverse("counselor:case-assign", kwargs={"public_id": application.public_id})
+
+    response = client.post(url, {"assignee": str(application.consumer.pk)}, follow=True)
+
+    assert "counselors and supervisors only" in response.content.decode()
+    assert not CaseAssignment.objects.exists()
+
+
+def test_drafts_cannot_be_assigned(client, counselor, consumer):
+    draft = Application.objects.create(consumer=consumer)
+    client.force_login(counselor)
+    url = reverse("counselor:case-assign", kwargs={"public_id": draft.public_id})
+
+    assert client.post(url, {"assignee": "me"}).status_code == 404
+
+
+def _queries(client, **params: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(QUEUE, params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("tab", ["all", "unassigned", "requests"])
+def test_queue_query_count_is_the_same_for_1_and_3_rows(client, supervisor, tab):
+    client.force_login(supervisor)
+    sent_application()
+    client.get(QUEUE)  # warm the per-process caches (deployment stamp, agency profile)
+
+    one = _queries(client, tab=tab)
+    sent_application(), sent_application()
+    three = _queries(client, tab=tab)
+
+    # session, user, roles, tab counts, requests count, rows, workers, agency profile,
+    # then the audit write (savepoint, chain lock, chain head, insert, release).
+    assert one == three == QUEUE_QUERIES
+
+
+def test_search_and_document_downloads_are_rate_limited(settings):
+    limits = settings.CREDITGENIE_RATE_LIMITS
+
+    assert limits["counselor:queue-search"] == "search"
+    assert limits["counselor:case-document"] == "downloads"
