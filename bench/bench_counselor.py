@@ -10,7 +10,8 @@ to warm up, then `--rounds` times. Everything it created is dropped at the end.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379.
 Run: .venv/bin/python bench/bench_counselor.py [--count 20000] [--large] [--rounds 30]
-(`--large` seeds 100,000 applications.)
+(`--large` seeds 100,000 applications.) `--keep DIR` keeps the seeded agency (databases
+and key) and `--reuse DIR` measures it again without seeding (after migrating it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,24 +76,55 @@ print("RESULT " + json.dumps(out))
 """
 
 
+def _measure(env: dict[str, str], rounds: int) -> dict[str, list]:
+    manage(env, "migrate", "--noinput")  # a kept database may predate the code
+    done = subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), "shell", "-c", MEASURE.format(rounds=rounds)],
+        env=env, cwd=BASE_DIR, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"measuring failed:\n{done.stderr[-3000:]}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def _seeded(folder: Path, count: int, keep: bool) -> Iterator[dict[str, str]]:
+    with _agency(folder, 0, keep=keep) as env:
+        env = env | {"ALLOWED_HOSTS": "127.0.0.1,testserver"}
+        began = time.perf_counter()
+        subprocess.run(  # no timeout: 100,000 applications take 16 to 36 minutes here
+            [sys.executable, str(BASE_DIR / "manage.py"), "seed_demo", "--count", str(count)],
+            env=env, cwd=BASE_DIR, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        print(f"seed_demo --count {count}: {time.perf_counter() - began:.0f} s", flush=True)
+        if keep:
+            (folder / "agency-env.json").write_text(json.dumps(env))
+            print(f"kept: measure again with --reuse {folder}", flush=True)
+        yield env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--large", action="store_true", help="100,000 applications")
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--keep", type=Path, help="keep the seeded agency in this folder")
+    parser.add_argument("--reuse", type=Path, help="measure an agency kept with --keep")
     args = parser.parse_args()
     count = 100_000 if args.large else args.count
-    with tempfile.TemporaryDirectory() as tmp, _agency(Path(tmp), 0) as env:
-        env = env | {"ALLOWED_HOSTS": "127.0.0.1,testserver"}
-        began = time.perf_counter()
-        subprocess.run(  # no timeout: 100,000 applications take about 16 minutes here
-            [sys.executable, str(BASE_DIR / "manage.py"), "seed_demo", "--count", str(count)],
-            env=env, cwd=BASE_DIR, capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        print(f"seed_demo --count {count}: {time.perf_counter() - began:.0f} s")
-        done = manage(env, "shell", "-c", MEASURE.format(rounds=args.rounds))
-        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-        results = json.loads(line.removeprefix("RESULT "))
+    if args.reuse:
+        env = json.loads((args.reuse / "agency-env.json").read_text())
+        results = _measure(env, args.rounds)
+    elif args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        with contextmanager(_seeded)(args.keep.resolve(), count, True) as env:
+            results = _measure(env, args.rounds)
+    else:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            contextmanager(_seeded)(Path(tmp), count, False) as env,
+        ):
+            results = _measure(env, args.rounds)
     print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   ({args.rounds} rounds)")
     for name, (p50, p95, queries) in results.items():
         print(f"{name:<28}{p50:>9.1f}{p95:>9.1f}{queries:>9}")

@@ -111,8 +111,9 @@ def _line(name: str, samples: list[float]) -> str:
 
 
 @contextmanager
-def _agency(tmp: Path, consumers: int) -> Iterator[dict[str, str]]:
-    """A provisioned throwaway agency with `consumers` consumer accounts; its environment."""
+def _agency(tmp: Path, consumers: int, keep: bool = False) -> Iterator[dict[str, str]]:
+    """A provisioned throwaway agency with `consumers` consumer accounts; its environment.
+    With `keep` its databases outlive the run (and `tmp`, holding its key, must too)."""
     frontdoor, agency = unique_name("cgb_fd"), unique_name("cgb_intake")
     env = deployment_env({
         "CREDITGENIE_ROLE": "frontdoor", "CREDITGENIE_TENANT": "frontdoor",
@@ -136,8 +137,9 @@ def _agency(tmp: Path, consumers: int) -> Iterator[dict[str, str]]:
         manage(agency_env, "shell", "-c", script)
         yield agency_env
     finally:
-        pg_drop(agency)
-        pg_drop(frontdoor)
+        if not keep:
+            pg_drop(agency)
+            pg_drop(frontdoor)
 
 
 @contextmanager

@@ -61,7 +61,10 @@ def deployment_env(values: dict[str, str], tmp: Path) -> dict[str, str]:
         "CREDITGENIE_DEV_LOGIN": "true",
         "CREDITGENIE_VAR_DIR": str(tmp / "var"),
         "CREDITGENIE_AGENCY_ENV_DIR": str(tmp / "agencies"),
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
+        # Overridable so that two test runs on one machine never share a broker.
+        "CELERY_BROKER_URL": os.environ.get(
+            "CREDITGENIE_TEST_BROKER_URL", "redis://127.0.0.1:6379/14"
+        ),
         "LOG_LEVEL": "WARNING",
         "WHITENOISE_USE_FINDERS": "true",
         # Point at an empty file so a developer's .env never leaks into the process.
