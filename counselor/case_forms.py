@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from counselor.case_selectors import SEARCH_KINDS, SORTS, QueueFilters
+from counselor.case_selectors import OUTCOMES, SEARCH_KINDS, SORTS, QueueFilters
 from intake.models import Application
+from intake.selectors import VERIFICATION_STATES
 
 STATUSES = [("", "Any status")] + [
     (value, label) for value, label in Application.Status.choices if value != "draft"
@@ -30,6 +31,13 @@ class QueueFilterForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1)
     find = forms.RegexField(regex=r"^[a-z_]+:[0-9a-f]{32}$", required=False)
+    verification = forms.ChoiceField(
+        choices=[("", "Any verification"), *VERIFICATION_STATES.items()], required=False
+    )
+    outcome = forms.ChoiceField(
+        choices=[("", "Any eligibility"), *OUTCOMES.items()], required=False,
+        label="Eligibility (latest saved plan)",
+    )  # fmt: skip
 
     def filters(self) -> QueueFilters:
         self.is_valid()
@@ -43,6 +51,8 @@ class QueueFilterForm(forms.Form):
             assignee_id=data.get("assignee"),
             find_kind=kind if kind in SEARCH_KINDS else "",
             find_index=index if kind in SEARCH_KINDS else "",
+            verification=data.get("verification", ""),
+            outcome=data.get("outcome", ""),
         )
 
     def value(self, name: str, default: object = "") -> object:

@@ -9,20 +9,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
 
-from counselor.models import CaseAssignment, CaseNote, Proposal
+from counselor.models import (
+    CaseAssignment,
+    CaseNote,
+    CaseStatusNote,
+    CaseTask,
+    Proposal,
+    ProposalVersion,
+)
 from intake import selectors as intake_selectors
-from intake.models import Application
+from intake.models import Application, Message
 from intake.selectors import (
+    VERIFICATION_STATES,
     application_with_parts,
     budget_for,
     counseling_requests_open,
     household_of,
+    verification_state_q,
 )
+from intake.services.casework import CLOSE_REASONS, allowed_statuses
 from tenants.encryption.blind_index import blind_index
 from tenants.roles import Role, has_role
 
@@ -54,6 +76,8 @@ class QueueFilters:
     assignee_id: int | None = None
     find_kind: str = ""
     find_index: str = ""
+    verification: str = ""
+    outcome: str = ""
 
     def q(self) -> Q:
         """The filters as one condition on ``Application``."""
@@ -70,7 +94,33 @@ class QueueFilters:
             condition &= Q(case_assignment__assigned_to_id=self.assignee_id)
         if self.find_kind in SEARCH_KINDS and self.find_index:
             condition &= Q(**{f"household__{SEARCH_KINDS[self.find_kind]}": self.find_index})
+        if self.verification in VERIFICATION_STATES:
+            condition &= verification_state_q(self.verification)
+        if self.outcome in OUTCOMES:
+            condition &= outcome_q(self.outcome)
         return condition
+
+
+# The eligibility outcome of the case's latest saved proposal version ("none": no proposal).
+OUTCOMES = {
+    "dmp_standard": "DMP (standard)",
+    "dmp_hardship": "DMP (hardship)",
+    "budget_counseling": "Budget counseling",
+    "other_options": "Other options",
+    "none": "No plan yet",
+}
+
+
+def outcome_q(outcome: str) -> Q:
+    """Applications whose latest saved proposal version's result has ``outcome`` (a
+    subquery on the proposal's JSON results: no extra query)."""
+    if outcome == "none":
+        return ~Exists(Proposal.objects.filter(case_id=OuterRef("public_id")))
+    latest = ProposalVersion.objects.filter(
+        proposal__case_id=OuterRef("public_id"), number=F("proposal__version"),
+        results__outcome=outcome,
+    )  # fmt: skip
+    return Q(Exists(latest))
 
 
 @dataclass(frozen=True)
@@ -153,10 +203,24 @@ def queue_page(
         queryset = (
             base.filter(_tab_q(tab, user))
             .select_related("household", "case_assignment__assigned_to")
+            .annotate(**_follow_up())
             .order_by(*SORTS[sort])
         )
         rows = list(queryset[window])
     return QueuePage(tab, tabs, counts, rows, page, pages, sort, filters)
+
+
+def _follow_up() -> dict[str, Any]:
+    """Annotations for the queue's rows, inside the rows' query (no query per row):
+    ``next_due``, the earliest due date of the case's open tasks, and ``follow_up_due``,
+    whether it is today or past."""
+    open_tasks = CaseTask.objects.filter(application=OuterRef("pk"), done_at__isnull=True)
+    return {
+        "next_due": Subquery(open_tasks.order_by("due_date").values("due_date")[:1]),
+        "follow_up_due": ExpressionWrapper(
+            Q(next_due__lte=timezone.localdate()), output_field=BooleanField()
+        ),
+    }
 
 
 def case_workers() -> QuerySet[Any]:
@@ -182,11 +246,136 @@ class CaseView:
     verification: Any
     notes: list[tuple[Any, list[Any]]]
     proposal: Any = None
+    status_notes: list[Any] = field(default_factory=list)
+    tasks: list[Any] = field(default_factory=list)
+    messages: list[Any] = field(default_factory=list)
+    figures: Any = None
 
     @property
     def version(self) -> int:
         """The case's optimistic-concurrency token, for the forms."""
         return self.assignment.version if self.assignment else 0
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        """(status, label) a counselor may move the case to now (the intake's table)."""
+        labels = dict(Application.Status.choices)
+        return [(s, str(labels[s])) for s in allowed_statuses(self.application.status)]
+
+    @property
+    def close_reasons(self) -> tuple[str, ...]:
+        return CLOSE_REASONS
+
+    @property
+    def open_tasks(self) -> list[Any]:
+        return [t for t in self.tasks if t.done_at is None]
+
+    @property
+    def done_tasks(self) -> list[Any]:
+        return [t for t in self.tasks if t.done_at is not None]
+
+    @property
+    def can_rerun_verification(self) -> bool:
+        """A failed bureau pull: "Re-run verification" (the intake's ``verification_rerun``)."""
+        return bool(self.verification is not None and self.verification.bureau_failed)
+
+
+@dataclass(frozen=True)
+class DebtFigures:
+    """One stated debt beside what the credit report and the bank say of it."""
+
+    creditor: str
+    stated_balance: Decimal | None
+    stated_apr: Decimal | None
+    report_creditor: str = ""
+    report_balance: Decimal | None = None
+    bank_balance: Decimal | None = None
+    bank_apr: Decimal | None = None
+    on_report: bool | None = None  # None: no credit report to compare with
+
+    @property
+    def balance_difference(self) -> Decimal | None:
+        """Report balance minus stated balance."""
+        if self.report_balance is None or self.stated_balance is None:
+            return None
+        return self.report_balance - self.stated_balance
+
+
+@dataclass(frozen=True)
+class VerificationFigures:
+    """Stated vs verified figures, from the intake's ``verification_summary`` and the
+    stated debts (no query of its own)."""
+
+    income: dict[str, Decimal | None]
+    debts: list[DebtFigures]
+    missing: list[tuple[str, Decimal | None]]
+    expenses: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]]
+    identity_score: int | None
+    identity_minimum: int | None
+
+    @property
+    def identity_matches(self) -> bool | None:
+        if self.identity_score is None or self.identity_minimum is None:
+            return None
+        return self.identity_score >= self.identity_minimum
+
+
+def _money(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def verification_figures(summary: Any, debts: list[Any]) -> VerificationFigures | None:
+    """The panel's tables (pure): income stated vs bank; each stated debt vs its matched
+    tradeline (balance) and bank liability (balance, APR); tradelines nobody listed;
+    expense groups stated vs observed; the identity match score. None before a completed
+    verification."""
+    if summary is None or summary.status != "complete":
+        return None
+    income = summary.income or {}
+    matching = summary.matching or {}
+    report_by_debt = {row.get("debt"): row for row in matching.get("matched", [])}
+    card_by_debt = {
+        row.get("stated_debt"): row
+        for row in getattr(summary, "cards", [])
+        if row.get("stated_debt")
+    }
+    extra = set(matching.get("extra", []))
+    has_report = bool(matching)
+    rows = []
+    for debt in debts:
+        key = str(debt.public_id)
+        report, card = report_by_debt.get(key, {}), card_by_debt.get(key, {})
+        rows.append(DebtFigures(
+            creditor=debt.creditor or "", stated_balance=debt.balance, stated_apr=debt.apr,
+            report_creditor=report.get("creditor", ""),
+            report_balance=_money(report.get("balance")),
+            bank_balance=_money(card.get("balance")), bank_apr=_money(card.get("apr")),
+            on_report=(key not in extra) if has_report else None,
+        ))  # fmt: skip
+    expenses = []
+    for group, row in sorted((summary.expenses or {}).items()):
+        stated, bank = _money(row.get("stated")), _money(row.get("bank"))
+        gap = bank - stated if stated is not None and bank is not None else None
+        expenses.append((group, stated, bank, gap))
+    identity = summary.identity or {}
+    return VerificationFigures(
+        income={
+            "stated": _money(income.get("stated_monthly")),
+            "bank": _money(income.get("bank_monthly")),
+            "difference": _money(income.get("difference")),
+        },
+        debts=rows,
+        missing=[
+            (r.get("creditor", ""), _money(r.get("balance"))) for r in matching.get("missing", [])
+        ],
+        expenses=expenses, identity_score=identity.get("name_score"),
+        identity_minimum=identity.get("minimum"),
+    )  # fmt: skip
 
 
 def _verification(application: Application) -> Any:
@@ -219,9 +408,23 @@ def case_view(*, application: Application) -> CaseView:
     ):
         versions.setdefault(note.note_id, []).append(note)
     notes = [(rows[-1], rows[-2::-1]) for rows in versions.values()]
+    verification = _verification(full)
     return CaseView(
         application=full, household=household_of(full), budget=budget,
         expenses_by_category=sorted(categories.items()), assignment=assignment.first(),
-        offers=offers, verification=_verification(full), notes=notes,
+        offers=offers, verification=verification, notes=notes,
         proposal=Proposal.objects.filter(case_id=full.public_id).first(),
+        status_notes=list(
+            CaseStatusNote.objects.filter(application=full).select_related("author")
+            .order_by("-created_at", "-pk")
+        ),
+        tasks=list(
+            CaseTask.objects.filter(application=full).select_related("assignee", "created_by")
+            .order_by("due_date", "pk")
+        ),
+        messages=list(
+            Message.objects.filter(application=full).select_related("author")
+            .order_by("created_at", "pk")
+        ),
+        figures=verification_figures(verification, list(full.debts.all())),
     )  # fmt: skip

@@ -13,16 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from counselor.case_forms import STATUSES, QueueFilterForm, QueueSearchForm
 from counselor.case_selectors import case_view, case_workers, queue_page, queue_search_index
 from counselor.case_services import case_assign, case_note_save, case_offer_send
 from counselor.dashboard import supervisor_dashboard
-from counselor.errors import CaseConflict, CaseError
+from counselor.errors import CaseConflict, CaseError, ProposalError
 from counselor.models import Proposal, ProposalVersion
 from counselor.permissions import PLAN_BUILDERS, can_build_plans
 from counselor.selectors import proposal_for_case, proposal_version_get, proposal_version_latest
+from counselor.services import proposal_start_from_case
 from counselor.views import plan_document
 from intake.models import Application, Document
 from intake.selectors import household_of
@@ -136,12 +137,14 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def _case_page(
     request: HttpRequest, application: Application, *, status: int = 200,
-    conflict: CaseConflict | None = None, typed: str = "",
+    conflict: CaseConflict | None = None, typed: str = "", extra: dict | None = None,
 ) -> HttpResponse:  # fmt: skip
+    """The case page; ``extra`` is a refused form's context (its typed values and error,
+    see ``case_work_views``)."""
     view = case_view(application=application)
     context = {
         "case": view, "application": view.application, "household": view.household,
-        "workers": list(case_workers()), "conflict": conflict, "typed": typed,
+        "workers": list(case_workers()), "conflict": conflict, "typed": typed, **(extra or {}),
     }  # fmt: skip
     return render(request, "counselor/case.html", context, status=status)
 
@@ -223,13 +226,19 @@ def _document_download(request: HttpRequest, *, document: Document) -> HttpRespo
     return stored_file_response(opened=opened)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @audited(AuditAction.CREATE, "plan_offer", purpose="plan offer sent", **CASE)
 def case_offer_send_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Sends the latest (or the posted ``version``) saved proposal as an offer; needs a
-    recent sign-in (an unknown case or a case without a proposal is a 404 before it)."""
+    recent sign-in (an unknown case or a case without a proposal is a 404 before it).
+
+    GET is where the step-up returns after signing in again: the browser cannot replay
+    the POST, so the counselor lands on the case with the send button in view."""
     application = _case_application(request, public_id)
+    if request.method == "GET":
+        messages.info(request, "You signed in again. Press “Send” once more to send the offer.")
+        return redirect("counselor:case", public_id=application.public_id)
     proposal = proposal_for_case(case_id=application.public_id)
     if proposal is None or proposal.version == 0:
         raise Http404("No saved proposal")
@@ -270,3 +279,22 @@ def supervisor_dashboard_view(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page")
     context = {"dashboard": supervisor_dashboard(), "queue": reverse("counselor:queue")}
     return render(request, "counselor/supervisor.html", context)
+
+
+@require_POST
+@login_required
+@audited(AuditAction.CREATE, "proposal", purpose="DMP proposal started from the case", **CASE)
+def case_plan_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The "Build a plan" button: the case's proposal from its own debts, budget and the agency's
+    creditor terms (or the existing one), then the builder."""
+    application = _case_application(request, public_id)
+    try:
+        _proposal, created = proposal_start_from_case(
+            application=application, actor=request.user, request=request
+        )
+    except ProposalError as exc:
+        messages.error(request, str(exc))
+        return redirect("counselor:case", public_id=public_id)
+    if created:
+        messages.success(request, "Proposal started from the case's debts and budget.")
+    return redirect("counselor:builder", public_id=public_id)

@@ -8,10 +8,20 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 
 from counselor.models import CaseAssignment, CaseNote
-from intake.models import Application, PlanOffer
+from intake.models import Application, PlanOffer, VerificationFlag
 
 BAR_WIDTH = 300  # px of the longest bar
 OPEN = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW, Application.Status.OFFERED)
@@ -35,6 +45,17 @@ class Dashboard:
     offers: int
     accepted: int
     declined: int
+    verifications_finished: int = 0
+    verifications_failed: int = 0
+
+    @property
+    def verification_failure_rate(self) -> Decimal | None:
+        """Failed / finished verifications (a finished one whose bureau pull failed: the
+        counselor's "Re-run verification"), as a percentage; None before any finished."""
+        if not self.verifications_finished:
+            return None
+        rate = Decimal(100) * self.verifications_failed / self.verifications_finished
+        return rate.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
     def acceptance_rate(self) -> Decimal | None:
@@ -68,14 +89,20 @@ def _first(model: Any, field: str) -> Subquery:
     )
 
 
+def _bureau_failed() -> Exists:
+    return Exists(VerificationFlag.objects.filter(application=OuterRef("pk"), code="bureau_failed"))
+
+
 def _average_wait(annotation: str) -> Any:
     return Avg(ExpressionWrapper(F(annotation) - F("submitted_at"), output_field=DurationField()))
 
 
 def supervisor_dashboard() -> Dashboard:
-    """The figures, from five aggregate queries whatever the number of cases.
+    """The figures, from four aggregate queries whatever the number of cases.
 
-    First contact is the case's first counselor note; time to offer, its first offer."""
+    First contact is the case's first counselor note; time to offer, its first offer. The
+    verification failure rate rides on the waits' aggregate (finished verifications, and
+    those with a ``bureau_failed`` flag)."""
     workload = (
         CaseAssignment.objects.filter(assigned_to__isnull=False, application__status__in=OPEN)
         .values("assigned_to", "assigned_to__username")
@@ -92,9 +119,17 @@ def supervisor_dashboard() -> Dashboard:
         Application.objects.exclude(status=Application.Status.DRAFT)
         .filter(submitted_at__isnull=False)
         .annotate(
-            first_note=_first(CaseNote, "created_at"), first_offer=_first(PlanOffer, "created_at")
+            first_note=_first(CaseNote, "created_at"),
+            first_offer=_first(PlanOffer, "created_at"),
+            verified_at=F("verification_request__completed_at"),
+            bureau_failed=_bureau_failed(),
         )
-        .aggregate(first_contact=_average_wait("first_note"), to_offer=_average_wait("first_offer"))
+        .aggregate(
+            first_contact=_average_wait("first_note"),
+            to_offer=_average_wait("first_offer"),
+            finished=Count("pk", filter=Q(verified_at__isnull=False)),
+            failed=Count("pk", filter=Q(verified_at__isnull=False, bureau_failed=True)),
+        )
     )
     offers = PlanOffer.objects.filter(superseded=False).aggregate(
         total=Count("pk"),
@@ -113,4 +148,5 @@ def supervisor_dashboard() -> Dashboard:
         ]),
         first_contact=waits["first_contact"], to_offer=waits["to_offer"],
         offers=offers["total"], accepted=offers["accepted"], declined=offers["declined"],
+        verifications_finished=waits["finished"], verifications_failed=waits["failed"],
     )  # fmt: skip

@@ -114,9 +114,11 @@ def _state_monthly(code: str, row: dict, creditors: int, disbursed: Decimal):
         if "per_creditor" in row:
             per = Decimal(row["per_creditor"])
             amount = _per_creditor(per, top, creditors)
-            caps.append((amount, f"${per} per creditor ({creditors}), at most ${top}"))
+            caps.append(
+                (amount, f"{money_text(per)} per creditor ({creditors}), at most {money_text(top)}")
+            )
         else:
-            caps.append((top, f"${top} a month"))
+            caps.append((top, f"{money_text(top)} a month"))
     if code in PERCENT_OF_DISBURSED:
         pct = PERCENT_OF_DISBURSED[code]
         amount = _floor_cents(disbursed * pct / HUNDRED)
@@ -134,7 +136,7 @@ def _explicit_state(code: str, row: dict, creditors: int, disbursed: Decimal) ->
     if len(caps) > 1:
         rules = f"the lesser of {rules}"
     setup = None if row["setup_max"] is None else Decimal(row["setup_max"])
-    setup_text = "no separate setup cap" if setup is None else f"setup at most ${setup}"
+    setup_text = "no separate setup cap" if setup is None else f"setup at most {money_text(setup)}"
     text = f"{code} ({row['citation']}): {setup_text}; monthly fee at most {rules}."
     notes = (text, row["note"]) if row.get("note") else (text,)
     basis = f"{code} state law"

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from intake.models import Application
+from integrations.warehouse.facts import CLOSE_REASONS
 from tenants.encryption.fields import EncryptedTextField
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -187,3 +189,73 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.note_id} v{self.version}"
+
+
+class CaseStatusNote(models.Model):
+    """Why a counselor moved a case from one status to another (the intake's
+    ``application_status_change`` moves it; the reason text, which may name the consumer's
+    circumstances, is kept here, encrypted). Never changed after it is written."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        "intake.Application", on_delete=models.CASCADE, related_name="case_status_notes"
+    )
+    from_status = models.CharField(max_length=12, choices=Application.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Application.Status.choices)
+    close_reason = models.CharField(
+        max_length=12,
+        blank=True,
+        choices=[(reason, reason.replace("_", " ").capitalize()) for reason in CLOSE_REASONS],
+    )
+    reason = EncryptedTextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    case_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["application", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["application", "case_version"], name="case_status_note_case_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Status note {self.pk}: {self.from_status} -> {self.to_status}"
+
+
+class CaseTask(models.Model):
+    """A follow-up on a case: what to do (encrypted: it can name the consumer), by when,
+    for whom. Open until ``done_at`` is stamped; never deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        "intake.Application", on_delete=models.CASCADE, related_name="case_tasks"
+    )
+    title = EncryptedTextField()
+    due_date = models.DateField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["application", "due_date", "pk"]
+        indexes = [
+            models.Index(
+                fields=["application", "due_date"],
+                condition=models.Q(done_at__isnull=True),
+                name="case_task_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.public_id}"

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from counselor.builder import HouseholdBudget, ProposalResult, TermsOverride, build_proposal
+from counselor.case_plan import first_of_next_month, inputs_from_case
 from counselor.dmp import CreditorTerms as EngineTerms
 from counselor.dmp import Debt
 from counselor.errors import FeeScheduleError, ProposalConflict, ProposalError, TermsError
@@ -23,7 +24,9 @@ from counselor.models import CreditorTerms, Proposal, ProposalVersion
 from counselor.selectors import creditor_terms_table, fee_schedule_get
 from counselor.snapshots import Json, inputs_diff, inputs_parse, results_json
 from intake.domain_errors import DomainError
+from intake.models import Application
 from intake.money import non_negative
+from intake.selectors import plan_facts_for
 from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
 from tenants.audit.services import audit_record
@@ -298,3 +301,46 @@ def proposal_save(
     _audit_overrides(actor, proposal, before, inputs, request)
     proposal.version = expected_version + 1
     return version
+
+
+@transaction.atomic
+def proposal_start_from_case(
+    *, application: Any, actor: Any, request: HttpRequest | None = None,
+    today: date | None = None,
+) -> tuple[Proposal, bool]:  # fmt: skip
+    """The case's proposal: the existing one, or version 1 built from the application's
+    own debts (stated and prefilled from the credit report), the household's budget
+    figures (read through ``intake.selectors.plan_facts_for``; nothing of the intake is
+    written) and the agency's creditor terms matched by name and alias. Starts the first
+    of the month after ``today``. Returns (proposal, created).
+
+    Side effects: when there is none, inserts a Proposal and its first version and their
+    audit events (``proposal_start``). Raises ProposalError when the case's figures cannot
+    be priced (no debt with a balance, an income the engine refuses...).
+    """
+    if application.status == Application.Status.DRAFT:
+        raise ProposalError("A draft application is not a case yet.")
+    existing = Proposal.objects.filter(case_id=application.public_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        facts = plan_facts_for(application)
+    except DomainError as exc:
+        raise ProposalError(f"This case's figures cannot be priced: {exc.message}") from None
+    inputs = inputs_from_case(
+        facts=facts, table=creditor_terms_table(),
+        start=first_of_next_month(today or timezone.localdate()),
+    )  # fmt: skip
+    if not inputs["debts"]:
+        raise ProposalError("This case has no debt with a balance to put in a plan.")
+    try:
+        with transaction.atomic():
+            version = proposal_start(
+                case_id=application.public_id, inputs=inputs, actor=actor, request=request
+            )
+    except ProposalError:
+        existing = Proposal.objects.filter(case_id=application.public_id).first()
+        if existing is None:  # the inputs were refused, not a concurrent start
+            raise
+        return existing, False
+    return version.proposal, True

@@ -77,6 +77,14 @@ def _clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(_OWN_PREFIXES)}
 
 
+def warehouse_env(var_dir: Path) -> dict[str, str]:
+    """One local warehouse folder for the whole platform: every agency ships its Parquet
+    files there and the front door's /platform/benchmarks/ reads them (docs/analytics.md).
+    The analytics key is the front door's key file (<var>/keys/analytics.key), made by its
+    init_deployment and written into each agency's env file by provision_agency."""
+    return {"CREDITGENIE_WAREHOUSE_URL": f"file://{var_dir / 'warehouse'}"}
+
+
 def frontdoor_env(var_dir: Path, port: int) -> Path:
     path = var_dir / "frontdoor.env"
     existing = _read_env(path) if path.exists() else {}
@@ -91,6 +99,7 @@ def frontdoor_env(var_dir: Path, port: int) -> Path:
         }
         | existing
         | LOCAL_ONLY
+        | warehouse_env(var_dir)
     )
     _write_env(path, values)
     return path
@@ -137,8 +146,23 @@ def sandbox_env(port_base: int, agency_url: str) -> dict[str, str]:
         "PLAID_CLIENT_ID": "sandbox-client-id",
         "PLAID_SECRET": "sandbox-secret",
         "PLAID_WEBHOOK_URL": f"{agency_url}/integrations/plaid/webhook",
+        # Link in the browser through the sandbox's stand-in for Plaid's script.
+        "PLAID_LINK_SCRIPT_URL": (
+            f"http://127.0.0.1:{port_base + 7}/link/v2/stable/link-initialize.js"
+        ),
         "TRANSUNION_URL": f"http://127.0.0.1:{port_base + 8}",
     }
+
+
+# The platform's operator on the front door (admin and /platform/benchmarks/), local runs
+# only: deployments create their staff with `createsuperuser`.
+FRONTDOOR_OPERATOR = """
+from django.contrib.auth import get_user_model
+from tenants.account_views import DEMO_PASSWORD
+User = get_user_model()
+if not User.objects.filter(username="operator").exists():
+    User.objects.create_superuser("operator", "operator@example.org", DEMO_PASSWORD)
+"""
 
 
 def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
@@ -146,6 +170,7 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
     fd_env = frontdoor_env(var_dir, port_base)
     _manage(fd_env, "migrate", "--noinput", "-v0", var_dir=var_dir)
     _manage(fd_env, "init_deployment", var_dir=var_dir)
+    _manage(fd_env, "shell", "-c", FRONTDOOR_OPERATOR, var_dir=var_dir)
     processes = [("frontdoor", fd_env, port_base)]
     for agency in DEMO_AGENCIES:
         port = port_base + agency.offset
@@ -159,6 +184,7 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
         routes += [f"--zip-prefix={s}:{z}" for s, z in agency.zip_prefixes]
         _manage(fd_env, "agency_routes", agency.slug, *routes, var_dir=var_dir)
         here = {"CREDITGENIE_PUBLIC_URL": url, "CSRF_TRUSTED_ORIGINS": url}
+        here |= warehouse_env(var_dir)
         here |= sandbox_env(port_base, url)
         values = _read_env(env_file) | LOCAL_ONLY | here
         _write_env(env_file, values | oidc_client_env(values, agency.slug, port_base))
@@ -211,8 +237,9 @@ def main() -> None:
     for name, _, port in processes:
         print(f"  {name:<10} http://127.0.0.1:{port}/")
     print(f"  {'oidc':<10} http://127.0.0.1:{args.port_base + OIDC_PORT_OFFSET}/ (dev sign-in)")
-    print("Sign in at an agency as consumer, counselor, supervisor, admin or support;")
-    print("the demo password is genie-demo-2026. Admin: /admin/. Stop with Ctrl-C.\n")
+    print("Sign in at an agency as consumer, counselor, supervisor, admin or support, and")
+    print("at the front door's /platform/benchmarks/ as operator; the demo password is")
+    print("genie-demo-2026. Admin: /admin/. Stop with Ctrl-C.\n")
     sys.stdout.flush()
     os.chdir(BASE_DIR)
     honcho = [sys.executable, "-m", "honcho", "-f", str(path), "-d", str(BASE_DIR), "start"]

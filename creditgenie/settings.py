@@ -386,6 +386,7 @@ CELERY_BEAT_SCHEDULE = (
         "retention-purge": {"task": "intake.retention_purge", "schedule": 24 * 3600},
         "uploads-rescan-pending": {"task": "uploads.stored_files_rescan", "schedule": 15 * 60},
         "warehouse-ship": {"task": "integrations.warehouse_ship", "schedule": 5 * 60},
+        "warehouse-purge": {"task": "integrations.warehouse_purge", "schedule": 24 * 3600},
     }
 )
 
@@ -585,6 +586,23 @@ PLAID_WEBHOOK_CLOCK_SKEW_SECONDS = env_int("PLAID_WEBHOOK_CLOCK_SKEW_SECONDS", 3
 PLAID_WEBHOOK_KEY_CACHE_SECONDS = env_int("PLAID_WEBHOOK_KEY_CACHE_SECONDS", 3600)
 if PLAID_ENV == "production" and "plaid.com" not in PLAID_HOST:
     raise ImproperlyConfigured("PLAID_ENV=production needs Plaid's own host in PLAID_HOST")
+# Plaid Link in the browser (static/js/plaid_link.js): Plaid's script in production; in
+# sandbox mode empty (the server-side test page) or the local sandbox's stand-in
+# (<PLAID_HOST>/link/v2/stable/link-initialize.js). The Link page's CSP allows this
+# script and its origin as a frame only there (intake.views.bank).
+PLAID_LINK_SCRIPT_URL = _vendor_url(
+    "PLAID_LINK_SCRIPT_URL",
+    env_str(
+        "PLAID_LINK_SCRIPT_URL",
+        "https://cdn.plaid.com/link/v2/stable/link-initialize.js"
+        if PLAID_ENV == "production"
+        else "",
+    ),
+)
+# Where a bank's OAuth page sends the consumer back to Link: <agency URL>/bank/oauth-return/,
+# registered in Plaid's dashboard (exact match). Empty: no redirect_uri in Link tokens.
+PLAID_LINK_REDIRECT_URI = env_str("PLAID_LINK_REDIRECT_URI", "")
+_vendor_url("PLAID_LINK_REDIRECT_URI", PLAID_LINK_REDIRECT_URI)  # checked, kept as given
 TRANSUNION_URL = _vendor_url("TRANSUNION_URL", env_str("TRANSUNION_URL", ""))
 TRANSUNION_LOOKUP_URL = _vendor_url(
     "TRANSUNION_LOOKUP_URL",
@@ -641,8 +659,16 @@ AWS_WAREHOUSE_CONNECT_TIMEOUT = env_int("AWS_WAREHOUSE_CONNECT_TIMEOUT", 3)
 AWS_WAREHOUSE_READ_TIMEOUT = env_int("AWS_WAREHOUSE_READ_TIMEOUT", 30)
 AWS_WAREHOUSE_MAX_ATTEMPTS = env_int("AWS_WAREHOUSE_MAX_ATTEMPTS", 3)
 # HMAC key of the consumer and case pseudonyms: one platform key (64 hex digits), never an
-# agency key. Unset: a fixed key for local debug runs; otherwise the stream is off.
+# agency key. Agencies get it in their env file from provisioning. The front door takes it
+# from its environment or, unset there, from the key file its init_deployment generates
+# once. Unset: a fixed key for local debug runs; otherwise the stream is off.
 CREDITGENIE_ANALYTICS_KEY = env_str("CREDITGENIE_ANALYTICS_KEY", "")
+CREDITGENIE_ANALYTICS_KEY_IN_ENV = bool(CREDITGENIE_ANALYTICS_KEY)
+CREDITGENIE_ANALYTICS_KEY_FILE = Path(
+    env_str("CREDITGENIE_ANALYTICS_KEY_FILE", str(VAR_DIR / "keys" / "analytics.key"))
+)
+if not CREDITGENIE_ANALYTICS_KEY and IS_FRONTDOOR and CREDITGENIE_ANALYTICS_KEY_FILE.is_file():
+    CREDITGENIE_ANALYTICS_KEY = CREDITGENIE_ANALYTICS_KEY_FILE.read_text().strip()
 if not CREDITGENIE_ANALYTICS_KEY and DEBUG:
     CREDITGENIE_ANALYTICS_KEY = "0a" * 32  # local runs only: their data is made up
 if CREDITGENIE_ANALYTICS_KEY and not re.fullmatch(r"[0-9a-f]{64}", CREDITGENIE_ANALYTICS_KEY):
@@ -652,12 +678,16 @@ if CREDITGENIE_ANALYTICS_KEY and CREDITGENIE_ANALYTICS_KEY == CREDITGENIE_BLIND_
 CREDITGENIE_WAREHOUSE_BATCH_SIZE = env_int("CREDITGENIE_WAREHOUSE_BATCH_SIZE", 10_000)
 CREDITGENIE_WAREHOUSE_MAX_BATCHES = env_int("CREDITGENIE_WAREHOUSE_MAX_BATCHES", 20)
 CREDITGENIE_WAREHOUSE_LEASE_SECONDS = env_int("CREDITGENIE_WAREHOUSE_LEASE_SECONDS", 900)
+# Outbox rows of a batch shipped more than this many days ago are deleted (warehouse-purge).
+CREDITGENIE_WAREHOUSE_PURGE_DAYS = env_int("CREDITGENIE_WAREHOUSE_PURGE_DAYS", 30)
 # Benchmarks at the front door: a cell counting fewer distinct consumers is suppressed.
 CREDITGENIE_BENCHMARKS_MIN_CONSUMERS = env_int("CREDITGENIE_BENCHMARKS_MIN_CONSUMERS", 5)
 if not 1 <= CREDITGENIE_WAREHOUSE_BATCH_SIZE <= 100_000 or CREDITGENIE_WAREHOUSE_MAX_BATCHES < 1:
     raise ImproperlyConfigured("CREDITGENIE_WAREHOUSE_BATCH_SIZE 1..100000, MAX_BATCHES >= 1")
 if CREDITGENIE_WAREHOUSE_LEASE_SECONDS < 1 or CREDITGENIE_BENCHMARKS_MIN_CONSUMERS < 5:
     raise ImproperlyConfigured("warehouse lease >= 1 s; benchmark cells need >= 5 consumers")
+if CREDITGENIE_WAREHOUSE_PURGE_DAYS < 1:
+    raise ImproperlyConfigured("CREDITGENIE_WAREHOUSE_PURGE_DAYS must be at least 1")
 if min(AWS_WAREHOUSE_CONNECT_TIMEOUT, AWS_WAREHOUSE_READ_TIMEOUT, AWS_WAREHOUSE_MAX_ATTEMPTS) < 1:
     raise ImproperlyConfigured("AWS_WAREHOUSE_ timeouts and attempts must be at least 1")
 # --- end of Analytics warehouse (integrations.warehouse) -------------------------------------

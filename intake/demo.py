@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from .consents import CURRENT_VERSIONS, consent_text
+from .demo_analytics import demo_events_emit
 from .models import (
     Application,
     Consent,
@@ -241,6 +242,7 @@ def _stages(app: Application) -> list[StatusChange]:
 def _application_parts(rng: random.Random, app: Application, parts: Parts) -> None:
     done = _completed(rng, app)
     app.completed_steps = done
+    app.reported_steps = list(done)  # their analytics events: intake.demo_analytics
     app.bank_step_skipped = "bank" in done
     app.documents_step_done = "documents" in done
     if app.status != Application.Status.DRAFT:
@@ -265,16 +267,19 @@ def _application_parts(rng: random.Random, app: Application, parts: Parts) -> No
 def intake_demo_seed(rng: random.Random, applications: list[Application]) -> Parts:
     """Fills `applications` (just created, no parts yet) with what their consumers told us.
 
-    Side effects: updates the applications' step flags and submit times; inserts the parts.
+    Side effects: updates the applications' step flags and submit times; inserts the parts;
+    their analytics events when the stream is on (intake.demo_analytics).
     """
     parts = Parts()
     for app in applications:
         _application_parts(rng, app, parts)
     Application.objects.bulk_update(
         applications,
-        ["completed_steps", "bank_step_skipped", "documents_step_done", "submitted_at"],
+        ["completed_steps", "reported_steps", "bank_step_skipped", "documents_step_done",
+         "submitted_at"],
         batch_size=BATCH,
-    )
+    )  # fmt: skip
     for model, rows in parts.tables():
         model.objects.bulk_create(rows, batch_size=BATCH)
+    demo_events_emit(applications, parts.requests)
     return parts

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Consent, CounselingRequest
+from .models import Consent, CounselingRequest, PlanOffer
 from .wizard.fields import digits
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -28,6 +28,13 @@ class CounselingRequestForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=LANGUAGES, widget=forms.Select(attrs={"class": "usa-select"})
     )
+    topic = forms.ChoiceField(
+        label=_("What would you like to talk about?"),
+        choices=CounselingRequest.Topic.choices,
+        initial=CounselingRequest.Topic.DEBT,
+        required=False,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
     note = forms.CharField(
         label=_("Anything we should know? (optional)"),
         required=False,
@@ -41,6 +48,9 @@ class CounselingRequestForm(forms.Form):
         if len(number) != 10:
             raise ValidationError(_("Enter a 10-digit phone number, like 404-555-0123."))
         return number
+
+    def clean_topic(self) -> str:
+        return self.cleaned_data.get("topic") or CounselingRequest.Topic.DEBT
 
 
 class MessageForm(forms.Form):
@@ -75,9 +85,18 @@ class AcceptForm(OfferAnswerForm):
 
 
 class DeclineForm(OfferAnswerForm):
+    category = forms.ChoiceField(
+        label=_("What is the main reason?"),
+        choices=[("", _("Choose a reason")), *PlanOffer.DeclineCategory.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
     reason = forms.CharField(
         label=_("Why are you declining? (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "usa-textarea"}),
     )
+
+    def clean_category(self) -> str:
+        return self.cleaned_data.get("category") or PlanOffer.DeclineCategory.OTHER

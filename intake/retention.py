@@ -64,16 +64,31 @@ class PartHandler:
 
     `purge(application)` deletes them and returns how many; `keep_until(application)`, when
     given, returns the earliest time they may go (None: no hold), which holds the whole case.
+    `early` handlers run before the others: one that calls a vendor and may raise
+    PurgeDeferred goes before anything that cannot be rolled back (file bytes).
     """
 
     label: str
     purge: Callable[[Application], int]
     keep_until: Callable[[Application], datetime | None] | None = None
+    early: bool = False
+
+
+class PurgeDeferred(Exception):
+    """A part handler cannot dispose of its rows yet (a vendor is down): the application's
+    purge is rolled back and counted as deferred; the next run tries again. ``retry``, when
+    given, is called after the rollback (e.g. to queue the vendor task, which retries sooner
+    with backoff)."""
+
+    def __init__(self, reason: str, retry: Callable[[], None] | None = None) -> None:
+        super().__init__(reason)
+        self.retry = retry
 
 
 @dataclass(frozen=True)
 class PurgeResult:
-    """One application's purge: "purged", "held" or "skipped", and rows per part handler."""
+    """One application's purge: "purged", "held", "skipped" or "deferred", and rows per part
+    handler."""
 
     outcome: str
     parts: dict[str, int] = field(default_factory=dict)
@@ -81,10 +96,11 @@ class PurgeResult:
 
 @dataclass
 class RetentionRun:
-    """What one run did, per rule: applications purged and held; files deleted."""
+    """What one run did, per rule: applications purged, held and deferred; files deleted."""
 
     purged: dict[str, int] = field(default_factory=dict)
     held: dict[str, int] = field(default_factory=dict)
+    deferred: dict[str, int] = field(default_factory=dict)
     files: int = 0
 
 
@@ -131,7 +147,8 @@ def application_purge(*, application_id: int, rule: CaseRule, now: datetime) -> 
     """Purges one expired application if it still is one.
 
     Skipped when another run holds it, or it is no longer expired (reopened, touched).
-    Held when a part handler keeps it past `now`.
+    Held when a part handler keeps it past `now`. Raises PurgeDeferred (everything rolled
+    back) when a part handler cannot dispose of its rows yet.
     Side effects: runs every part handler (stored files: bytes and rows), deletes the
     application, may blank the consumer's name and e-mail, records audit `purge` events.
     """
@@ -143,7 +160,8 @@ def application_purge(*, application_id: int, rule: CaseRule, now: datetime) -> 
     held = _held_until(application)
     if held is not None and held > now:
         return PurgeResult("held")
-    parts = {h.label: h.purge(application) for h in _part_handlers.values()}
+    handlers = sorted(_part_handlers.values(), key=lambda h: not h.early)
+    parts = {h.label: h.purge(application) for h in handlers}
     _application_delete(application, rule)
     return PurgeResult("purged", parts)
 
@@ -190,21 +208,28 @@ def _expired_ids(rule: CaseRule, now: datetime, after: int, batch: int) -> list[
 def retention_purge(*, now: datetime) -> RetentionRun:
     """One sweep over every case rule, in batches of CREDITGENIE_RETENTION_BATCH_SIZE, each
     application in its own transaction. Idempotent: purged rows are gone, held and locked
-    ones are visited once per sweep and found again by the next.
+    ones are visited once per sweep and found again by the next, and so are deferred ones
+    (a vendor was down: nothing of them was deleted).
     Side effects: as application_purge, per application; one log line per rule (no PII).
     """
     run = RetentionRun()
     for rule in CASE_RULES:
-        counts = {"purged": 0, "held": 0, "skipped": 0}
+        counts = {"purged": 0, "held": 0, "skipped": 0, "deferred": 0}
         files_before = run.files
         last = 0
         while ids := _expired_ids(rule, now, last, settings.CREDITGENIE_RETENTION_BATCH_SIZE):
             for application_id in ids:
-                result = application_purge(application_id=application_id, rule=rule, now=now)
+                try:
+                    result = application_purge(application_id=application_id, rule=rule, now=now)
+                except PurgeDeferred as deferred:
+                    result = PurgeResult("deferred")
+                    if deferred.retry is not None:
+                        deferred.retry()
                 counts[result.outcome] += 1
                 run.files += result.parts.get(STORED_FILES, 0)
             last = ids[-1]
         run.purged[rule.name], run.held[rule.name] = counts["purged"], counts["held"]
+        run.deferred[rule.name] = counts["deferred"]
         logger.info(
             "retention purge",
             extra={"rule": rule.name, **counts, "files": run.files - files_before},

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
+
+from integrations.transunion.models import BureauPull
 
 from .budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
 from .domain_errors import DomainError
@@ -52,6 +55,17 @@ def application_with_parts(application: Application) -> Application:
             Prefetch("documents", to_attr="document_list"),
         )
         .get(pk=application.pk)
+    )
+
+
+def application_open_for(consumer: object) -> Application | None:
+    """The consumer's submitted application that is still open (anything after the
+    draft but closed), newest first: where "continue my application" leads."""
+    return (
+        Application.objects.filter(consumer=consumer)
+        .exclude(status__in=[Application.Status.DRAFT, Application.Status.CLOSED])
+        .order_by("-submitted_at", "-pk")
+        .first()
     )
 
 
@@ -123,3 +137,97 @@ def budget_for(application: Application) -> BudgetSummary:
     except DomainError as exc:
         return BudgetSummary(None, exc.message)
     return BudgetSummary(analysis)
+
+
+@dataclass(frozen=True)
+class StatedDebt:
+    """One debt of the application as the consumer stated it or the credit report
+    prefilled it (``source``); amounts are None where none was given."""
+
+    public_id: UUID
+    creditor: str
+    balance: Decimal | None
+    apr: Decimal | None
+    minimum_payment: Decimal | None
+    secured: bool
+    is_housing: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What a counselor's first DMP proposal is built from: the household's budget figures
+    (as the engine takes them, blank amounts left out) and every debt, in order."""
+
+    language: str
+    state: str
+    household_size: int
+    incomes: tuple[Income, ...]
+    expenses: tuple[Expense, ...]
+    debts: tuple[StatedDebt, ...]
+
+
+def plan_facts_for(application: Application) -> PlanFacts:
+    """The application's budget figures and debts for the counselor's DMP builder, in a
+    fixed number of queries (``application_with_parts``). Read only."""
+    full = application_with_parts(application)
+    home = household_of(full)
+    return PlanFacts(
+        language=full.language,
+        state=(home.state if home else "") or "",
+        household_size=(home.household_size if home and home.household_size else 1),
+        incomes=tuple(
+            Income(i.kind, i.gross, i.net, i.frequency)
+            for i in full.incomes.all()
+            if i.gross is not None and i.kind and i.frequency
+        ),
+        expenses=tuple(
+            Expense(e.category, e.amount, e.frequency)
+            for e in full.expenses.all()
+            if e.amount is not None
+        ),
+        debts=tuple(
+            StatedDebt(
+                public_id=d.public_id,
+                creditor=d.creditor,
+                balance=d.balance,
+                apr=d.apr,
+                minimum_payment=d.minimum_payment,
+                secured=d.secured,
+                is_housing=d.kind == Debt.Kind.MORTGAGE,
+                source=d.source,
+            )
+            for d in full.debts.all()
+        ),
+    )
+
+
+# Verification states as the counselor queue filters them (``verification_state_q``).
+VERIFICATION_STATES = {
+    "not_run": "Not run",
+    "running": "Running",
+    "verified": "Verified",
+    "failed": "Failed",
+}
+
+
+def verification_state_q(state: str) -> Q:
+    """A condition on ``Application`` for one verification state, for a filter inside one
+    query (a subquery, no extra round trip). The same reading as ``verification_summary``:
+    not run = no verification request; failed = its bureau pull failed ("re-run");
+    verified = the reconciliation completed and the pull did not fail; running = the rest.
+    An unknown state is no condition."""
+    failed = Exists(
+        BureauPull.objects.filter(
+            public_id=OuterRef("verification_request__bureau_pull_id"),
+            status=BureauPull.Status.FAILED,
+        )
+    )
+    requested = Q(verification_request__isnull=False)
+    done = Q(verification_request__completed_at__isnull=False)
+    return {
+        "not_run": Q(verification_request__isnull=True),
+        "failed": requested & failed,
+        "verified": requested & done & ~failed,
+        "running": requested & ~done & ~failed,
+    }.get(state, Q())

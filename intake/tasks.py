@@ -23,7 +23,7 @@ SLOW_POLL_SECONDS = 5
 def retention_purge_task() -> dict[str, object]:
     """The daily retention sweep (CELERY_BEAT_SCHEDULE "retention-purge")."""
     run = retention_purge(now=timezone.now())
-    return {"purged": run.purged, "held": run.held, "files": run.files}
+    return {"purged": run.purged, "held": run.held, "deferred": run.deferred, "files": run.files}
 
 
 @shared_task(name="intake.verification_requested", **RELIABLE)

@@ -18,6 +18,7 @@ urlpatterns = [
         for slug in STEP_SLUGS
     ),
     path(f"{APP}bank/link/", bank.bank_link, name="bank-link"),
+    path("bank/oauth-return/", bank.bank_oauth_return, name="bank-oauth-return"),
     path(f"{APP}submit/", wizard.submit, name="submit"),
     path(f"{APP}consents/withdraw/", portal.consent_withdraw_view, name="consent-withdraw"),
     path(f"{APP}offer/", portal.offer, name="offer"),

@@ -57,6 +57,8 @@ class VerificationSummary:
     expenses: dict[str, Any] = field(default_factory=dict)
     identity: dict[str, Any] = field(default_factory=dict)
     flags: list[VerificationFlag] = field(default_factory=list)
+    # Bank liabilities (cards) with the stated debt each matched ("stated_debt": public id).
+    cards: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _bureau(request: VerificationRequest) -> dict[str, Any]:
@@ -104,7 +106,8 @@ def _bank(application: Application) -> dict[str, Any]:
 def verification_summary(application: Application) -> VerificationSummary:
     """The verified picture of an application: bureau status, score, tradelines,
     collections and public records; bank accounts with balances, APRs and minimums; the
-    reconciliation's income, debt matching, expenses and identity figures; every flag.
+    reconciliation's income, debt matching, card liabilities, expenses and identity
+    figures; every flag.
     Counselor-side only (flags carry staff text)."""
     request = VerificationRequest.objects.filter(application=application).first()
     if request is None:
@@ -116,7 +119,7 @@ def verification_summary(application: Application) -> VerificationSummary:
         bureau_outcome=request.bureau_outcome,
         income=result.get("income", {}), matching=result.get("tradelines", {}),
         expenses=result.get("expenses", {}), identity=result.get("identity", {}),
-        flags=list(application.verification_flags.all()),
+        cards=result.get("cards", []), flags=list(application.verification_flags.all()),
         **_bureau(request), **_bank(application),
     )  # fmt: skip
 

@@ -14,6 +14,9 @@ class AgencyProfileAdmin(admin.ModelAdmin):
 
     form = AgencyProfileForm
     list_display = ["name", "short_name", "phone", "email", "updated_at"]
+    # The fee schedule changes only on the counselor app's fee schedule page, which
+    # validates it against the state caps, asks for recent sign-in and audits the change.
+    readonly_fields = ["fee_schedule"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not AgencyProfile.objects.exists() and super().has_add_permission(request)

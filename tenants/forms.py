@@ -50,5 +50,4 @@ class AgencyProfileForm(forms.ModelForm):
             "email",
             "timezone",
             "languages",
-            "fee_schedule",
         ]

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from psycopg import sql
 
+from .analytics_key import AnalyticsKeyError, stream_environment
 from .encryption.keyfile import encryption_environment, key_file_ensure
 from .models import SLUG_VALIDATOR, Agency
 
@@ -180,7 +181,18 @@ def agency_environment(spec: AgencySpec, existing: dict[str, str]) -> dict[str, 
     # Field encryption (tenants.encryption): the agency's local master key file and its
     # blind-index key; key_file_ensure() creates the file during provisioning.
     values |= encryption_environment(Path(settings.VAR_DIR) / "keys" / f"{spec.slug}.key")
-    return values | existing
+    # The analytics stream (docs/analytics.md): the platform's one key and warehouse.
+    try:
+        stream = stream_environment()
+    except AnalyticsKeyError as exc:
+        raise ProvisioningError(str(exc)) from None
+    known = existing.get("CREDITGENIE_ANALYTICS_KEY")
+    if known and known != stream["CREDITGENIE_ANALYTICS_KEY"]:
+        raise ProvisioningError(
+            f"agency {spec.slug!r} has another CREDITGENIE_ANALYTICS_KEY than the platform's: "
+            "its pseudonyms would not match; fix its environment file"
+        )
+    return values | stream | existing
 
 
 def run_in_agency(env_values: dict[str, str], env_path: Path, *args: str) -> None:
@@ -212,8 +224,9 @@ def registry_conflict(spec: AgencySpec) -> None:
 def provision_agency(spec: AgencySpec) -> dict[str, str]:
     """Creates (or completes) an agency deployment; returns its environment.
 
-    Side effects: may create a database, writes the agency's environment file and
-    its local master key file (tenants.encryption),
+    Side effects: may create a database, writes the agency's environment file (with the
+    platform's analytics key and warehouse location) and its local master key file
+    (tenants.encryption),
     migrates and stamps the agency's database, creates its profile, and registers
     the agency at the front door. Raises ProvisioningError; on error, whatever this
     call created is removed again.

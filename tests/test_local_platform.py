@@ -126,3 +126,55 @@ def test_dev_openid_provider_serves_each_agency_its_own_client(local_platform):
         start = requests.get(f"{urls[slug]}/oidc/authenticate/", allow_redirects=False, timeout=10)
         assert start.headers["Location"].startswith(f"{urls['oidc']}/auth?")
         assert f"client_id=creditgenie-{slug}" in start.headers["Location"]
+
+
+def _as(var, env_file: str, code: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CREDITGENIE_", "CELERY_"))}
+    result = subprocess.run(
+        [str(BASE_DIR / "bin" / "with-env"), str(var / env_file), str(var),
+         str(BASE_DIR / ".venv" / "bin" / "python"), "-c",
+         f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def test_demo_agencies_ship_to_the_one_warehouse_the_front_door_benchmarks_read(local_platform):
+    _, tmp = local_platform
+    var = tmp / "var"
+    key = (var / "keys" / "analytics.key").read_text().strip()  # the front door's init made it
+    for slug in ("acme", "beacon"):
+        env = (var / "agencies" / f"{slug}.env").read_text()
+        assert f"CREDITGENIE_ANALYTICS_KEY='{key}'" in env
+        assert f"CREDITGENIE_WAREHOUSE_URL='file://{var / 'warehouse'}'" in env
+        ship = "from integrations.warehouse.tasks import warehouse_ship as s; print(s())"
+        shipped = _as(var, f"agencies/{slug}.env", ship)
+        assert shipped.endswith("'failed': False}")  # (its beat may have shipped first)
+
+    funnel = _as(var, "frontdoor.env",
+                 "from tenants.benchmarks import benchmarks_compute as b; "
+                 "print([(r.agency, r.funnel[0].value) for r in b().agencies])")  # fmt: skip
+
+    assert funnel == "[('acme', 24), ('beacon', 24)]"
+
+
+def test_the_platform_operator_sees_the_cross_agency_benchmarks(local_platform):
+    urls, _ = local_platform
+    session = requests.Session()
+    login = f"{urls['fd']}/admin/login/"
+    session.get(login, timeout=10)
+    session.post(login, timeout=10, headers={"Referer": login}, data={
+        "username": "operator", "password": "genie-demo-2026",
+        "csrfmiddlewaretoken": session.cookies.get_dict().get(_csrf_name(session), ""),
+        "next": "/platform/benchmarks/",
+    })  # fmt: skip
+
+    page = session.get(f"{urls['fd']}/platform/benchmarks/", timeout=30)
+
+    assert page.status_code == 200
+    assert "<h1>Benchmarks across agencies</h1>" in page.text
+
+
+def _csrf_name(session: requests.Session) -> str:
+    return next(name for name in session.cookies.get_dict() if "csrf" in name)

@@ -31,6 +31,9 @@ class Application(models.Model):
     )
     # Wizard steps whose saved data passed every check (slugs, see intake/wizard/steps.py).
     completed_steps = models.JSONField(default=list, blank=True, editable=False)
+    # Steps whose first completion went to the analytics stream (never shrinks, so a step
+    # completed again after an edit is not counted twice).
+    reported_steps = models.JSONField(default=list, blank=True, editable=False)
     bank_step_skipped = models.BooleanField(default=False)
     # "I don't bank online": the manual fallback of the bank step (statements instead).
     bank_manual = models.BooleanField(default=False)

@@ -26,6 +26,16 @@ class CounselingRequest(models.Model):
         EVENING = "evening", _("Evenings (5 to 8)")
         SATURDAY = "saturday", _("Saturdays")
 
+    class Topic(models.TextChoices):
+        """What the consumer wants to talk about (closed list, also the analytics topic)."""
+
+        BUDGET = "budget", _("Making a budget")
+        DEBT = "debt", _("Paying off debt")
+        HOUSING = "housing", _("Housing, rent or mortgage")
+        STUDENT_LOANS = "student_loans", _("Student loans")
+        BANKRUPTCY = "bankruptcy", _("Bankruptcy")
+        OTHER = "other", _("Something else")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     consumer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counseling_requests"
@@ -41,6 +51,7 @@ class CounselingRequest(models.Model):
     phone = EncryptedTextField(blank=True, null=True, validators=[PHONE_FORMAT])
     language = models.CharField(max_length=2, choices=[("en", "English"), ("es", "Español")])
     note = EncryptedTextField(blank=True, null=True)
+    topic = models.CharField(max_length=16, choices=Topic.choices, default=Topic.DEBT)
     created_at = models.DateTimeField(default=timezone.now)
     handled_at = models.DateTimeField(null=True, blank=True)
 

@@ -24,6 +24,13 @@ class PlanOffer(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
+    class DeclineCategory(models.TextChoices):
+        """Why the consumer declined, from a closed list (the analytics stream's reason)."""
+
+        PAYMENT_TOO_HIGH = "payment_too_high", _("The monthly payment is too high")
+        CHOSE_OTHER_OPTION = "chose_other_option", _("I chose another option")
+        OTHER = "other", _("Another reason")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="plan_offers"
@@ -34,6 +41,7 @@ class PlanOffer(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     superseded = models.BooleanField(default=False)
     decline_reason = EncryptedTextField(blank=True, null=True)
+    decline_category = models.CharField(max_length=20, choices=DeclineCategory.choices, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

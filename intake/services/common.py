@@ -12,6 +12,7 @@ from tenants.roles import Role
 
 from ..errors import ApplicationLocked
 from ..models import Application
+from .analytics import step_completed_emit
 
 INTAKE_PURPOSE = "consumer intake"
 
@@ -29,13 +30,23 @@ def draft_lock(application: Application) -> Application:
 
 
 def step_mark(application: Application, step: str, complete: bool) -> None:
-    """Adds or removes `step` from the completed steps (one UPDATE when it changes)."""
+    """Adds or removes `step` from the completed steps (one UPDATE when it changes).
+
+    The first completion of a step ever (not again after an edit un-completed it) is a
+    ``step_completed`` analytics event, in the caller's transaction (`application` is the
+    row locked by draft_lock)."""
     done = [s for s in application.completed_steps if s != step] + ([step] if complete else [])
-    if sorted(done) != sorted(application.completed_steps):
+    first = complete and step not in application.reported_steps
+    if sorted(done) != sorted(application.completed_steps) or first:
         application.completed_steps = sorted(done)
+        if first:
+            application.reported_steps = sorted([*application.reported_steps, step])
         Application.objects.filter(pk=application.pk).update(
-            completed_steps=application.completed_steps
+            completed_steps=application.completed_steps,
+            reported_steps=application.reported_steps,
         )
+    if first:
+        step_completed_emit(application, step)
 
 
 def consumer_audit(

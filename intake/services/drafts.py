@@ -24,6 +24,7 @@ from tenants.uploads.services import stored_file_create
 
 from ..consents import consent_text
 from ..models import Application, Consent, Debt, Document, Expense, Household, Income
+from .analytics import application_started_emit
 from .bank import bank_connections_remove_queue
 from .common import consumer_audit, draft_lock, step_mark
 
@@ -71,7 +72,8 @@ def application_start(*, consumer: AbstractBaseUser, language: str = "en") -> Ap
 
     Safe under double submits: a unique constraint allows one draft per consumer and
     a losing concurrent insert returns the winner's draft.
-    Side effects: may insert one Application row.
+    Side effects: may insert one Application row and, with it, one ``application_started``
+    analytics event.
     """
     existing = Application.objects.filter(consumer=consumer, status=Application.Status.DRAFT)
     draft = existing.first()
@@ -79,7 +81,9 @@ def application_start(*, consumer: AbstractBaseUser, language: str = "en") -> Ap
         return draft
     try:
         with transaction.atomic():
-            return Application.objects.create(consumer=consumer, language=language)
+            draft = Application.objects.create(consumer=consumer, language=language)
+            application_started_emit(draft)
+            return draft
     except IntegrityError:
         return existing.get()
 

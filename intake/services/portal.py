@@ -29,6 +29,7 @@ from ..models import (
     PlanOffer,
     StatusChange,
 )
+from .analytics import counseling_requested_emit, offer_accepted_emit, offer_declined_emit
 from .common import consumer_audit
 from .drafts import _withdraw
 
@@ -66,13 +67,16 @@ def counseling_request_create(
     phone: str | None,
     language: str,
     note: str | None,
+    topic: str = CounselingRequest.Topic.DEBT,
     request: HttpRequest | None = None,
 ) -> CounselingRequest:
     """A request to talk to a counselor; reaches the counselor queue whatever the
     state of the application (NFCC: no pre-screening).
 
-    Side effects: one CounselingRequest (phone and note encrypted); one audit `create`;
-    after commit, an e-mail without personal data to the agency's address, if it has one.
+    Side effects: one CounselingRequest (phone and note encrypted; `topic` from the closed
+    list, anything else is "other"); one audit `create`; one ``counseling_requested``
+    analytics event; after commit, an e-mail without personal data to the agency's
+    address, if it has one.
     """
     wanted = [t for t in preferred_times if t in CounselingRequest.Time.values]
     counseling = CounselingRequest.objects.create(
@@ -82,6 +86,7 @@ def counseling_request_create(
         phone=phone or None,
         language=language,
         note=note or None,
+        topic=topic if topic in CounselingRequest.Topic.values else CounselingRequest.Topic.OTHER,
     )
     if application is not None:
         consumer_audit(
@@ -95,6 +100,7 @@ def counseling_request_create(
         )
     else:
         _audit_without_case(consumer, counseling, request)
+    counseling_requested_emit(counseling)
     _notify_agency(_("A consumer asked to talk to a counselor. Open the queue to call back."))
     return counseling
 
@@ -239,8 +245,9 @@ def plan_offer_accept(
     the SHA-256 of the exact offer document (recomputed, not taken from the browser).
 
     Side effects: offer open -> accepted (conditional UPDATE); one PlanAcceptance; status
-    -> enrolled and its timeline row; one audit `create`. Raises OfferNotOpen (superseded
-    or answered), OfferChanged (hash differs), SignatureInvalid.
+    -> enrolled and its timeline row; one audit `create`; ``accepted`` and ``enrolled``
+    analytics events with the figures of the offer's frozen snapshot. Raises OfferNotOpen
+    (superseded or answered), OfferChanged (hash differs), SignatureInvalid.
     """
     offer = _open_offer(application, offer_id, document_hash)
     if not typed_name.strip() or not consented:
@@ -270,6 +277,7 @@ def plan_offer_accept(
         request=request,
         purpose="plan offer accepted (e-signature)",
     )
+    offer_accepted_emit(application, offer)
     return acceptance
 
 
@@ -281,17 +289,22 @@ def plan_offer_decline(
     document_hash: str,
     reason: str,
     actor: Any,
+    category: str = PlanOffer.DeclineCategory.OTHER,
     request: HttpRequest | None = None,
 ) -> PlanOffer:
-    """The consumer declines the current offer, with a reason.
+    """The consumer declines the current offer, with a reason: `category` from the closed
+    list (anything else is "other") and optional free text `reason`.
 
-    Side effects: offer open -> declined with the reason (encrypted); status -> declined
-    and its timeline row; one audit `update`. Raises OfferNotOpen, OfferChanged.
+    Side effects: offer open -> declined with the category and the reason (encrypted);
+    status -> declined and its timeline row; one audit `update`; one ``declined``
+    analytics event (the category only). Raises OfferNotOpen, OfferChanged.
     """
     offer = _open_offer(application, offer_id, document_hash)
     offer.status, offer.responded_at = PlanOffer.Status.DECLINED, timezone.now()
     offer.decline_reason = reason.strip() or None
-    offer.save(update_fields=["status", "responded_at", "decline_reason"])
+    categories = PlanOffer.DeclineCategory
+    offer.decline_category = category if category in categories.values else categories.OTHER
+    offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_category"])
     Application.objects.filter(pk=application.pk).update(status=Application.Status.DECLINED)
     _stage(application, StatusChange.Stage.DECLINED)
     consumer_audit(
@@ -303,4 +316,5 @@ def plan_offer_decline(
         request=request,
         purpose="plan offer declined",
     )
+    offer_declined_emit(application, offer.decline_category)
     return offer

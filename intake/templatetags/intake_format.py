@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import nh3
 from django import template
+from django.utils.safestring import mark_safe
 
 from ..money import money_text
 
@@ -23,3 +25,29 @@ def percent(ratio: Decimal | None) -> str:
     if ratio is None:
         return ""
     return f"{(Decimal(ratio) * 100).quantize(Decimal(1), ROUND_HALF_UP)}%"
+
+
+# What a written action plan is made of (counselor/templates action_plan_en/es.html).
+PLAN_DOCUMENT_TAGS = frozenset(
+    {"h1", "h2", "h3", "p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "small"}
+    | {"table", "caption", "thead", "tbody", "tr", "th", "td", "code"}
+)
+PLAN_DOCUMENT_ATTRIBUTES = {"table": {"width"}, "th": {"width", "scope"}, "td": {"width"}}
+
+
+@register.filter
+def plan_document(html: str) -> str:
+    """The frozen written action plan, shown as the document it is.
+
+    Our own autoescaped templates wrote it, but it comes back from the database, so it is
+    cleaned to text markup first: no script, style, link, image, form or event attribute
+    survives, whatever the stored text holds."""
+    cleaned = nh3.clean(
+        html,
+        tags=set(PLAN_DOCUMENT_TAGS),
+        attributes={tag: set(names) for tag, names in PLAN_DOCUMENT_ATTRIBUTES.items()},
+        url_schemes=set(),
+        link_rel=None,
+        strip_comments=True,
+    )
+    return mark_safe(cleaned)  # noqa: S308  # nosec B308 B703 (cleaned to text tags above)

@@ -25,6 +25,7 @@ from ..selectors import (
     current_offer,
     get_application_for,
     messages_of,
+    verification_flags_for_consumer,
 )
 from ..services import consent_withdraw, message_post, plan_offer_accept, plan_offer_decline
 
@@ -61,6 +62,7 @@ def application_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "timeline": timeline,
             "budget": budget_for(application),
             "offer": current_offer(application),
+            "verification_notes": verification_flags_for_consumer(application),
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -164,6 +166,7 @@ def offer_decline(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 offer_id=form.cleaned_data["offer"],
                 document_hash=form.cleaned_data["document_hash"],
                 reason=form.cleaned_data["reason"],
+                category=form.cleaned_data["category"],
                 actor=request.user,
                 request=request,
             )

@@ -19,7 +19,7 @@ from tenants.roles import Role
 from tenants.signin import is_htmx
 
 from ..errors import ApplicationIncomplete, ApplicationLocked
-from ..selectors import application_with_parts, get_application_for
+from ..selectors import application_open_for, application_with_parts, get_application_for
 from ..services import application_start, application_submit
 from ..wizard.context import step_context
 from ..wizard.steps import step_form, step_get, step_post, step_validate, step_with_row
@@ -30,8 +30,11 @@ CONSUMER = (Role.CONSUMER,)
 @require_POST
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    """Starts or resumes the draft; the portal page then leads into the wizard."""
-    application = application_start(consumer=request.user, language=request.LANGUAGE_CODE[:2])
+    """Leads to the consumer's open application, or starts or resumes the draft; the
+    portal page then leads into the wizard. A closed case lets them start again."""
+    application = application_open_for(request.user) or application_start(
+        consumer=request.user, language=request.LANGUAGE_CODE[:2]
+    )
     return redirect("intake:application", public_id=application.public_id)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ..consents import consent_text
 from ..models import Application, Consent
 from ..selectors import budget_for, consent_is_live, household_of
-from ..services.bank import SANDBOX_INSTITUTIONS, bank_connections_live, sandbox_mode
+from ..services.bank import SANDBOX_INSTITUTIONS, bank_connections_live, bank_link_available
 from .expenses import GROUPS, typical_amount
 from .steps import STEPS, TRACKED, Step
 
@@ -85,9 +87,10 @@ def bank_context(application: Application) -> dict[str, Any]:
     connections = bank_connections_live(application)
     for connection in connections:
         institution = connection.institution_id
-        connection.institution_name = names.get(institution, institution)
+        connection.institution_known = institution in names  # test banks: English names
+        connection.institution_name = names.get(institution) or _("Your bank")
     return {
         "bank_consent": consent_is_live(application, Consent.Kind.BANK_DATA),
         "connections": connections,
-        "sandbox": sandbox_mode(),
+        "link_available": bank_link_available(),
     }

@@ -30,12 +30,17 @@ REVOKED_CODES = frozenset({"USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED"})
 
 
 def plaid_link_token_create(
-    *, client_user_id: str, language: str = "en", item_public_id: UUID | str | None = None
+    *,
+    client_user_id: str,
+    language: str = "en",
+    item_public_id: UUID | str | None = None,
+    redirect_uri: str = "",
 ) -> LinkToken:
     """A Link token for the wizard's bank step; with ``item_public_id``, update mode for a
-    broken connection. ``client_user_id`` must be an opaque id, never an e-mail or name.
-    Side effects: one attempt row. Raises VendorError."""
-    extra = {}
+    broken connection; with ``redirect_uri`` (registered at Plaid), where banks' OAuth
+    pages send the consumer back. ``client_user_id`` must be an opaque id, never an e-mail
+    or name. Side effects: one attempt row. Raises VendorError."""
+    extra: dict[str, str] = {"redirect_uri": redirect_uri} if redirect_uri else {}
     if item_public_id is not None:
         extra["access_token"] = PlaidItem.objects.get(public_id=item_public_id).access_token
     with vendor_call(vendor="plaid", operation="link_token_create", subject=client_user_id):
@@ -169,9 +174,26 @@ def plaid_item_error_record(*, item: PlaidItem, error: VendorError) -> str:
 
 
 def plaid_item_status_set(*, item_id: str, status: str, error_code: str = "") -> int:
-    """Sets an item's status from a webhook (Plaid's item id). Returns rows changed."""
-    rows = PlaidItem.objects.filter(item_id=item_id).exclude(status=PlaidItem.Status.REMOVED)
+    """Sets an item's status from a webhook (Plaid's item id). Removed and revoked items
+    keep theirs: only a new Link (the exchange) brings a revoked item back, so no webhook
+    (LOGIN_REPAIRED, PENDING_EXPIRATION) can make it syncable again. Returns rows changed."""
+    stopped = (PlaidItem.Status.REMOVED, PlaidItem.Status.REVOKED)
+    rows = PlaidItem.objects.filter(item_id=item_id).exclude(status__in=stopped)
     return rows.update(status=status, error_code=error_code[:64])
+
+
+CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN"
+
+
+def plaid_items_sync_stop(*, item_public_ids: list[UUID]) -> int:
+    """The consumer withdrew the bank-data consent: the items stop syncing at once, in the
+    caller's transaction (status ``revoked``, code CONSENT_WITHDRAWN: no sync can claim
+    them, no webhook revives them), before ``plaid_item_remove`` reaches Plaid (a queued
+    task that may be retried). A sync already running finishes. Returns rows changed."""
+    rows = PlaidItem.objects.filter(public_id__in=item_public_ids).exclude(
+        status=PlaidItem.Status.REMOVED
+    )
+    return rows.update(status=PlaidItem.Status.REVOKED, error_code=CONSENT_WITHDRAWN)
 
 
 def plaid_identity_match(
@@ -204,3 +226,16 @@ def plaid_item_remove(*, item_public_id: UUID | str) -> None:
         item.access_token, item.user_token, item.cursor = "", None, ""
         item.status = PlaidItem.Status.REMOVED
         item.save()
+
+
+def plaid_item_delete(*, item_public_id: UUID | str) -> int:
+    """Retention purge of a case: the item is removed at Plaid first (``plaid_item_remove``;
+    no call when it already is), then its row goes with its accounts and transactions
+    (nothing of it is kept, not even the stub). Returns the PlaidItem rows deleted (0 when
+    already gone). Side effects: attempt row; deletes rows. Raises VendorError (transient):
+    the row and its encrypted token then stay, so a later run can remove it at Plaid."""
+    if not PlaidItem.objects.filter(public_id=item_public_id).exists():
+        return 0
+    plaid_item_remove(item_public_id=item_public_id)
+    removed = PlaidItem.objects.filter(public_id=item_public_id, status=PlaidItem.Status.REMOVED)
+    return removed.delete()[1].get("integrations.PlaidItem", 0)

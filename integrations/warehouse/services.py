@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,12 @@ from .models import OutboxEvent
 from .schema import SCHEMA_VERSION, payload_check
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _stream_off_warn() -> None:
+    """Said once per process, not once per event."""
+    logger.warning("analytics stream off: CREDITGENIE_ANALYTICS_KEY is not set")
 
 
 def outbox_emit(
@@ -46,7 +53,7 @@ def outbox_emit(
         raise OutboxUsageError("outbox_emit must run inside the transaction of its change")
     key = settings.CREDITGENIE_ANALYTICS_KEY
     if not key:
-        logger.warning("analytics stream off: CREDITGENIE_ANALYTICS_KEY is not set")
+        _stream_off_warn()
         return None
     moment = occurred_at or timezone.now()
     payload = _payload(kind, subject, checked, key=bytes.fromhex(key), moment=moment)

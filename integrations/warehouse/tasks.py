@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .purge import outbox_purge_shipped
 from .shipping import warehouse_ship_pending
 
 
@@ -17,3 +18,10 @@ def warehouse_ship() -> dict[str, int | bool]:
     """
     result = warehouse_ship_pending()
     return {"batches": result.batches, "events": result.events, "failed": result.failed}
+
+
+@shared_task(name="integrations.warehouse_purge")
+def warehouse_purge() -> dict[str, int]:
+    """Deletes outbox events whose batch was shipped more than
+    CREDITGENIE_WAREHOUSE_PURGE_DAYS ago, in chunks (purge.outbox_purge_shipped)."""
+    return {"deleted": outbox_purge_shipped()}

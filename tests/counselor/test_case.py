@@ -3,16 +3,18 @@ SSN reveal and document download behind a recent sign-in, audit events, query co
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from counselor.case_services import case_note_save, case_version
+from counselor.case_services import case_note_save, case_task_add, case_version
 from counselor.models import CaseNote
-from intake import selectors as intake_selectors
 from intake.models import Application, Consent, Debt, Document, Expense, Income
 from intake.selectors import application_with_parts, budget_for
+from intake.services import message_post
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 from tenants.uploads.services import stored_file_create
@@ -24,10 +26,9 @@ __all__ = ["local_files"]
 pytestmark = pytest.mark.django_db
 # session, user, roles, application, the parts (application + household, incomes, expenses,
 # debts, consents, status changes, documents), assignment, offers, notes, proposal,
-# colleagues, agency profile, then the audit write (savepoint, chain lock, chain head,
-# insert, release); one
-# more for the verification request once the intake exposes its verification summary.
-CASE_QUERIES = 22 + hasattr(intake_selectors, "verification_summary")
+# the verification request, status notes, tasks, messages, colleagues, agency profile,
+# then the audit write (savepoint, chain lock, chain head, insert, release).
+CASE_QUERIES = 26
 
 
 @pytest.fixture
@@ -158,6 +159,11 @@ def _more_rows(application: Application, category: str, consent: str) -> None:
         application=application, body=f"note {category}", actor=None,
         expected_version=case_version(application=application),
     )  # fmt: skip
+    case_task_add(
+        application=application, title=f"call back about {category}", due_date=date(2026, 4, 1),
+        assignee=None, expected_version=case_version(application=application), actor=None,
+    )  # fmt: skip
+    message_post(application=application, author=application.consumer, body="Hi", from_staff=False)
     Consent.objects.create(
         application=application, kind=consent, text_version="2026-01", text_language="en",
         text_hash="0" * 64,

@@ -50,6 +50,24 @@ def test_sending_needs_a_recent_sign_in(client, counselor, offered_case):
     assert not PlanOffer.objects.exists()
 
 
+def test_coming_back_from_signing_in_again_lands_on_the_case(client, counselor, offered_case):
+    """The step-up returns with a GET to the send URL (a browser cannot replay a POST):
+    the counselor sees the case with a hint to press send again; nothing is sent."""
+    application, _version = offered_case
+    client.force_login(counselor)
+    url = reverse("counselor:case-offer", kwargs={"public_id": application.public_id})
+    stale = client.post(url, {"version": "1"})
+    assert f"next={url}".replace("/", "%2F") in stale["Location"]
+
+    back = client.get(url, follow=True)
+
+    assert back.redirect_chain == [
+        (reverse("counselor:case", kwargs={"public_id": application.public_id}), 302)
+    ]
+    assert "Press “Send” once more to send the offer." in back.content.decode()
+    assert not PlanOffer.objects.exists()
+
+
 def test_offer_freezes_the_engines_numbers_and_the_action_plan_document(
     client, counselor, offered_case, settings
 ):
@@ -71,6 +89,18 @@ def test_offer_freezes_the_engines_numbers_and_the_action_plan_document(
     application.refresh_from_db()
     assert application.status == Application.Status.OFFERED
     assert OutboxEvent.objects.filter(event_type="plan_offered").count() == 1
+    event = OutboxEvent.objects.get(event_type="plan_offered")
+    # Named by the agency's terms entries the demo debts matched, not the report's lines.
+    assert offer.snapshot["concessions"] == [
+        {"creditor": "Chase", "apr": "6.00"},
+        {"creditor": "Synchrony Bank", "apr": "9.90"},
+        {"creditor": "Capital One", "apr": "7.40"},
+    ]
+    assert event.payload["concessions"] == [
+        {"creditor": "chase", "apr": "6.00"},
+        {"creditor": "synchrony bank", "apr": "9.90"},
+        {"creditor": "capital one", "apr": "7.40"},
+    ]
     events = AuditEvent.objects.filter(case_id=str(application.public_id), object_type="plan_offer")
     assert ("create", "allowed") in list(events.values_list("action", "outcome"))
 

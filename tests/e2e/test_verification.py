@@ -3,15 +3,18 @@ the Plaid and TransUnion sandboxes as processes (the vendor tests' fixtures).
 
 1. A consumer links a bank in the sandbox and submits; within seconds the application
    shows verified balances, income, tradelines and flags (verification_summary).
-5. No pull without a live consent; a withdrawn bank consent removes the item.
+5. No pull without a live consent; a withdrawn bank consent removes the item, and after
+   submit stops the syncs at once (a webhook then syncs nothing, even while Plaid is down).
 Double submit still yields one pull.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
+import requests
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -19,14 +22,15 @@ from intake.models import Application, BankConnection, Debt
 from intake.selectors import verification_summary
 from intake.services import application_start
 from intake.services.verification import pull_key
-from integrations.plaid.models import PlaidAccount, PlaidItem
+from integrations.plaid.models import PlaidAccount, PlaidItem, WebhookDelivery
+from integrations.tasks import plaid_item_sync
 from integrations.transunion.models import BureauPull, CreditReport
 from integrations.warehouse.models import OutboxEvent
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role, role_grant
 from tests.intake.conftest import ABOUT_YOU, EXPENSES, INCOMES, rows, url
 from tests.integrations.plaid import conftest as plaid_fixtures
-from tests.integrations.plaid.sandboxes import calls, wait_until, worker
+from tests.integrations.plaid.sandboxes import calls, faults, wait_until, worker
 from tests.integrations.transunion import conftest as bureau_fixtures
 from tests.integrations.transunion.subjects import bureau_calls
 
@@ -198,3 +202,49 @@ def test_withdrawn_bank_consent_removes_the_item(celery_worker, vendors, agency_
     assert not PlaidAccount.objects.filter(item=item).exists()
     assert not item.transactions.exists()
     assert calls(plaid_at).get("/item/remove") == 1
+
+
+def _webhook_sync(plaid_at: str, item_id: str):
+    """Plaid's SYNC_UPDATES_AVAILABLE for the item, signed by the sandbox, delivered."""
+    body = json.dumps({"webhook_type": "TRANSACTIONS", "webhook_code": "SYNC_UPDATES_AVAILABLE",
+                       "item_id": item_id, "environment": "sandbox"}).encode()  # fmt: skip
+    signed = requests.post(
+        f"{plaid_at}/sandbox/admin/sign", json={"body": body.decode()}, timeout=5
+    ).json()["jwt"]
+    return Client().post(
+        "/integrations/plaid/webhook", body, content_type="application/json",
+        HTTP_PLAID_VERIFICATION=signed,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bank_consent_withdrawn_after_submit_stops_webhook_syncs(
+    celery_worker, vendors, agency_profile
+):
+    plaid_at, _bureau = vendors
+    client = _consumer("verify-withdraw-after", agency_profile)
+    draft = application_start(consumer=client.user)
+    _steps(client, draft)
+    _link(client, draft, persona="user_good")
+    _finish(client, draft)
+    client.post(url(draft, "submit"))
+    _verified(draft)
+    connection = BankConnection.objects.get(application=draft)
+    item = PlaidItem.objects.get(public_id=connection.item_public_id)
+    # Plaid is down for removals: the item stays at Plaid for a while after withdrawal.
+    faults(plaid_at, "/item/remove", *["500"] * 20)
+
+    assert client.post(url(draft, "consent-withdraw"), {"kind": "bank_data"}).status_code == 302
+
+    item.refresh_from_db()
+    assert (item.status, item.error_code) == ("revoked", "CONSENT_WITHDRAWN")
+    wait_until(lambda: calls(plaid_at).get("/item/remove", 0) >= 1)
+    syncs = calls(plaid_at).get("/transactions/sync", 0)
+    assert _webhook_sync(plaid_at, item.item_id).status_code == 200
+    assert WebhookDelivery.objects.filter(item_id=item.item_id).count() == 1
+    # The solo worker runs in order: once this sync is answered, the webhook's ran too.
+    assert plaid_item_sync.delay(item_public_id=str(item.public_id)).get(timeout=20) == "skipped"
+    assert calls(plaid_at).get("/transactions/sync", 0) == syncs
+    item.refresh_from_db()
+    assert item.status == "revoked" and item.access_token  # not removed yet: Plaid is down
+    assert BankConnection.objects.get(pk=connection.pk).removed_at is None

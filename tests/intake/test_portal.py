@@ -75,6 +75,29 @@ def test_accepting_records_the_hash_of_the_exact_document(signed_in, submitted):
     assert submitted.status == Application.Status.ENROLLED
 
 
+def test_offer_document_is_shown_as_a_document_and_never_runs_stored_markup(signed_in, submitted):
+    document = (
+        "<h1>Written action plan</h1><p>Pay <b>$412.00</b> a month.</p>"
+        '<table width="100%"><tr><td width="50%">Big Bank</td></tr></table>'
+        "<script>alert(1)</script><img src=x onerror=alert(2)>"
+        '<p onclick="alert(3)"><a href="javascript:alert(4)">Click</a></p>'
+        '<style>body{display:none}</style><form action="https://evil.example"></form>'
+    )
+    plan_offer_publish(application=submitted, snapshot=SNAPSHOT, document=document)
+    _recent_auth(signed_in)
+
+    page = signed_in.get(url(submitted, "offer")).content.decode()
+
+    article = page.split('class="usa-prose offer-document"', 1)[1].split("</article>", 1)[0]
+    assert article.split(">", 1)[1] == (
+        "<h1>Written action plan</h1><p>Pay <b>$412.00</b> a month.</p>"
+        '<table width="100%"><tbody><tr><td width="50%">Big Bank</td></tr></tbody></table>'
+        "<p>Click</p>"
+    )
+    for gone in ("alert(", "onerror", "onclick", "javascript:", "evil.example", "display:none"):
+        assert gone not in page
+
+
 def test_superseded_offer_is_refused(signed_in, submitted):
     old = plan_offer_publish(application=submitted, snapshot=SNAPSHOT, document=DOCUMENT)
     new = plan_offer_publish(application=submitted, snapshot=SNAPSHOT, document=DOCUMENT + " v2")
@@ -139,3 +162,18 @@ def test_counseling_request_reaches_the_queue_without_any_step(signed_in, consum
     )  # fmt: skip
     assert list(counseling_requests_open()) == [request]
     assert mail.outbox == [] or "404" not in mail.outbox[0].body
+
+
+def test_start_leads_back_to_the_open_application_and_a_closed_one_allows_a_new(
+    signed_in, submitted
+):
+    response = signed_in.post("/apply/")
+
+    assert response["Location"] == url(submitted, "application")
+    assert Application.objects.filter(consumer=submitted.consumer).count() == 1
+
+    Application.objects.filter(pk=submitted.pk).update(status=Application.Status.CLOSED)
+    again = signed_in.post("/apply/")
+
+    draft = Application.objects.get(consumer=submitted.consumer, status="draft")
+    assert again["Location"] == url(draft, "application")

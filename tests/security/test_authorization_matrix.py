@@ -76,12 +76,14 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         )
     },
     "intake:submit": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
-    # The sandbox Link page of the bank step: without a live bank-data consent the owner is
-    # sent back to the bank step (302).
+    # The Link page of the bank step: without a live bank-data consent the owner is sent
+    # back to the bank step (302).
     "intake:bank-link": {
         "GET": row(LOGIN, 302, 404, 404, 404, 404),
         "POST": row(LOGIN, 302, 404, 404, 404, 404),
     },
+    # Back from a bank's OAuth page: only with a Link started in this session (none here).
+    "intake:bank-oauth-return": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "intake:consent-withdraw": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
     # Offers need a recent sign-in (step-up): the owner is sent to re-authenticate.
     "intake:offer": {"GET": row(LOGIN, 302, 404, 404, 404, 404), "POST": every(405)},
@@ -128,8 +130,28 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     "counselor:case": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:case-assign": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:case-note": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
-    "counselor:case-offer": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-offer": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 404),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
+    "counselor:case-plan-start": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
     "counselor:case-ssn": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    # Casework on the case page (docs/counselor.md, "Case review"): POST only, counselors
+    # and supervisors; the walk's drafts are not cases, so 404 for everyone.
+    "counselor:case-status": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-task": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-task-done": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
+    "counselor:case-message": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:case-verification-rerun": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
     "counselor:case-document": {
         "GET": row(LOGIN, 404, 404, 404, 404, 404),
         "POST": every(405),
@@ -185,6 +207,7 @@ def _values(owned: Application) -> dict[str, str]:
         "public_id": str(owned.public_id),
         "object_id": str(owned.pk),
         "document_id": str(owned.public_id),  # no such document: 404 for everyone
+        "task_id": str(owned.public_id),  # no such task: 404 for everyone
         "id": str(owned.consumer_id),
         "content_type_id": str(ContentType.objects.get_for_model(Application).pk),
         "app_label": "intake",

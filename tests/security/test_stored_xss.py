@@ -260,6 +260,7 @@ def test_payload_in_every_free_text_field_renders_escaped(db, agency_profile, re
         "public_id": str(scene["application"].public_id),
         "object_id": str(AgencyProfile.objects.get().pk),
         "document_id": str(scene["application"].public_id),  # no such document
+        "task_id": str(scene["application"].public_id),  # no such task
         "id": str(scene["user"].pk),
         "content_type_id": "1",
         "app_label": "tenants",

@@ -36,11 +36,15 @@ def test_profile_edited_in_admin_changes_the_header(admin_client, agency_profile
     form = {
         "name": "Acme Credit Counseling", "short_name": "Acme", "brand_colour": "#112233",
         "states_served": ["GA", "FL"], "phone": "555-0100", "email": "help@acme.example.org",
-        "timezone": "America/Chicago", "languages": ["en", "es"], "fee_schedule": "{}",
+        "timezone": "America/Chicago", "languages": ["en", "es"],
+        # Read-only here: the fee schedule page validates, steps up and audits it.
+        "fee_schedule": '{"enrollment_fee": "999"}',
     }  # fmt: skip
+    before = agency_profile.fee_schedule
     response = admin_client.post(url, form)
     assert response.status_code == 302
     agency_profile.refresh_from_db()
+    assert agency_profile.fee_schedule == before
     assert agency_profile.states_served == ["GA", "FL"]
     assert agency_profile.timezone == "America/Chicago"
     assert "<title>Acme Credit Counseling</title>" in admin_client.get("/").content.decode()

@@ -6,6 +6,11 @@ Fault switches: POST /sandbox/admin/faults {"path": "/accounts/balance/get",
 "faults": ["500", "500", "200"]} — each call of the path takes the next fault:
 an HTTP status ("500", "429"), a Plaid error code ("ITEM_LOGIN_REQUIRED"), "slow:<s>"
 (answer after <s> seconds) or "200" (normal). GET /sandbox/admin/calls counts calls.
+
+Link in the browser: GET /link/v2/stable/link-initialize.js is a stand-in for Plaid's
+script (``Plaid.create``); its iframe shows GET /link/sandbox, which asks
+POST /link/sandbox/complete for a public token (a new item, or in update mode the same
+item repaired) and hands it to the opener with postMessage.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from .personas import PERSONAS, TODAY, Persona
@@ -30,6 +36,47 @@ ERROR_TYPES = {
     "RATE_LIMIT_EXCEEDED": ("RATE_LIMIT_EXCEEDED", 429),
     "INTERNAL_SERVER_ERROR": ("API_ERROR", 500),
 }  # fmt: skip
+
+
+# The sandbox Link page (what Plaid's Link iframe shows): test banks and personas.
+INSTITUTIONS = (
+    ("ins_109508", "First Platypus Bank"),
+    ("ins_109509", "First Gingham Credit Union"),
+    ("ins_109510", "Tattersall Federal Credit Union"),
+)
+LINK_DIR = Path(__file__).parent / "link"
+JS = "text/javascript; charset=utf-8"
+LINK_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors http://127.0.0.1:* http://localhost:*"
+)
+
+
+def link_page() -> str:
+    """The Link page: radio buttons, Continue / Exit / a test error; no inline script."""
+
+    def radios(name: str, options: list[tuple[str, str]]) -> str:
+        return "".join(
+            f'<p><input type="radio" name="{name}" id="{name}-{value}" value="{value}" '
+            f'data-name="{label}"{" checked" if i == 0 else ""}>'
+            f'<label for="{name}-{value}">{label}</label></p>'
+            for i, (value, label) in enumerate(options)
+        )
+
+    personas = [(name, name) for name in PERSONAS]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Plaid Link (sandbox)</title></head><body><main>"
+        "<h1>Connect a test bank</h1><p>Plaid sandbox: no real bank is contacted.</p>"
+        '<form id="sandbox-link-form"><fieldset><legend>Bank</legend>'
+        f"{radios('institution', list(INSTITUTIONS))}</fieldset>"
+        f"<fieldset><legend>Test user</legend>{radios('persona', personas)}</fieldset>"
+        '<p><button type="submit" name="continue" id="sandbox-link-continue">Continue</button> '
+        '<button type="submit" name="exit" id="sandbox-link-exit">Exit</button> '
+        '<button type="submit" name="fail" id="sandbox-link-fail">Bank is down (test error)'
+        '</button></p><p id="sandbox-link-status" role="status"></p></form></main>'
+        '<script src="/link/sandbox.js"></script></body></html>'
+    )
 
 
 class PlaidError(Exception):
@@ -94,9 +141,21 @@ class Api:
         for name in ("client_name", "language", "country_codes", "user"):
             if not body.get(name):
                 raise PlaidError("INVALID_FIELD", f"{name} is required")
+        access_token = str(body.get("access_token") or "")
+        if access_token:
+            self._item_known(access_token)
         expiration = datetime.now(UTC) + timedelta(hours=4)
-        return {"link_token": f"link-sandbox-{uuid.uuid4()}",
+        token = f"link-sandbox-{uuid.uuid4()}"
+        self.state.link_token_issue(token, access_token, str(body.get("webhook") or ""))
+        return {"link_token": token,
                 "expiration": expiration.isoformat().replace("+00:00", "Z")}  # fmt: skip
+
+    def _item_known(self, access_token: str) -> Item:
+        """Update mode: the item must exist and not be removed (login_required is fine)."""
+        item = self.state.item(access_token)
+        if item is None or item.removed:
+            raise PlaidError("INVALID_ACCESS_TOKEN" if item is None else "ITEM_NOT_FOUND")
+        return item
 
     def user_create(self, body: dict) -> dict:
         token = f"user-sandbox-{uuid.uuid4()}"
@@ -105,7 +164,7 @@ class Api:
 
     def sandbox_public_token_create(self, body: dict) -> dict:
         options = body.get("options") or {}
-        token = self.state.public_token_create(
+        token, _item_id = self.state.public_token_create(
             str(options.get("override_username") or "user_good"), str(options.get("webhook", "")),
             str(body.get("institution_id", "ins_109508")), str(body.get("user_token", "")),
         )  # fmt: skip
@@ -286,10 +345,47 @@ class Handler(BaseHTTPRequestHandler):
             "status": status or default, "documentation_url": "", "suggested_action": None,
         })  # fmt: skip
 
+    def _send_file(self, content_type: str, data: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", LINK_PAGE_CSP)
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_GET(self) -> None:
-        if self.path == "/sandbox/admin/calls":
+        path = self.path.split("?", 1)[0]
+        if path == "/sandbox/admin/calls":
             return self._send(200, dict(self.server.state.calls))
+        if path == "/link/v2/stable/link-initialize.js":
+            return self._send_file(JS, (LINK_DIR / "link-initialize.js").read_bytes())
+        if path == "/link/sandbox.js":
+            return self._send_file(JS, (LINK_DIR / "link.js").read_bytes())
+        if path == "/link/sandbox":
+            return self._send_file("text/html; charset=utf-8", link_page().encode())
         return self._send(404, {"error": "not found"})
+
+    def _link_complete(self, body: dict) -> None:
+        """The Link page's "Continue": a public token for the opener (no API keys: the
+        browser has none; the link token this sandbox issued is the check)."""
+        institution = str(body.get("institution_id") or "")
+        username = str(body.get("username") or "")
+        if institution not in dict(INSTITUTIONS) or username not in PERSONAS:
+            return self._error("INVALID_FIELD", "choose a test bank and a test account", 400)
+        done = self.server.state.link_complete(str(body.get("link_token", "")), institution,
+                                               username)  # fmt: skip
+        if done is None:
+            return self._error("INVALID_LINK_TOKEN", "link token is invalid or expired", 400)
+        public_token, item_id, persona, institution = done
+        accounts = [{"id": f"{item_id[:8]}-{a['suffix_key']}", "name": a["name"],
+                     "mask": a["mask"], "type": a["type"], "subtype": a["subtype"],
+                     "verification_status": None} for a in _persona_accounts(persona)]  # fmt: skip
+        metadata = {"institution": {"institution_id": institution,
+                                    "name": dict(INSTITUTIONS).get(institution, institution)},
+                    "accounts": accounts, "transfer_status": None}  # fmt: skip
+        return self._send(200, {"public_token": public_token, "metadata": metadata})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -299,6 +395,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._error("INVALID_FIELD", "body is not JSON", 400)
         if self.path.startswith("/sandbox/admin/"):
             return self._admin(body)
+        if self.path == "/link/sandbox/complete":
+            return self._link_complete(body)
         return self._api(body)
 
     def _admin(self, body: dict) -> None:

@@ -44,7 +44,11 @@ class SandboxState:
     def __init__(self, *, client_id: str, secret: str, webhook_url: str) -> None:
         self.lock = threading.RLock()
         self.client_id, self.secret, self.webhook_url = client_id, secret, webhook_url
-        self.public_tokens: dict[str, tuple[Persona, str, str, str]] = {}
+        self.public_tokens: dict[str, tuple[Persona, str, str, str, str]] = {}
+        # Link tokens issued (the Link page accepts only these): token -> access token of
+        # the item in update mode ("" for a new connection) and the webhook.
+        self.link_tokens: dict[str, tuple[str, str]] = {}
+        self.update_tokens: dict[str, str] = {}  # public token of an update -> access token
         self.items: dict[str, Item] = {}  # by access token
         self.users: dict[str, str] = {}
         self.faults: dict[str, deque[str]] = {}
@@ -68,20 +72,55 @@ class SandboxState:
             self.faults.clear()
             self.calls.clear()
 
-    def public_token_create(self, username: str, webhook: str, institution: str, user: str) -> str:
+    def public_token_create(
+        self, username: str, webhook: str, institution: str, user: str
+    ) -> tuple[str, str]:
+        """A public token for a new item; returns it with the item id it will exchange to."""
         persona = PERSONAS.get(username, PERSONAS["user_good"])
-        token = f"public-sandbox-{uuid.uuid4()}"
+        token, item_id = f"public-sandbox-{uuid.uuid4()}", secrets.token_hex(16)
         with self.lock:
-            self.public_tokens[token] = (persona, webhook or self.webhook_url, institution, user)
-        return token
+            self.public_tokens[token] = (
+                persona,
+                webhook or self.webhook_url,
+                institution,
+                user,
+                item_id,
+            )
+        return token, item_id
+
+    def link_token_issue(self, token: str, access_token: str, webhook: str) -> None:
+        with self.lock:
+            self.link_tokens[token] = (access_token, webhook)
+
+    def link_complete(self, link_token: str, institution: str, username: str) -> tuple | None:
+        """What Link does when the user finishes: a new item's public token (as
+        /sandbox/public_token/create), or in update mode the item repaired in place and a
+        public token that exchanges to the same item. None: unknown link token.
+        Returns (public token, item id, persona, institution)."""
+        with self.lock:
+            issued = self.link_tokens.get(link_token)
+            if issued is None:
+                return None
+            access_token, webhook = issued
+            item = self.items.get(access_token) if access_token else None
+            if item is not None:
+                item.login_required = False
+                token = f"public-sandbox-{uuid.uuid4()}"
+                self.update_tokens[token] = access_token
+                return token, item.item_id, item.persona, item.institution_id
+        token, item_id = self.public_token_create(username, webhook, institution, "")
+        return token, item_id, PERSONAS.get(username, PERSONAS["user_good"]), institution
 
     def exchange(self, public_token: str) -> tuple[str, Item] | None:
         with self.lock:
+            if public_token in self.update_tokens:
+                access_token = self.update_tokens.pop(public_token)
+                return access_token, self.items[access_token]
             found = self.public_tokens.pop(public_token, None)
             if found is None:
                 return None
-            persona, webhook, institution, user = found
-            item = Item(secrets.token_hex(16), persona, webhook, institution, user)
+            persona, webhook, institution, user, item_id = found
+            item = Item(item_id, persona, webhook, institution, user)
             item.events = [("added", _txn(item, t, i)) for i, t in enumerate(persona.transactions)]
             access_token = f"access-sandbox-{uuid.uuid4()}"
             self.items[access_token] = item

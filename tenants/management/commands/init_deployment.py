@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tenants.analytics_key import AnalyticsKeyError, analytics_key_file_ensure
 from tenants.services import agency_profile_ensure
 from tenants.stamp import StampMismatch, stamp_write
 
@@ -23,4 +24,11 @@ class Command(BaseCommand):
             raise CommandError(f"refusing to stamp: {exc}") from None
         if not settings.IS_FRONTDOOR:
             agency_profile_ensure(name=options["name"] or settings.CREDITGENIE_TENANT)
+        elif not settings.CREDITGENIE_ANALYTICS_KEY_IN_ENV:
+            # The platform's analytics key, made once; provisioning gives it to agencies.
+            try:
+                if analytics_key_file_ensure(settings.CREDITGENIE_ANALYTICS_KEY_FILE):
+                    self.stdout.write("analytics key file created")
+            except AnalyticsKeyError as exc:
+                raise CommandError(str(exc)) from None
         self.stdout.write(f"stamped {stamp.role}:{stamp.slug}")

@@ -1,0 +1,284 @@
+"""Issue 8, acceptance 1: from a submitted case to an enrolled consumer, in Chromium against a
+real deployment (gunicorn, PostgreSQL) signing in through the real OpenID provider.
+
+A consumer sends an application through the wizard (the intake journey's steps, with
+three debts); the counselor finds the case by phone number, opens it, clicks "Build a
+plan", leaves one debt out and overrides a creditor's APR with a reason; the monthly
+deposit, months and interest saved change in place (htmx: a marker set on ``window``
+survives, so the page was not reloaded) and equal the engine's figures computed here for
+the same inputs (``counselor.builder.build_proposal`` with the deployment's own creditor
+terms). The counselor saves and sends the offer; the consumer signs in, opens the offer,
+signs (typed name + consent) and accepts; the counselor reloads the case: "Enrolled".
+Screenshots of every stage go to var/artifacts/e2e/<timestamp>/counselor/.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from playwright.sync_api import Page, expect
+
+from counselor.builder import ProposalResult, TermsOverride, build_proposal
+from counselor.dmp import CreditorTerms
+from counselor.fees import FeeSchedule
+from counselor.snapshots import inputs_parse
+from counselor.terms_match import TermsRow, TermsTable
+from intake.money import money_text
+from tests.e2e.browser import Recorder, chromium
+from tests.e2e.test_intake_journey import ENGLISH, Journey
+from tests.integrations.oidc.devprovider import DEMO_PASSWORD
+from tests.processes import PG_SERVER, manage
+
+pytestmark = pytest.mark.processes
+DESKTOP = {"width": 1280, "height": 900}
+DEBTS = (
+    ("CHASE CARD", "$6,200", "29.99", "210"),  # the demo table's alias of Chase: 6%
+    ("SYNCB/AMAZON", "$2,400", "26.99", "85"),  # Synchrony Bank: 9.9%
+    ("Zed Furniture", "$900", "21", "45"),  # not in the table: the default terms
+)
+OVERRIDE_REASON = "Synchrony hardship letter of March"
+SEED_TERMS = "from counselor.seed import creditor_terms_seed; print(creditor_terms_seed())"
+
+
+class QuickRecorder(Recorder):
+    """Screenshots only: axe-core already runs on these pages in the intake journey."""
+
+    def snap(self, name: str, *, audit: bool = False) -> None:
+        super().snap(name, audit=False)
+
+
+class ThreeDebts(Journey):
+    def debts(self) -> None:
+        self.heading(5)
+        for n, (creditor, balance, apr, minimum) in enumerate(DEBTS):
+            if n:
+                self.page.locator("button[name=add_row]").click()
+            for field, value in (("creditor", creditor), ("balance", balance), ("apr", apr),
+                                 ("minimum_payment", minimum)):  # fmt: skip
+                self.page.fill(f"#id_rows-{n}-{field}", value)
+            self.page.select_option(f"#id_rows-{n}-kind", "credit_card")
+        self.check("5-debts")
+        self.next()
+
+
+def _provider_sign_in(page: Page, username: str) -> None:
+    expect(page.locator("#username")).to_be_visible()
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _sign_in_at(page: Page, url: str, username: str) -> None:
+    """Open ``url`` signed out: the sign-in page, the provider, then back at ``url``."""
+    page.goto(url)
+    page.locator("#sign-in-provider").click()
+    _provider_sign_in(page, username)
+    expect(page).to_have_url(url)
+
+
+def _deployment_rows(database: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(f"{PG_SERVER}/{database}", connect_timeout=5) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def _terms_table(database: str) -> TermsTable:
+    """The deployment's current creditor terms, as counselor.selectors reads them."""
+    rows = _deployment_rows(
+        database,
+        "SELECT public_id, version, creditor, aliases, min_payment_pct, concession_apr, "
+        "max_term_months, fair_share_pct, reage_after_payments, notes, is_default, active "
+        "FROM counselor_creditorterms WHERE valid_to IS NULL",
+    )
+    return TermsTable(
+        TermsRow(
+            public_id=str(r[0]),
+            version=r[1],
+            creditor=r[2],
+            aliases=tuple(r[3]),
+            terms=CreditorTerms(
+                min_payment_pct=r[4],
+                concession_apr=r[5],
+                max_term_months=r[6],
+                fair_share_pct=r[7],
+                reage_after_payments=r[8],
+                notes=r[9],
+            ),
+            is_default=r[10],
+            active=r[11],
+        )
+        for r in rows
+    )
+
+
+def _engine(inputs: dict, table: TermsTable, **choices: Any) -> ProposalResult:
+    """The engine's figures for the proposal's inputs with the builder's choices."""
+    parsed = inputs_parse(inputs)
+    return build_proposal(
+        debts=parsed.debts, household_budget=parsed.household_budget, state=parsed.state,
+        terms_for=table.terms_for, fee_schedule=FeeSchedule(Decimal("0"), Decimal("0")),
+        start=parsed.start, **choices,
+    )  # fmt: skip
+
+
+def _expect_figures(page: Page, result: ProposalResult) -> None:
+    plan, comparison = result.plan, result.comparison
+    assert comparison.interest_saved is not None  # these debts pay off on their minimums
+    expect(page.locator("#monthly-deposit")).to_have_text(money_text(plan.monthly_deposit))
+    expect(page.locator("#months")).to_have_text(re.compile(rf"^{plan.months} \("))
+    expect(page.locator("#interest-saved")).to_have_text(money_text(comparison.interest_saved))
+
+
+def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
+    platform, deployment, artifacts_dir, tmp_path
+):
+    began = time.monotonic()
+    seeded = manage(platform.agency_env("acme"), "shell", "--no-imports", "-c", SEED_TERMS)
+    assert seeded.stdout.strip() == "10"  # the demo creditor terms table
+    table = _terms_table(deployment.database)
+    folder: Path = artifacts_dir / "counselor"
+    base = deployment.url
+
+    with chromium() as browser:
+        # 1. The consumer sends an application (the wizard, three debts).
+        consumer = browser.new_context(viewport=DESKTOP).new_page()
+        consumer.goto(f"{base}/")
+        journey = ThreeDebts(consumer, QuickRecorder(consumer, folder / "consumer"), ENGLISH, base)
+        journey.sign_in("consumer")
+        consumer.get_by_role("button", name=ENGLISH.start).click()
+        case_id = re.search(r"/applications/([0-9a-f-]{36})/", consumer.url).group(1)
+        consumer.locator("#continue-application").click()
+        journey.about_you()
+        journey.consents()
+        journey.income()
+        journey.expenses_with_reload()
+        journey.debts()
+        journey.bank()
+        journey.documents(tmp_path)
+        journey.review_and_submit()
+        consumer.context.close()
+        submitted = time.monotonic()
+
+        # 2. The counselor finds the case among the unassigned ones by phone number, opens it.
+        page = browser.new_context(viewport=DESKTOP).new_page()
+        rec = Recorder(page, folder)
+        _sign_in_at(page, f"{base}/counselor/", "counselor")
+        rec.snap("queue", audit=False)
+        page.locator("#queue-tabs").get_by_role("link", name=re.compile("^Unassigned")).click()
+        expect(page.locator("#queue-rows caption")).to_have_text("Cases, 1 in this tab")
+        page.select_option("#id_kind", "phone")
+        page.fill("#id_value", "(404) 555-0123")
+        page.get_by_role("button", name="Find").click()
+        rows = page.locator("#queue-rows tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("Ana Lopez")
+        rec.snap("queue-found", audit=False)
+        rows.first.get_by_role("link", name="Ana Lopez").click()
+        expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/")
+        expect(page.locator("#case-debts tbody tr")).to_have_count(3)
+        rec.snap("case", audit=False)
+
+        # 3. Build a plan: the builder opens on version 1 made from the case's own figures.
+        page.get_by_role("button", name="Build a plan").click()
+        expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/builder/")
+        (inputs,) = _deployment_rows(
+            deployment.database,
+            "SELECT v.inputs FROM counselor_proposalversion v JOIN counselor_proposal p "
+            "ON p.id = v.proposal_id WHERE p.case_id = %s AND v.number = 1",
+            case_id,
+        )[0]
+        assert [(d["id"], d["creditor"], d["balance"], d["apr"], d["min_payment"])
+                for d in inputs["debts"]] == [
+            ("d1", "CHASE CARD", "6200.00", "29.99", "210.00"),
+            ("d2", "SYNCB/AMAZON", "2400.00", "26.99", "85.00"),
+            ("d3", "Zed Furniture", "900.00", "21.00", "45.00"),
+        ]  # fmt: skip
+        assert [(m["entry"], m["rule"]) for m in inputs["terms_matched"]] == [
+            ("Chase", "alias"), ("Synchrony Bank", "alias"), ("Agency default terms", "default"),
+        ]  # fmt: skip
+        first = _engine(inputs, table)
+        _expect_figures(page, first)
+        expect(page.locator("#fees")).to_have_text("$0.00 setup, $0.00 a month")
+        rec.snap("builder-version-1", audit=False)
+
+        # 4. Leave Zed Furniture out, override Synchrony's APR: live, no reload.
+        page.evaluate("() => { window.journeyMarker = 'not reloaded'; }")
+        page.locator("#id_include_d3").uncheck()
+        excluded = _engine(inputs, table, exclusions={2})
+        _expect_figures(page, excluded)
+        rec.snap("builder-debt-left-out", audit=False)
+        page.fill("#id_reason_d2", OVERRIDE_REASON)
+        page.fill("#id_apr_d2", "5.00")
+        page.locator("#id_apr_d2").press("Tab")
+        override = TermsOverride("SYNCB/AMAZON", OVERRIDE_REASON, concession_apr=Decimal("5"))
+        final = _engine(inputs, table, exclusions={2}, overrides=[override])
+        _expect_figures(page, final)
+        assert page.evaluate("() => window.journeyMarker") == "not reloaded"
+        assert len({r.plan.monthly_deposit for r in (first, excluded, final)}) == 3
+        assert final.comparison.interest_saved != first.comparison.interest_saved
+        plan_aprs = page.locator("#plan-lines tbody tr td:nth-child(3)")
+        expect(plan_aprs).to_have_text(["6.00%", "5.00%"])
+        rec.snap("builder-apr-overridden", audit=False)
+
+        # 5. Save as version 2, then send it as the offer.
+        page.get_by_role("button", name="Save as version 2").click()
+        expect(page.locator("main")).to_contain_text("saved version 2", timeout=15_000)
+        _expect_figures(page, final)
+        rec.snap("builder-saved", audit=False)
+        page.locator("#builder-case").click()
+        page.get_by_role("button", name=re.compile("^Send version 2 as the offer")).click()
+        sent = page.get_by_text("Offer sent: proposal version 2.")
+        expect(sent.or_(page.locator("#username"))).to_be_visible()
+        if not sent.is_visible():  # the step-up, when the sign-in is older than 5 minutes
+            _provider_sign_in(page, "counselor")
+            page.goto(f"{base}/counselor/cases/{case_id}/")  # the step-up returns to a POST URL
+            page.get_by_role("button", name=re.compile("^Send version 2 as the offer")).click()
+        expect(sent).to_be_visible()
+        expect(page.locator("#case-offers li").first).to_contain_text("open")
+        rec.snap("case-offer-sent", audit=False)
+
+        # 6. The consumer signs in, opens the offer, signs and accepts.
+        consumer = browser.new_context(viewport=DESKTOP).new_page()
+        crec = Recorder(consumer, folder / "portal")
+        _sign_in_at(consumer, f"{base}/applications/{case_id}/", "consumer")
+        consumer.get_by_role("link", name="See your plan offer").click()
+        figures = consumer.locator("main dl.review-list dd")
+        expect(figures).to_have_text([
+            money_text(final.plan.monthly_deposit), f"{final.plan.debt_free_month:%m/%Y}",
+            money_text(final.comparison.interest_saved), "$0.00 / $0.00",
+        ])  # fmt: skip
+        payments = consumer.locator("#offer-payments tbody td")
+        expect(payments).to_have_text([money_text(line.payment) for line in final.plan.lines])
+        # The frozen written action plan reads as a document, not as HTML source.
+        expect(consumer.locator(".offer-document h1")).to_have_text(
+            "Written action plan and Debt Management Plan disclosures"
+        )
+        expect(consumer.locator(".offer-document")).not_to_contain_text("<h2>")
+        crec.snap("portal-offer", audit=False)
+        consumer.fill("#id_typed_name", "Ana Lopez")
+        consumer.locator("label[for=id_consent]").click()
+        crec.snap("portal-offer-signed", audit=False)
+        consumer.get_by_role("button", name="Accept the plan").click()
+        expect(consumer.get_by_text("You accepted your plan. Welcome aboard!")).to_be_visible()
+        crec.snap("portal-accepted", audit=False)
+
+        # 7. The counselor reloads the case: enrolled.
+        page.reload()
+        expect(page.locator("#case-enrolled")).to_contain_text("Enrolled")
+        expect(page.locator("#case-status")).to_contain_text("Enrolled")
+        rec.snap("case-enrolled", audit=False)
+        csp = journey.rec.csp + rec.csp + crec.csp
+
+    (status,) = _deployment_rows(
+        deployment.database, "SELECT status FROM intake_application WHERE public_id = %s", case_id
+    )[0]
+    assert status == "enrolled"
+    assert csp == [], csp
+    shots = sorted(p.relative_to(artifacts_dir).as_posix() for p in folder.rglob("*.png"))
+    print(f"\ncounselor journey: {time.monotonic() - began:.1f} s "
+          f"(consumer wizard {submitted - began:.1f} s); screenshots: {shots}")  # fmt: skip
