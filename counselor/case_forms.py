@@ -66,13 +66,21 @@ class QueueFilterForm(forms.Form):
 
 
 class QueueSearchForm(forms.Form):
-    """What a counselor types to find a person: e-mail, phone, or SSN last 4 + last name.
+    """What a counselor types to find a person: first + last name, e-mail, phone, or SSN
+    last 4 + last name.
 
     Posted (never in the URL); the view turns it into a blind index for the query string.
     """
 
     kind = forms.ChoiceField(
-        choices=[("email", "E-mail"), ("phone", "Phone"), ("ssn_name", "SSN last 4 + last name")]
+        choices=[
+            ("name", "First + last name"),
+            ("email", "E-mail"),
+            ("phone", "Phone"),
+            ("ssn_name", "SSN last 4 + last name"),
+        ]
     )
-    value = forms.CharField(max_length=254, label="E-mail, phone or SSN last 4")
-    last_name = forms.CharField(max_length=120, required=False, label="Last name (with SSN)")
+    value = forms.CharField(max_length=254, label="First name, e-mail, phone or SSN last 4")
+    last_name = forms.CharField(
+        max_length=120, required=False, label="Last name (with a first name or SSN last 4)"
+    )

@@ -62,7 +62,12 @@ SORTS = {
     "newest": ("-submitted_at", "-id"),
     "status": ("status", "submitted_at", "id"),
 }
-SEARCH_KINDS = {"email": "email_index", "phone": "phone_index", "ssn_name": "ssn_name_index"}
+SEARCH_KINDS = {
+    "name": "name_index",
+    "email": "email_index",
+    "phone": "phone_index",
+    "ssn_name": "ssn_name_index",
+}
 
 
 @dataclass(frozen=True)
@@ -155,9 +160,12 @@ class QueuePage:
 def queue_search_index(*, kind: str, value: str, last_name: str = "") -> str:
     """The blind index of what was typed (raises ValueError for input that cannot match).
 
-    ``ssn_name`` takes the SSN's last 4 digits in ``value`` and the last name."""
+    ``ssn_name`` takes the SSN's last 4 digits in ``value`` and the last name; ``name`` the
+    first name in ``value`` and the last name."""
     if kind == "ssn_name":
         return blind_index("ssn_last4_name", value, last_name)
+    if kind == "name":
+        return blind_index("full_name", value, last_name)
     if kind not in SEARCH_KINDS:
         raise ValueError("unknown search")
     return blind_index(kind, value)

@@ -70,6 +70,7 @@ class Household(models.Model):
     email_index = BlindIndexField("email", sources=["email"])
     phone_index = BlindIndexField("phone", sources=["phone"])
     ssn_name_index = BlindIndexField("ssn_last4_name", sources=["ssn", "last_name"])
+    name_index = BlindIndexField("full_name", sources=["first_name", "last_name"])
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -7,7 +7,9 @@ HMAC-SHA256 under CREDITGENIE_BLIND_INDEX_KEY (never a data key), with the kind 
 equal strings of different kinds do not match, over a normalised input; the first 32 hex
 digits (128 bits) are stored. An index reveals which rows share a value, so it exists only
 for the few fields counselors search by. The last 4 of an SSN alone has 10^4 values (a
-dictionary away from the plaintext), so it is only indexed together with the last name.
+dictionary away from the plaintext), so it is only indexed together with the last name. A
+full name (first and last together) is indexed so counselors can find a person by name; like
+an e-mail, it shows which rows share the same name and nothing more.
 """
 
 from __future__ import annotations
@@ -65,10 +67,17 @@ def normalize_ssn_last4_name(ssn: str, last_name: str) -> str:
     return f"{digits[-4:]}|{normalize_last_name(last_name)}"
 
 
+def normalize_full_name(first_name: str, last_name: str) -> str:
+    """First and last name, each letters only, accents removed, case-folded:
+    `José`, `O'Brien` == `jose|obrien`."""
+    return f"{normalize_last_name(first_name)}|{normalize_last_name(last_name)}"
+
+
 NORMALIZERS: dict[str, Callable[..., str]] = {
     "email": normalize_email,
     "phone": normalize_phone,
     "ssn_last4_name": normalize_ssn_last4_name,
+    "full_name": normalize_full_name,
 }
 
 

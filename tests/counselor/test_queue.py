@@ -112,6 +112,7 @@ def test_filters_status_language_dates_and_assignee(client, supervisor, counselo
         ("email", "  MARIA.FOUND@Example.org ", ""),
         ("phone", "+1 (404) 555-0999", ""),
         ("ssn_name", "3456", "lópez"),
+        ("name", " MARÍA ", "Lopez"),
     ],
 )
 def test_search_through_blind_indexes_keeps_plaintext_out_of_the_url(

@@ -139,3 +139,12 @@ def test_ssn_last4_normalizer_takes_full_ssn_or_last4():
 def test_blind_index_refuses_input_that_normalizes_to_nothing(kind, values, message):
     with pytest.raises(ValueError, match=message):
         blind_index(kind, *values)
+
+
+def test_full_name_index_ignores_case_accents_and_punctuation():
+    assert blind_index("full_name", " María ", "O'Brien-Núñez") == blind_index(
+        "full_name", "maria", "OBRIENNUNEZ"
+    )
+    assert blind_index("full_name", "Maria", "Lopez") != blind_index("full_name", "Lopez", "Maria")
+    with pytest.raises(ValueError):
+        blind_index("full_name", "Maria", "--")
