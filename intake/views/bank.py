@@ -61,12 +61,17 @@ def _origin(url: str) -> str:
 
 
 def link_csp() -> dict[str, list[str]]:
-    """What the Link page adds to the site's CSP (Plaid's documented needs): Link's script,
-    Link's iframe origin, and in production Plaid's API host for the script's own calls."""
+    """What the Link page adds to the site's CSP, Plaid's documented set (plaid.com/docs/link/web,
+    "CSP directives"): Link's origin as default-src and frame-src, Link's script (with our
+    nonce instead of 'unsafe-inline'), and Plaid's API host (production or sandbox) for the
+    script's own calls. The local sandbox's stand-in script calls nobody, so a loopback
+    host adds no connect-src."""
     script = link_script_url()
-    update = {"script-src": [script], "frame-src": [f"{_origin(script)}/"]}
-    if settings.PLAID_ENV == "production":
-        update["connect-src"] = [f"{_origin(settings.PLAID_HOST)}/"]
+    origin = f"{_origin(script)}/"
+    update = {"default-src": [origin], "script-src": [script], "frame-src": [origin]}
+    api = _origin(settings.PLAID_HOST)
+    if not api.startswith(("http://127.0.0.1", "http://localhost")):
+        update["connect-src"] = [f"{api}/"]
     return update
 
 

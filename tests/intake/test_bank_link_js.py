@@ -75,6 +75,7 @@ def test_link_page_carries_a_link_token_and_allows_plaid_in_its_csp_only(linking
     csp = dict(d.strip().split(" ", 1) for d in page["Content-Security-Policy"].split(";"))
     assert csp["script-src"].startswith("'self' 'nonce-") and csp["script-src"].endswith(script)
     assert csp["frame-src"] == f"{plaid}/"
+    assert csp["default-src"] == f"'self' {plaid}/"
     assert csp["connect-src"] == "'self'"  # sandbox: the stand-in script calls nobody
     assert b"<script>" not in page.content  # no inline script
     # The bank step itself (and every other page) keeps the strict policy.
@@ -89,10 +90,19 @@ def test_production_link_csp_is_plaids_documented_set(settings):
     settings.PLAID_LINK_SCRIPT_URL = "https://cdn.plaid.com/link/v2/stable/link-initialize.js"
 
     assert link_csp() == {
+        "default-src": ["https://cdn.plaid.com/"],
         "script-src": ["https://cdn.plaid.com/link/v2/stable/link-initialize.js"],
         "frame-src": ["https://cdn.plaid.com/"],
         "connect-src": ["https://production.plaid.com/"],
     }
+
+
+def test_plaids_own_sandbox_gets_its_api_host_in_the_link_csp(settings):
+    settings.PLAID_ENV = "sandbox"
+    settings.PLAID_HOST = "https://sandbox.plaid.com"
+    settings.PLAID_LINK_SCRIPT_URL = "https://cdn.plaid.com/link/v2/stable/link-initialize.js"
+
+    assert link_csp()["connect-src"] == ["https://sandbox.plaid.com/"]
 
 
 def test_on_success_public_token_is_exchanged_and_the_item_kept(linking, draft, plaid):
