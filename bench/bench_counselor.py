@@ -80,8 +80,11 @@ def _measure(env: dict[str, str], rounds: int) -> dict[str, list]:
     manage(env, "migrate", "--noinput")  # a kept database may predate the code
     done = subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), "shell", "-c", MEASURE.format(rounds=rounds)],
-        env=env, cwd=BASE_DIR, capture_output=True, text=True,
-    )  # fmt: skip
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         sys.exit(f"measuring failed:\n{done.stderr[-3000:]}")
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
@@ -94,8 +97,12 @@ def _seeded(folder: Path, count: int, keep: bool) -> Iterator[dict[str, str]]:
         began = time.perf_counter()
         subprocess.run(  # no timeout: 100,000 applications take 16 to 36 minutes here
             [sys.executable, str(BASE_DIR / "manage.py"), "seed_demo", "--count", str(count)],
-            env=env, cwd=BASE_DIR, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            env=env,
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         print(f"seed_demo --count {count}: {time.perf_counter() - began:.0f} s", flush=True)
         if keep:
             (folder / "agency-env.json").write_text(json.dumps(env))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from counselor.dmp import CreditorTerms, Debt, baseline, compare, propose_plan
+from counselor.engine.dmp import Concessions, Debt, baseline, compare, propose_plan
 
 RUNS = 300
 CONCESSIONS = ("0", "6", "7.4", "8", "9.9")
@@ -32,10 +32,10 @@ def creditors(count: int = 50) -> list[Debt]:
     return debts
 
 
-def terms_table(debts: list[Debt]) -> dict[str, CreditorTerms]:
+def terms_table(debts: list[Debt]) -> dict[str, Concessions]:
     """One terms row per creditor, cycling through observed concession APRs."""
     return {
-        debt.creditor: CreditorTerms(
+        debt.creditor: Concessions(
             min_payment_pct=Decimal("2.5") if index % 3 else Decimal("2"),
             concession_apr=Decimal(CONCESSIONS[index % 5]),
         )
@@ -43,7 +43,7 @@ def terms_table(debts: list[Debt]) -> dict[str, CreditorTerms]:
     }
 
 
-def run_once(debts: list[Debt], table: dict[str, CreditorTerms]) -> int:
+def run_once(debts: list[Debt], table: dict[str, Concessions]) -> int:
     """Plan with full schedules, baseline and comparison; returns schedule rows built."""
     plan = propose_plan(
         debts,

@@ -47,24 +47,52 @@ PASSWORD = "bench-consumer-password-2026"  # noqa: S105  (a throwaway local acco
 COOKIE = "cg_bench_csrftoken"
 ROWS = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0"}
 STEPS: tuple[tuple[str, dict[str, str]], ...] = (
-    ("about-you", {
-        "first_name": "Ana", "last_name": "Lopez", "birth_date": "04/28/1986",
-        "ssn": "123-45-6789", "street": "1 Peach St", "city": "Atlanta", "state": "GA",
-        "zip_code": "30301", "phone": "404-555-0123", "email": "ana@example.com",
-        "household_size": "3", "dependents": "1", "employment_status": "full_time",
-        "preferred_language": "en",
-    }),
+    (
+        "about-you",
+        {
+            "first_name": "Ana",
+            "last_name": "Lopez",
+            "birth_date": "04/28/1986",
+            "ssn": "123-45-6789",
+            "street": "1 Peach St",
+            "city": "Atlanta",
+            "state": "GA",
+            "zip_code": "30301",
+            "phone": "404-555-0123",
+            "email": "ana@example.com",
+            "household_size": "3",
+            "dependents": "1",
+            "employment_status": "full_time",
+            "preferred_language": "en",
+        },
+    ),
     ("consents", {"privacy": "on", "esign": "on", "credit_pull": "on"}),
-    ("income", ROWS | {"rows-0-kind": "wages", "rows-0-gross": "$4,000", "rows-0-net": "3200",
-                       "rows-0-frequency": "monthly"}),
+    (
+        "income",
+        ROWS
+        | {
+            "rows-0-kind": "wages",
+            "rows-0-gross": "$4,000",
+            "rows-0-net": "3200",
+            "rows-0-frequency": "monthly",
+        },
+    ),
     ("expenses", {"rent": "1,200", "groceries": "520", "electric": "$130", "phone": "90"}),
-    ("debts", ROWS | {"rows-0-creditor": "Chase", "rows-0-kind": "credit_card",
-                      "rows-0-balance": "$8,500", "rows-0-apr": "24.99%",
-                      "rows-0-minimum_payment": "255"}),
+    (
+        "debts",
+        ROWS
+        | {
+            "rows-0-creditor": "Chase",
+            "rows-0-kind": "credit_card",
+            "rows-0-balance": "$8,500",
+            "rows-0-apr": "24.99%",
+            "rows-0-minimum_payment": "255",
+        },
+    ),
     ("bank", {"skip": "on"}),
     ("documents", {"done": "on"}),
     ("review", {}),
-)  # fmt: skip
+)
 CREATE_USERS = """
 from django.contrib.auth import get_user_model
 from tenants.roles import Role, role_grant
@@ -115,24 +143,43 @@ def _agency(tmp: Path, consumers: int, keep: bool = False) -> Iterator[dict[str,
     """A provisioned throwaway agency with `consumers` consumer accounts; its environment.
     With `keep` its databases outlive the run (and `tmp`, holding its key, must too)."""
     frontdoor, agency = unique_name("cgb_fd"), unique_name("cgb_intake")
-    env = deployment_env({
-        "CREDITGENIE_ROLE": "frontdoor", "CREDITGENIE_TENANT": "frontdoor",
-        "DATABASE_URL": f"{PG_SERVER}/{frontdoor}", "SECRET_KEY": "f" * 50,
-    }, tmp)  # fmt: skip
+    env = deployment_env(
+        {
+            "CREDITGENIE_ROLE": "frontdoor",
+            "CREDITGENIE_TENANT": "frontdoor",
+            "DATABASE_URL": f"{PG_SERVER}/{frontdoor}",
+            "SECRET_KEY": "f" * 50,
+        },
+        tmp,
+    )
     with pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{frontdoor}"')
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "init_deployment")
-        manage(env, "provision_agency", "bench", "--name", "Bench Credit Counseling",
-               "--public-url", "https://bench.example.org",
-               "--database-url", f"{PG_SERVER}/{agency}")  # fmt: skip
+        manage(
+            env,
+            "provision_agency",
+            "bench",
+            "--name",
+            "Bench Credit Counseling",
+            "--public-url",
+            "https://bench.example.org",
+            "--database-url",
+            f"{PG_SERVER}/{agency}",
+        )
         values = env_file_read(tmp / "agencies" / "bench.env")
-        agency_env = deployment_env(values | {
-            "ALLOWED_HOSTS": "127.0.0.1", "CREDITGENIE_HTTPS": "false",
-            "CREDITGENIE_DEV_LOGIN": "true", "RATE_LIMIT_SIGN_IN": "10000/m",
-            "LOG_LEVEL": "ERROR",
-        }, tmp)  # fmt: skip
+        agency_env = deployment_env(
+            values
+            | {
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "CREDITGENIE_HTTPS": "false",
+                "CREDITGENIE_DEV_LOGIN": "true",
+                "RATE_LIMIT_SIGN_IN": "10000/m",
+                "LOG_LEVEL": "ERROR",
+            },
+            tmp,
+        )
         script = CREATE_USERS.format(count=consumers, password=PASSWORD)
         manage(agency_env, "shell", "-c", script)
         yield agency_env
@@ -148,10 +195,25 @@ def _gunicorn(env: dict[str, str], workers: int, threads: int, log: Path) -> Ite
     port = free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "creditgenie.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--threads", str(threads), "--timeout", "60"],
-            env=env, cwd=BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "creditgenie.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "60",
+            ],
+            env=env,
+            cwd=BASE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_for(url + "/healthz", proc, timeout=60)
@@ -164,9 +226,12 @@ def _gunicorn(env: dict[str, str], workers: int, threads: int, log: Path) -> Ite
 def _post(session: requests.Session, url: str, data: dict[str, str]) -> requests.Response:
     token = session.cookies[COOKIE]
     return session.post(
-        url, data=data | {"csrfmiddlewaretoken": token, "continue": "1"},
-        headers={"Referer": url}, allow_redirects=False, timeout=30,
-    )  # fmt: skip
+        url,
+        data=data | {"csrfmiddlewaretoken": token, "continue": "1"},
+        headers={"Referer": url},
+        allow_redirects=False,
+        timeout=30,
+    )
 
 
 def _round(session: requests.Session, base: str, application: str, samples: Samples | None):
@@ -241,8 +306,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cg-bench-intake-") as name:
         log = Path(name) / "gunicorn.log"
-        with _agency(Path(name), args.consumers) as env, \
-                _gunicorn(env, args.workers, args.threads, log) as base:  # fmt: skip
+        with (
+            _agency(Path(name), args.consumers) as env,
+            _gunicorn(env, args.workers, args.threads, log) as base,
+        ):
             samples, elapsed = _load(base, args.consumers, args.rounds)
     requests_made = sum(len(v) for k, v in samples.by_name.items() if k != "/healthz")
     print(

@@ -37,8 +37,11 @@ def _manage(env: dict[str, str], *args: str) -> float:
     began = time.perf_counter()
     subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), *args],
-        env=env, cwd=BASE_DIR, check=True, capture_output=True,
-    )  # fmt: skip
+        env=env,
+        cwd=BASE_DIR,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - began
 
 
@@ -51,11 +54,15 @@ def main() -> None:
     run = uuid.uuid4().hex[:8]
     frontdoor = f"cgb_frontdoor_{run}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(OWN)} | {
-        "CREDITGENIE_ROLE": "frontdoor", "CREDITGENIE_TENANT": "frontdoor",
-        "DATABASE_URL": f"{SERVER}/{frontdoor}", "SECRET_KEY": "b" * 50,
-        "CREDITGENIE_ENV_FILE": str(tmp / "empty.env"), "CREDITGENIE_VAR_DIR": str(tmp),
-        "CREDITGENIE_AGENCY_ENV_DIR": str(tmp / "agencies"), "LOG_LEVEL": "ERROR",
-    }  # fmt: skip
+        "CREDITGENIE_ROLE": "frontdoor",
+        "CREDITGENIE_TENANT": "frontdoor",
+        "DATABASE_URL": f"{SERVER}/{frontdoor}",
+        "SECRET_KEY": "b" * 50,
+        "CREDITGENIE_ENV_FILE": str(tmp / "empty.env"),
+        "CREDITGENIE_VAR_DIR": str(tmp),
+        "CREDITGENIE_AGENCY_ENV_DIR": str(tmp / "agencies"),
+        "LOG_LEVEL": "ERROR",
+    }
     databases = [frontdoor] + [f"cgb_agency{n}_{run}" for n in range(args.agencies)]
     _admin(f'CREATE DATABASE "{frontdoor}"')
     try:
@@ -63,9 +70,16 @@ def main() -> None:
         _manage(env, "init_deployment")
         fresh, again = [], []
         for n, name in enumerate(databases[1:]):
-            argv = ["provision_agency", f"bench-{n}", "--name", f"Bench {n}",
-                    "--public-url", f"https://bench-{n}.example.org",
-                    "--database-url", f"{SERVER}/{name}"]  # fmt: skip
+            argv = [
+                "provision_agency",
+                f"bench-{n}",
+                "--name",
+                f"Bench {n}",
+                "--public-url",
+                f"https://bench-{n}.example.org",
+                "--database-url",
+                f"{SERVER}/{name}",
+            ]
             fresh.append(_manage(env, *argv))
             again.append(_manage(env, *argv))
         print(

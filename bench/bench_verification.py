@@ -75,9 +75,15 @@ def round_trips() -> None:
 def throughput(pulls: int, syncs: int) -> None:
     with worker():
         started = time.perf_counter()
-        ids = [services.bureau_pull_request(
-            idempotency_key=f"bench:{uuid.uuid4()}", subject=make_subject("0004"),
-            consent_given=True, consent_reference="bench").pk for _ in range(pulls)]  # fmt: skip
+        ids = [
+            services.bureau_pull_request(
+                idempotency_key=f"bench:{uuid.uuid4()}",
+                subject=make_subject("0004"),
+                consent_given=True,
+                consent_reference="bench",
+            ).pk
+            for _ in range(pulls)
+        ]
         while BureauPull.objects.filter(pk__in=ids, status="done").count() < pulls:
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
@@ -107,8 +113,10 @@ def main() -> None:
     parser.add_argument("--syncs", type=int, default=20)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    with sandbox("plaid", "--client-id", PLAID_ID, "--secret", PLAID_SECRET) as plaid_url, \
-            sandbox("transunion") as bureau_url:  # fmt: skip
+    with (
+        sandbox("plaid", "--client-id", PLAID_ID, "--secret", PLAID_SECRET) as plaid_url,
+        sandbox("transunion") as bureau_url,
+    ):
         settings.PLAID_HOST, settings.PLAID_CLIENT_ID, settings.PLAID_SECRET = (
             plaid_url,
             PLAID_ID,

@@ -56,17 +56,34 @@ from tenants.roles import Role, role_grant  # noqa: E402
 from tests.integrations.plaid.sandboxes import PLAID_ID, PLAID_SECRET, sandbox, worker  # noqa: E402
 
 HOUSEHOLD = {
-    "first_name": "Ana", "last_name": "Lopez", "birth_date": date(1986, 4, 28),
-    "ssn": "123-45-0004", "street": "1 Peach St", "city": "Atlanta", "state": "GA",
-    "zip_code": "30301", "phone": "4045550123", "email": "ana@example.com",
-    "household_size": 3, "dependents": 2, "employment_status": "full_time",
+    "first_name": "Ana",
+    "last_name": "Lopez",
+    "birth_date": date(1986, 4, 28),
+    "ssn": "123-45-0004",
+    "street": "1 Peach St",
+    "city": "Atlanta",
+    "state": "GA",
+    "zip_code": "30301",
+    "phone": "4045550123",
+    "email": "ana@example.com",
+    "household_size": 3,
+    "dependents": 2,
+    "employment_status": "full_time",
     "preferred_language": "en",
-}  # fmt: skip
-INCOME = [{"kind": "wages", "gross": Decimal("4000"), "net": Decimal("3200"),
-           "frequency": "monthly"}]  # fmt: skip
+}
+INCOME = [
+    {"kind": "wages", "gross": Decimal("4000"), "net": Decimal("3200"), "frequency": "monthly"}
+]
 EXPENSES = {"rent": Decimal("1200"), "groceries": Decimal("500"), "electric": Decimal("120")}
-DEBTS = [{"creditor": "Chase Freedom", "kind": "credit_card", "balance": Decimal("8460"),
-          "apr": Decimal("24.99"), "minimum_payment": Decimal("254")}]  # fmt: skip
+DEBTS = [
+    {
+        "creditor": "Chase Freedom",
+        "kind": "credit_card",
+        "balance": Decimal("8460"),
+        "apr": Decimal("24.99"),
+        "minimum_payment": Decimal("254"),
+    }
+]
 CONSENTS = ("privacy", "esign", "credit_pull", "bank_data")
 
 
@@ -84,8 +101,7 @@ def _draft(n: int) -> Application:
     for service, extra in steps:
         service(application=application, complete=True, actor=user, **extra)
     persona = ("user_good", "user_card", "user_gig", "user_overdraft")[n % 4]
-    bank_connect(application=application, institution_id="ins_109508", username=persona,
-                 actor=user)  # fmt: skip
+    bank_connect(application=application, institution_id="ins_109508", username=persona, actor=user)
     documents_step_finish(application=application, actor=user)
     return application
 
@@ -135,8 +151,10 @@ def run(count: int) -> None:
         for r in done.select_related("application")
     ]
     print(f"submit-to-verified: {_percentiles(latencies)}")
-    print(f"all {count} verified in {wall:.2f} s = {count / wall * 60:.0f} verifications/min "
-          "(one worker process)")  # fmt: skip
+    print(
+        f"all {count} verified in {wall:.2f} s = {count / wall * 60:.0f} verifications/min "
+        "(one worker process)"
+    )
 
 
 def main() -> None:
@@ -145,8 +163,10 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # the audit and task logs of 50 cases
     call_command("migrate", verbosity=0)
-    with sandbox("plaid", "--client-id", PLAID_ID, "--secret", PLAID_SECRET) as plaid_url, \
-            sandbox("transunion") as bureau_url:  # fmt: skip
+    with (
+        sandbox("plaid", "--client-id", PLAID_ID, "--secret", PLAID_SECRET) as plaid_url,
+        sandbox("transunion") as bureau_url,
+    ):
         settings.PLAID_ENV, settings.PLAID_WEBHOOK_URL = "sandbox", ""
         settings.PLAID_HOST, settings.PLAID_CLIENT_ID = plaid_url, PLAID_ID
         settings.PLAID_SECRET = PLAID_SECRET

@@ -22,9 +22,17 @@ sys.path.insert(0, str(BASE_DIR))
 DAY = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 # One consumer's path through the funnel, most of them stopping early.
 PATH = (
-    "application_started", "step_completed", "step_completed", "step_completed", "submitted",
-    "verification_completed", "plan_offered", "accepted", "enrolled", "counseling_requested",
-)  # fmt: skip
+    "application_started",
+    "step_completed",
+    "step_completed",
+    "step_completed",
+    "submitted",
+    "verification_completed",
+    "plan_offered",
+    "accepted",
+    "enrolled",
+    "counseling_requested",
+)
 
 
 def _environment(tmp: Path) -> None:
@@ -48,27 +56,33 @@ def _facts(kind: str, n: int) -> object:
     from integrations.warehouse import facts as f
 
     plan = f.PlanTerms(
-        monthly_payment=Decimal("400") + n % 300, term_months=36 + n % 24,
-        enrolled_debt=Decimal("9000") + n % 40000, interest_saved=Decimal("1500") + n % 9000,
+        monthly_payment=Decimal("400") + n % 300,
+        term_months=36 + n % 24,
+        enrolled_debt=Decimal("9000") + n % 40000,
+        interest_saved=Decimal("1500") + n % 9000,
         concessions=tuple(
             f.Concession(creditor=c, apr=Decimal("6.9") + n % 5)
             for c in ("Capital One", "Discover", "Citi")[: 1 + n % 3]
         ),
-    )  # fmt: skip
+    )
     return {
         "application_started": lambda: f.ApplicationStarted(),
         "step_completed": lambda: f.StepCompleted(step=f.STEPS[n % 7]),
-        "submitted": lambda: f.Submitted(profile=f.Profile(
-            birth_date=dt.date(1950 + n % 50, 1 + n % 12, 1 + n % 28),
-            zip_code=f"{10000 + n % 89999:05d}", household_size=1 + n % 6,
-            monthly_income=Decimal("1500") + n % 7000, unsecured_debt=Decimal("9000") + n % 60000,
-        )),
+        "submitted": lambda: f.Submitted(
+            profile=f.Profile(
+                birth_date=dt.date(1950 + n % 50, 1 + n % 12, 1 + n % 28),
+                zip_code=f"{10000 + n % 89999:05d}",
+                household_size=1 + n % 6,
+                monthly_income=Decimal("1500") + n % 7000,
+                unsecured_debt=Decimal("9000") + n % 60000,
+            )
+        ),
         "verification_completed": lambda: f.VerificationCompleted(source="bureau"),
         "plan_offered": lambda: f.PlanOffered(plan=plan),
         "accepted": lambda: f.Accepted(plan=plan),
         "enrolled": lambda: f.Enrolled(plan=plan),
         "counseling_requested": lambda: f.CounselingRequested(topic="budget"),
-    }[kind]()  # fmt: skip
+    }[kind]()
 
 
 def _emit(events: int) -> float:

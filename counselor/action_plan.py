@@ -17,10 +17,10 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from fpdf import FPDF
 
-from counselor.builder import ProposalResult
-from counselor.chart import PayoffChart, payoff_chart
-from counselor.dmp import Debt
-from counselor.snapshots import BuilderInputs
+from counselor.engine.builder import ProposalResult
+from counselor.engine.chart import PayoffChart, payoff_chart
+from counselor.engine.dmp import Debt
+from counselor.engine.snapshots import BuilderInputs
 
 LANGUAGES = ("en", "es")
 # The PDF's built-in fonts are Latin-1; these few characters are written as their
@@ -66,9 +66,14 @@ def schedule_periods(result: ProposalResult) -> tuple[SchedulePeriod, ...]:
         last = periods[-1] if periods else None
         if last and (last.deposit, last.to_creditors) == (month.deposit, month.to_creditors):
             periods[-1] = SchedulePeriod(
-                last.first_month, month.month, last.first_due, month.due_date,
-                last.to_creditors, last.fee, last.deposit,
-            )  # fmt: skip
+                last.first_month,
+                month.month,
+                last.first_due,
+                month.due_date,
+                last.to_creditors,
+                last.fee,
+                last.deposit,
+            )
             continue
         periods.append(
             SchedulePeriod(
@@ -102,9 +107,14 @@ def document_sha256(html: str) -> str:
 
 
 def action_plan_context(
-    *, result: ProposalResult, inputs: BuilderInputs, agency_name: str, case_id: str,
-    version: int, language: str,
-) -> dict[str, object]:  # fmt: skip
+    *,
+    result: ProposalResult,
+    inputs: BuilderInputs,
+    agency_name: str,
+    case_id: str,
+    version: int,
+    language: str,
+) -> dict[str, object]:
     """What the document templates show: the engine's objects, grouped, not recomputed."""
     if language not in LANGUAGES:
         raise ValueError(f"the action plan is written in {LANGUAGES}, not {language!r}")

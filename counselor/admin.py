@@ -15,9 +15,18 @@ from .models import CreditorTerms
 
 class CreditorTermsAdmin(admin.ModelAdmin):
     list_display = [
-        "creditor", "version", "is_default", "min_payment_pct", "concession_apr",
-        "max_term_months", "fair_share_pct", "active", "valid_from", "valid_to", "changed_by",
-    ]  # fmt: skip
+        "creditor",
+        "version",
+        "is_default",
+        "min_payment_pct",
+        "concession_apr",
+        "max_term_months",
+        "fair_share_pct",
+        "active",
+        "valid_from",
+        "valid_to",
+        "changed_by",
+    ]
     list_filter = ["active", "is_default", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["creditor", "aliases"]
     list_select_related = ["changed_by"]

@@ -30,9 +30,15 @@ from tenants.signin import require_recent_auth
 
 View = Callable[..., HttpResponse]
 TERMS_INITIAL = (
-    "creditor", "min_payment_pct", "concession_apr", "max_term_months", "fair_share_pct",
-    "reage_after_payments", "notes", "active",
-)  # fmt: skip
+    "creditor",
+    "min_payment_pct",
+    "concession_apr",
+    "max_term_months",
+    "fair_share_pct",
+    "reage_after_payments",
+    "notes",
+    "active",
+)
 
 
 def agency_admin_only(view: View) -> View:
@@ -64,9 +70,11 @@ def creditor_terms_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             creditor_terms_create(
-                actor=request.user, reason=form.cleaned_data["reason"], values=form.values(),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                values=form.values(),
                 request=request,
-            )  # fmt: skip
+            )
         except CounselorError as exc:
             form.add_error(None, str(exc))
         else:
@@ -97,10 +105,13 @@ def _terms_edit(request: HttpRequest, *, row: CreditorTerms) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             creditor_terms_update(
-                actor=request.user, public_id=row.public_id,
+                actor=request.user,
+                public_id=row.public_id,
                 expected_version=form.cleaned_data["version"] or row.version,
-                reason=form.cleaned_data["reason"], values=form.values(), request=request,
-            )  # fmt: skip
+                reason=form.cleaned_data["reason"],
+                values=form.values(),
+                request=request,
+            )
         except CounselorError as exc:
             form.add_error(None, str(exc))
         else:

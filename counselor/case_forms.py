@@ -35,9 +35,10 @@ class QueueFilterForm(forms.Form):
         choices=[("", "Any verification"), *VERIFICATION_STATES.items()], required=False
     )
     outcome = forms.ChoiceField(
-        choices=[("", "Any eligibility"), *OUTCOMES.items()], required=False,
+        choices=[("", "Any eligibility"), *OUTCOMES.items()],
+        required=False,
         label="Eligibility (latest saved plan)",
-    )  # fmt: skip
+    )
 
     def filters(self) -> QueueFilters:
         self.is_valid()

@@ -122,9 +122,10 @@ def outcome_q(outcome: str) -> Q:
     if outcome == "none":
         return ~Exists(Proposal.objects.filter(case_id=OuterRef("public_id")))
     latest = ProposalVersion.objects.filter(
-        proposal__case_id=OuterRef("public_id"), number=F("proposal__version"),
+        proposal__case_id=OuterRef("public_id"),
+        number=F("proposal__version"),
         results__outcome=outcome,
-    )  # fmt: skip
+    )
     return Q(Exists(latest))
 
 
@@ -358,13 +359,18 @@ def verification_figures(summary: Any, debts: list[Any]) -> VerificationFigures 
     for debt in debts:
         key = str(debt.public_id)
         report, card = report_by_debt.get(key, {}), card_by_debt.get(key, {})
-        rows.append(DebtFigures(
-            creditor=debt.creditor or "", stated_balance=debt.balance, stated_apr=debt.apr,
-            report_creditor=report.get("creditor", ""),
-            report_balance=_money(report.get("balance")),
-            bank_balance=_money(card.get("balance")), bank_apr=_money(card.get("apr")),
-            on_report=(key not in extra) if has_report else None,
-        ))  # fmt: skip
+        rows.append(
+            DebtFigures(
+                creditor=debt.creditor or "",
+                stated_balance=debt.balance,
+                stated_apr=debt.apr,
+                report_creditor=report.get("creditor", ""),
+                report_balance=_money(report.get("balance")),
+                bank_balance=_money(card.get("balance")),
+                bank_apr=_money(card.get("apr")),
+                on_report=(key not in extra) if has_report else None,
+            )
+        )
     expenses = []
     for group, row in sorted((summary.expenses or {}).items()):
         stated, bank = _money(row.get("stated")), _money(row.get("bank"))
@@ -381,9 +387,10 @@ def verification_figures(summary: Any, debts: list[Any]) -> VerificationFigures 
         missing=[
             (r.get("creditor", ""), _money(r.get("balance"))) for r in matching.get("missing", [])
         ],
-        expenses=expenses, identity_score=identity.get("name_score"),
+        expenses=expenses,
+        identity_score=identity.get("name_score"),
         identity_minimum=identity.get("minimum"),
-    )  # fmt: skip
+    )
 
 
 def _verification(application: Application) -> Any:
@@ -418,21 +425,29 @@ def case_view(*, application: Application) -> CaseView:
     notes = [(rows[-1], rows[-2::-1]) for rows in versions.values()]
     verification = _verification(full)
     return CaseView(
-        application=full, household=household_of(full), budget=budget,
-        expenses_by_category=sorted(categories.items()), assignment=assignment.first(),
-        offers=offers, verification=verification, notes=notes,
+        application=full,
+        household=household_of(full),
+        budget=budget,
+        expenses_by_category=sorted(categories.items()),
+        assignment=assignment.first(),
+        offers=offers,
+        verification=verification,
+        notes=notes,
         proposal=Proposal.objects.filter(case_id=full.public_id).first(),
         status_notes=list(
-            CaseStatusNote.objects.filter(application=full).select_related("author")
+            CaseStatusNote.objects.filter(application=full)
+            .select_related("author")
             .order_by("-created_at", "-pk")
         ),
         tasks=list(
-            CaseTask.objects.filter(application=full).select_related("assignee", "created_by")
+            CaseTask.objects.filter(application=full)
+            .select_related("assignee", "created_by")
             .order_by("due_date", "pk")
         ),
         messages=list(
-            Message.objects.filter(application=full).select_related("author")
+            Message.objects.filter(application=full)
+            .select_related("author")
             .order_by("created_at", "pk")
         ),
         figures=verification_figures(verification, list(full.debts.all())),
-    )  # fmt: skip
+    )

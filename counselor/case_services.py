@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from counselor.action_plan import ActionPlanDocument
-from counselor.case_plan import offer_concessions, offer_figures
 from counselor.case_selectors import case_workers
+from counselor.engine.case_plan import offer_concessions, offer_figures
 from counselor.errors import CaseConflict, CaseError
 from counselor.models import CaseAssignment, CaseNote, CaseStatusNote, CaseTask, ProposalVersion
 from counselor.selectors import creditor_terms_table
@@ -65,10 +65,15 @@ def case_assign(
         )
         assignment.refresh_from_db(fields=["version"])
         audit_record(
-            actor=actor, role=audit_role_for(actor, CASE_ROLES), action=AuditAction.UPDATE,
-            object_type="case_assignment", object_id=str(application.public_id),
-            case_id=str(application.public_id), purpose="case assignment", request=request,
-        )  # fmt: skip
+            actor=actor,
+            role=audit_role_for(actor, CASE_ROLES),
+            action=AuditAction.UPDATE,
+            object_type="case_assignment",
+            object_id=str(application.public_id),
+            case_id=str(application.public_id),
+            purpose="case assignment",
+            request=request,
+        )
     return assignment
 
 
@@ -91,24 +96,33 @@ def _case_changes_since(application: Application, expected: int) -> tuple[str, .
         .select_related("author")
         .order_by("case_version")
     ):
-        changes.append((n.case_version, (
-            f"{'note added' if n.version == 1 else f'note edited (version {n.version})'} by "
-            f"{_who(n.author)} at {n.created_at:%Y-%m-%d %H:%M} UTC: {n.body[:120]}"
-        )))  # fmt: skip
+        what = "note added" if n.version == 1 else f"note edited (version {n.version})"
+        when = f"{n.created_at:%Y-%m-%d %H:%M} UTC"
+        changes.append((n.case_version, f"{what} by {_who(n.author)} at {when}: {n.body[:120]}"))
     for s in CaseStatusNote.objects.filter(
         application=application, case_version__gt=expected
     ).select_related("author"):
-        changes.append((s.case_version, (
-            f"status changed from {s.from_status} to {s.to_status} by {_who(s.author)} at "
-            f"{s.created_at:%Y-%m-%d %H:%M} UTC: {s.reason[:120]}"
-        )))  # fmt: skip
+        changes.append(
+            (
+                s.case_version,
+                (
+                    f"status changed from {s.from_status} to {s.to_status} by {_who(s.author)} at "
+                    f"{s.created_at:%Y-%m-%d %H:%M} UTC: {s.reason[:120]}"
+                ),
+            )
+        )
     for t in CaseTask.objects.filter(
         application=application, case_version__gt=expected
     ).select_related("created_by"):
-        changes.append((t.case_version, (
-            f"task added by {_who(t.created_by)} at {t.created_at:%Y-%m-%d %H:%M} UTC, due "
-            f"{t.due_date:%Y-%m-%d}: {t.title[:120]}"
-        )))  # fmt: skip
+        changes.append(
+            (
+                t.case_version,
+                (
+                    f"task added by {_who(t.created_by)} at {t.created_at:%Y-%m-%d %H:%M} UTC, due "
+                    f"{t.due_date:%Y-%m-%d}: {t.title[:120]}"
+                ),
+            )
+        )
     return tuple(text for _v, text in sorted(changes, key=lambda c: c[0])) or (
         "the case's assignment changed",
     )
@@ -127,16 +141,22 @@ def _case_version_raise(application: Application, expected_version: int) -> int:
     if not moved:
         current = case_version(application=application)
         raise CaseConflict(
-            expected=expected_version, current=current,
+            expected=expected_version,
+            current=current,
             changes=_case_changes_since(application, expected_version),
-        )  # fmt: skip
+        )
     return expected_version + 1
 
 
 def case_note_save(
-    *, application: Application, body: str, expected_version: int, actor: Any,
-    note_id: Any = None, request: HttpRequest | None = None,
-) -> CaseNote:  # fmt: skip
+    *,
+    application: Application,
+    body: str,
+    expected_version: int,
+    actor: Any,
+    note_id: Any = None,
+    request: HttpRequest | None = None,
+) -> CaseNote:
     """Adds a note, or (``note_id``) the next version of one; the old version is kept.
 
     Optimistic concurrency: ``expected_version`` is the case version the counselor opened;
@@ -166,14 +186,24 @@ def case_note_save(
             previous.save(update_fields=["superseded"])
             number, action = previous.version + 1, AuditAction.UPDATE
         note = CaseNote.objects.create(
-            application=application, note_id=note_id or uuid.uuid4(), version=number,
-            body=body, author=actor, created_at=timezone.now(), case_version=new_version,
-        )  # fmt: skip
+            application=application,
+            note_id=note_id or uuid.uuid4(),
+            version=number,
+            body=body,
+            author=actor,
+            created_at=timezone.now(),
+            case_version=new_version,
+        )
         audit_record(
-            actor=actor, role=audit_role_for(actor, CASE_ROLES), action=action,
-            object_type="case_note", object_id=str(note.note_id),
-            case_id=str(application.public_id), purpose="case notes", request=request,
-        )  # fmt: skip
+            actor=actor,
+            role=audit_role_for(actor, CASE_ROLES),
+            action=action,
+            object_type="case_note",
+            object_id=str(note.note_id),
+            case_id=str(application.public_id),
+            purpose="case notes",
+            request=request,
+        )
     return note
 
 
@@ -190,9 +220,13 @@ def _stream_concessions(concessions: list[dict[str, str]]) -> tuple[wf.Concessio
 
 
 def case_offer_send(
-    *, application: Application, version: ProposalVersion, document: ActionPlanDocument,
-    actor: Any, request: HttpRequest | None = None,
-) -> PlanOffer:  # fmt: skip
+    *,
+    application: Application,
+    version: ProposalVersion,
+    document: ActionPlanDocument,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> PlanOffer:
     """Sends a saved proposal version to the consumer as an offer, frozen: the version's
     saved results (the engine's numbers) and the exact action plan document with its
     SHA-256, through the intake's ``plan_offer_publish``.
@@ -215,19 +249,22 @@ def case_offer_send(
     snapshot = {
         **offer_figures(result),
         "concessions": concessions,
-        "proposal_version": version.number, "language": document.language,
-        "document_sha256": document.sha256, "results": version.results,
-    }  # fmt: skip
+        "proposal_version": version.number,
+        "language": document.language,
+        "document_sha256": document.sha256,
+        "results": version.results,
+    }
     with transaction.atomic():
         offer = plan_offer_publish(
             application=application, snapshot=snapshot, document=document.html, actor=actor
         )
         plan = wf.PlanTerms(
-            monthly_payment=result.plan.monthly_deposit, term_months=result.plan.months,
+            monthly_payment=result.plan.monthly_deposit,
+            term_months=result.plan.months,
             enrolled_debt=result.plan.total_enrolled,
             interest_saved=max(result.comparison.interest_saved or Decimal(0), Decimal(0)),
             concessions=_stream_concessions(concessions),
-        )  # fmt: skip
+        )
         outbox_emit(
             event_type=wf.EventType.PLAN_OFFERED,
             subject=wf.Subject(
@@ -236,18 +273,28 @@ def case_offer_send(
             facts=wf.PlanOffered(plan=plan),
         )
         audit_record(
-            actor=actor, role=audit_role_for(actor, CASE_ROLES), action=AuditAction.CREATE,
-            object_type="plan_offer", object_id=str(offer.public_id),
+            actor=actor,
+            role=audit_role_for(actor, CASE_ROLES),
+            action=AuditAction.CREATE,
+            object_type="plan_offer",
+            object_id=str(offer.public_id),
             case_id=str(application.public_id),
-            purpose=f"offer of proposal version {version.number}", request=request,
-        )  # fmt: skip
+            purpose=f"offer of proposal version {version.number}",
+            request=request,
+        )
     return offer
 
 
 def case_status_change(
-    *, application: Application, status: str, reason: str, expected_version: int, actor: Any,
-    close_reason: str | None = None, request: HttpRequest | None = None,
-) -> CaseStatusNote:  # fmt: skip
+    *,
+    application: Application,
+    status: str,
+    reason: str,
+    expected_version: int,
+    actor: Any,
+    close_reason: str | None = None,
+    request: HttpRequest | None = None,
+) -> CaseStatusNote:
     """Moves the case to ``status`` with the counselor's reason (and, closing, a close
     reason from the closed list), through the intake's ``application_status_change``.
 
@@ -265,20 +312,35 @@ def case_status_change(
     with transaction.atomic():
         new_version = _case_version_raise(application, expected_version)
         application_status_change(
-            application=application, status=status, reason=reason, actor=actor,
-            request=request, close_reason=close_reason or None,
-        )  # fmt: skip
+            application=application,
+            status=status,
+            reason=reason,
+            actor=actor,
+            request=request,
+            close_reason=close_reason or None,
+        )
         return CaseStatusNote.objects.create(
-            application=application, from_status=old, to_status=status,
-            close_reason=close_reason or "", reason=reason, author=actor,
-            created_at=timezone.now(), case_version=new_version,
-        )  # fmt: skip
+            application=application,
+            from_status=old,
+            to_status=status,
+            close_reason=close_reason or "",
+            reason=reason,
+            author=actor,
+            created_at=timezone.now(),
+            case_version=new_version,
+        )
 
 
 def case_task_add(
-    *, application: Application, title: str, due_date: Any, assignee: Any,
-    expected_version: int, actor: Any, request: HttpRequest | None = None,
-) -> CaseTask:  # fmt: skip
+    *,
+    application: Application,
+    title: str,
+    due_date: Any,
+    assignee: Any,
+    expected_version: int,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> CaseTask:
     """A follow-up task on the case (title encrypted), due on ``due_date``, for
     ``assignee`` (a counselor or supervisor, or nobody).
 
@@ -296,14 +358,24 @@ def case_task_add(
     with transaction.atomic():
         new_version = _case_version_raise(application, expected_version)
         task = CaseTask.objects.create(
-            application=application, title=title, due_date=due_date, assignee=assignee,
-            created_by=actor, created_at=timezone.now(), case_version=new_version,
-        )  # fmt: skip
+            application=application,
+            title=title,
+            due_date=due_date,
+            assignee=assignee,
+            created_by=actor,
+            created_at=timezone.now(),
+            case_version=new_version,
+        )
         audit_record(
-            actor=actor, role=audit_role_for(actor, CASE_ROLES), action=AuditAction.CREATE,
-            object_type="case_task", object_id=str(task.public_id),
-            case_id=str(application.public_id), purpose="case follow-up", request=request,
-        )  # fmt: skip
+            actor=actor,
+            role=audit_role_for(actor, CASE_ROLES),
+            action=AuditAction.CREATE,
+            object_type="case_task",
+            object_id=str(task.public_id),
+            case_id=str(application.public_id),
+            purpose="case follow-up",
+            request=request,
+        )
     return task
 
 
@@ -326,10 +398,15 @@ def case_task_complete(
         )
         CaseAssignment.objects.filter(application=application).update(version=F("version") + 1)
         audit_record(
-            actor=actor, role=audit_role_for(actor, CASE_ROLES), action=AuditAction.UPDATE,
-            object_type="case_task", object_id=str(task_id),
-            case_id=str(application.public_id), purpose="case follow-up done", request=request,
-        )  # fmt: skip
+            actor=actor,
+            role=audit_role_for(actor, CASE_ROLES),
+            action=AuditAction.UPDATE,
+            object_type="case_task",
+            object_id=str(task_id),
+            case_id=str(application.public_id),
+            purpose="case follow-up done",
+            request=request,
+        )
     return CaseTask.objects.get(application=application, public_id=task_id)
 
 
@@ -359,9 +436,13 @@ def case_verification_rerun(
         rerun = verification_rerun(application=application, actor=actor)
         if rerun:
             audit_record(
-                actor=actor, role=audit_role_for(actor, CASE_ROLES), action=AuditAction.UPDATE,
-                object_type="verification", object_id=str(application.public_id),
-                case_id=str(application.public_id), purpose="verification re-run",
+                actor=actor,
+                role=audit_role_for(actor, CASE_ROLES),
+                action=AuditAction.UPDATE,
+                object_type="verification",
+                object_id=str(application.public_id),
+                case_id=str(application.public_id),
+                purpose="verification re-run",
                 request=request,
-            )  # fmt: skip
+            )
     return rerun

@@ -65,15 +65,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     form = QueueFilterForm(request.GET)
     page = queue_page(
-        user=request.user, tab=str(form.value("tab", "mine")), filters=form.filters(),
-        sort=form.sort_key, page=int(form.value("page", 1)),  # type: ignore[call-overload]
-    )  # fmt: skip
+        user=request.user,
+        tab=str(form.value("tab", "mine")),
+        filters=form.filters(),
+        sort=form.sort_key,
+        page=int(form.value("page", 1)),  # type: ignore[call-overload]
+    )
     keep = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
-        "page": page, "form": form, "search": QueueSearchForm(), "statuses": STATUSES,
-        "workers": list(case_workers()), "keep": urlencode(keep),
+        "page": page,
+        "form": form,
+        "search": QueueSearchForm(),
+        "statuses": STATUSES,
+        "workers": list(case_workers()),
+        "keep": urlencode(keep),
         "keep_no_tab": urlencode({k: v for k, v in keep.items() if k != "tab"}),
-    }  # fmt: skip
+    }
     return render(request, "counselor/queue.html", context)
 
 
@@ -136,16 +143,26 @@ def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest, application: Application, *, status: int = 200,
-    conflict: CaseConflict | None = None, typed: str = "", extra: dict | None = None,
-) -> HttpResponse:  # fmt: skip
+    request: HttpRequest,
+    application: Application,
+    *,
+    status: int = 200,
+    conflict: CaseConflict | None = None,
+    typed: str = "",
+    extra: dict | None = None,
+) -> HttpResponse:
     """The case page; ``extra`` is a refused form's context (its typed values and error,
     see ``case_work_views``)."""
     view = case_view(application=application)
     context = {
-        "case": view, "application": view.application, "household": view.household,
-        "workers": list(case_workers()), "conflict": conflict, "typed": typed, **(extra or {}),
-    }  # fmt: skip
+        "case": view,
+        "application": view.application,
+        "household": view.household,
+        "workers": list(case_workers()),
+        "conflict": conflict,
+        "typed": typed,
+        **(extra or {}),
+    }
     return render(request, "counselor/case.html", context, status=status)
 
 
@@ -161,10 +178,13 @@ def case_note(request: HttpRequest, public_id: UUID) -> HttpResponse:
     note_id = request.POST.get("note_id", "")
     try:
         case_note_save(
-            application=application, body=body, actor=request.user, request=request,
+            application=application,
+            body=body,
+            actor=request.user,
+            request=request,
             expected_version=int(expected) if expected.isdigit() else -1,
             note_id=UUID(note_id) if note_id else None,
-        )  # fmt: skip
+        )
     except CaseConflict as conflict:
         return _case_page(request, application, status=409, conflict=conflict, typed=body)
     except (CaseError, ValueError) as exc:
@@ -194,9 +214,12 @@ def _ssn_reveal(request: HttpRequest, *, application: Application) -> HttpRespon
 @require_GET
 @login_required
 @audited(
-    AuditAction.EXPORT, "document", purpose="document download for counseling review",
-    id_kwarg="document_id", **CASE,
-)  # fmt: skip
+    AuditAction.EXPORT,
+    "document",
+    purpose="document download for counseling review",
+    id_kwarg="document_id",
+    **CASE,
+)
 def case_document_download(
     request: HttpRequest, public_id: UUID, document_id: UUID
 ) -> HttpResponse:
@@ -216,10 +239,12 @@ def case_document_download(
 def _document_download(request: HttpRequest, *, document: Document) -> HttpResponse:
     try:
         opened = stored_file_open(
-            stored_file=document.stored_file, actor=request.user,
+            stored_file=document.stored_file,
+            actor=request.user,
             role=audit_role_for(request.user, PLAN_BUILDERS),
-            purpose="document download for counseling review", request=request,
-        )  # fmt: skip
+            purpose="document download for counseling review",
+            request=request,
+        )
     except StoredFileUnavailable as exc:
         messages.error(request, str(exc.message))
         return redirect("counselor:case", public_id=document.application.public_id)
@@ -255,15 +280,21 @@ def case_offer_send_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_recent_auth()
 def _offer_send(
-    request: HttpRequest, *, application: Application, proposal: Proposal,
+    request: HttpRequest,
+    *,
+    application: Application,
+    proposal: Proposal,
     version: ProposalVersion,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     _context, document = plan_document(proposal=proposal, version=version)
     try:
         case_offer_send(
-            application=application, version=version, document=document,
-            actor=request.user, request=request,
-        )  # fmt: skip
+            application=application,
+            version=version,
+            document=document,
+            actor=request.user,
+            request=request,
+        )
     except CaseError as exc:
         messages.error(request, str(exc))
     else:

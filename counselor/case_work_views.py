@@ -39,9 +39,13 @@ def _version(request: HttpRequest) -> int:
 
 
 def _refused(
-    request: HttpRequest, application: Any, form: str, typed: dict[str, str], error: Any,
+    request: HttpRequest,
+    application: Any,
+    form: str,
+    typed: dict[str, str],
+    error: Any,
     status: int,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     extra = {f"{form}_form": {**typed, "error": str(error)}}
     if isinstance(error, CaseConflict):
         extra[f"{form}_form"]["changes"] = error.changes
@@ -63,10 +67,14 @@ def case_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
         application.status = seen
     try:
         case_status_change(
-            application=application, status=typed["status"], reason=typed["reason"],
-            close_reason=typed["close_reason"] or None, expected_version=_version(request),
-            actor=request.user, request=request,
-        )  # fmt: skip
+            application=application,
+            status=typed["status"],
+            reason=typed["reason"],
+            close_reason=typed["close_reason"] or None,
+            expected_version=_version(request),
+            actor=request.user,
+            request=request,
+        )
     except (CaseConflict, StatusChangeConflict) as exc:
         return _refused(request, application, "status", typed, exc, 409)
     except (CaseError, StatusChangeRefused) as exc:
@@ -99,10 +107,14 @@ def case_task(request: HttpRequest, public_id: UUID) -> HttpResponse:
         except ValueError:
             raise CaseError("Give the due date as YYYY-MM-DD.") from None
         case_task_add(
-            application=application, title=typed["title"], due_date=due,
+            application=application,
+            title=typed["title"],
+            due_date=due,
             assignee=_assignee(request, typed["assignee"]),
-            expected_version=_version(request), actor=request.user, request=request,
-        )  # fmt: skip
+            expected_version=_version(request),
+            actor=request.user,
+            request=request,
+        )
     except CaseConflict as exc:
         return _refused(request, application, "task", typed, exc, 409)
     except CaseError as exc:

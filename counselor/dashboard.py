@@ -138,15 +138,28 @@ def supervisor_dashboard() -> Dashboard:
     )
     labels = dict(Application.Status.choices)
     return Dashboard(
-        workload=bars([
-            (row["assigned_to__username"], row["count"], f"?tab=all&assignee={row['assigned_to']}")
-            for row in workload
-        ]),
-        statuses=bars([
-            (str(labels[s]), statuses.get(s, 0), f"?tab=all&status={s}")
-            for s in labels if s != Application.Status.DRAFT
-        ]),
-        first_contact=waits["first_contact"], to_offer=waits["to_offer"],
-        offers=offers["total"], accepted=offers["accepted"], declined=offers["declined"],
-        verifications_finished=waits["finished"], verifications_failed=waits["failed"],
-    )  # fmt: skip
+        workload=bars(
+            [
+                (
+                    row["assigned_to__username"],
+                    row["count"],
+                    f"?tab=all&assignee={row['assigned_to']}",
+                )
+                for row in workload
+            ]
+        ),
+        statuses=bars(
+            [
+                (str(labels[s]), statuses.get(s, 0), f"?tab=all&status={s}")
+                for s in labels
+                if s != Application.Status.DRAFT
+            ]
+        ),
+        first_contact=waits["first_contact"],
+        to_offer=waits["to_offer"],
+        offers=offers["total"],
+        accepted=offers["accepted"],
+        declined=offers["declined"],
+        verifications_finished=waits["finished"],
+        verifications_failed=waits["failed"],
+    )

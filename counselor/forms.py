@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from counselor.snapshots import Json
+from counselor.engine.snapshots import Json
 
 PERCENT = {"min_value": Decimal("0"), "max_value": Decimal("100"), "decimal_places": 2}
 MONEY = {"min_value": Decimal("0"), "max_digits": 12, "decimal_places": 2}
@@ -37,13 +37,17 @@ class BuilderForm(forms.Form):
                 required=False, initial=key not in excluded, label=f"Include {debt['creditor']}"
             )
             self.fields[f"apr_{key}"] = forms.DecimalField(
-                required=False, **PERCENT, initial=override.get("concession_apr"),
+                required=False,
+                **PERCENT,
+                initial=override.get("concession_apr"),
                 label=f"Concession APR override for {debt['creditor']}",
-            )  # fmt: skip
+            )
             self.fields[f"reason_{key}"] = forms.CharField(
-                required=False, max_length=200, initial=override.get("reason", ""),
+                required=False,
+                max_length=200,
+                initial=override.get("reason", ""),
                 label=f"Reason for the override of {debt['creditor']}",
-            )  # fmt: skip
+            )
 
     def debt_fields(
         self,
@@ -74,10 +78,12 @@ class BuilderForm(forms.Form):
             apr = data.get(f"apr_{debt['id']}")
             if apr is not None:
                 overrides[debt["creditor"]] = {
-                    "creditor": debt["creditor"], "concession_apr": str(apr),
-                    "min_payment_pct": None, "max_term_months": None,
+                    "creditor": debt["creditor"],
+                    "concession_apr": str(apr),
+                    "min_payment_pct": None,
+                    "max_term_months": None,
                     "reason": data[f"reason_{debt['id']}"].strip(),
-                }  # fmt: skip
+                }
         inputs["overrides"] = list(overrides.values())
         inputs["fee_waiver"] = data.get("fee_waiver", "").strip()
         return inputs

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from counselor.dmp import CreditorTerms as EngineTerms
-from counselor.fees import FeeSchedule
+from counselor.engine.dmp import Concessions
+from counselor.engine.fees import FeeSchedule
+from counselor.engine.terms_match import TermsMatch, TermsRow, TermsTable
 from counselor.models import CreditorTerms, Proposal, ProposalVersion
-from counselor.terms_match import TermsMatch, TermsRow, TermsTable
-from intake.money import ZERO
+from intake.engine.money import ZERO
 from tenants.selectors import agency_profile_get
 
 
@@ -33,9 +33,9 @@ def creditor_terms_get_current(*, public_id: UUID) -> CreditorTerms | None:
     return creditor_terms_current().filter(public_id=public_id).first()
 
 
-def engine_terms(row: CreditorTerms) -> EngineTerms:
+def engine_terms(row: CreditorTerms) -> Concessions:
     """A stored row as the engine's ``CreditorTerms``."""
-    return EngineTerms(
+    return Concessions(
         min_payment_pct=row.min_payment_pct,
         concession_apr=row.concession_apr,
         max_term_months=row.max_term_months,
@@ -63,7 +63,7 @@ def creditor_terms_table() -> TermsTable:
 
 def creditor_terms_for(name: str) -> TermsMatch:
     """The agency's terms for a creditor name as it appears on a credit report
-    (exact name, alias, word prefix, then the default; see counselor.terms_match)."""
+    (exact name, alias, word prefix, then the default; see counselor.engine.terms_match)."""
     return creditor_terms_table().match(name)
 
 

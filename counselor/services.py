@@ -15,17 +15,16 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from counselor.builder import HouseholdBudget, ProposalResult, TermsOverride, build_proposal
-from counselor.case_plan import first_of_next_month, inputs_from_case
-from counselor.dmp import CreditorTerms as EngineTerms
-from counselor.dmp import Debt
+from counselor.engine.builder import HouseholdBudget, ProposalResult, TermsOverride, build_proposal
+from counselor.engine.case_plan import first_of_next_month, inputs_from_case
+from counselor.engine.dmp import Concessions, Debt
+from counselor.engine.snapshots import Json, inputs_diff, inputs_parse, results_json
 from counselor.errors import FeeScheduleError, ProposalConflict, ProposalError, TermsError
 from counselor.models import CreditorTerms, Proposal, ProposalVersion
 from counselor.selectors import creditor_terms_table, fee_schedule_get
-from counselor.snapshots import Json, inputs_diff, inputs_parse, results_json
-from intake.domain_errors import DomainError
+from intake.engine.errors import DomainError
+from intake.engine.money import non_negative
 from intake.models import Application
-from intake.money import non_negative
 from intake.selectors import plan_facts_for
 from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
@@ -34,9 +33,16 @@ from tenants.models import AgencyProfile
 from tenants.roles import Role
 
 TERMS_FIELDS = (
-    "creditor", "aliases", "min_payment_pct", "concession_apr", "max_term_months",
-    "fair_share_pct", "reage_after_payments", "notes", "active",
-)  # fmt: skip
+    "creditor",
+    "aliases",
+    "min_payment_pct",
+    "concession_apr",
+    "max_term_months",
+    "fair_share_pct",
+    "reage_after_payments",
+    "notes",
+    "active",
+)
 TERMS_PURPOSE = "creditor terms table maintenance"
 PLAN_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
 
@@ -50,7 +56,7 @@ def _terms_values(values: dict[str, Any]) -> dict[str, Any]:
         raise TermsError("A creditor name is required.")
     clean["aliases"] = sorted({str(a).strip().upper() for a in clean.get("aliases", ()) if a})
     try:
-        EngineTerms(
+        Concessions(
             min_payment_pct=clean.get("min_payment_pct", Decimal("2")),
             concession_apr=clean.get("concession_apr"),
             max_term_months=clean.get("max_term_months", 60),
@@ -69,16 +75,25 @@ def _reason(reason: str) -> str:
 
 def _terms_audit(actor: Any, action: str, row: CreditorTerms, request: HttpRequest | None):
     audit_record(
-        actor=actor, role=Role.AGENCY_ADMIN, action=action, object_type="creditor_terms",
-        object_id=str(row.public_id), purpose=TERMS_PURPOSE, request=request,
-    )  # fmt: skip
+        actor=actor,
+        role=Role.AGENCY_ADMIN,
+        action=action,
+        object_type="creditor_terms",
+        object_id=str(row.public_id),
+        purpose=TERMS_PURPOSE,
+        request=request,
+    )
 
 
 @transaction.atomic
 def creditor_terms_create(
-    *, actor: Any, reason: str, values: dict[str, Any], is_default: bool = False,
+    *,
+    actor: Any,
+    reason: str,
+    values: dict[str, Any],
+    is_default: bool = False,
     request: HttpRequest | None = None,
-) -> CreditorTerms:  # fmt: skip
+) -> CreditorTerms:
     """Adds a creditor entry (version 1) to the agency's table.
 
     Side effects: inserts one CreditorTerms row; one ``create`` audit event.
@@ -98,9 +113,14 @@ def creditor_terms_create(
 
 @transaction.atomic
 def creditor_terms_update(
-    *, actor: Any, public_id: UUID, expected_version: int, reason: str, values: dict[str, Any],
+    *,
+    actor: Any,
+    public_id: UUID,
+    expected_version: int,
+    reason: str,
+    values: dict[str, Any],
     request: HttpRequest | None = None,
-) -> CreditorTerms:  # fmt: skip
+) -> CreditorTerms:
     """Closes the entry's current version and adds the next one with the new values.
 
     Side effects: updates ``valid_to`` of the current row, inserts the new version, one
@@ -123,9 +143,14 @@ def creditor_terms_update(
     now = timezone.now()
     CreditorTerms.objects.filter(pk=current.pk).update(valid_to=now)
     row = CreditorTerms(
-        **clean, public_id=current.public_id, version=current.version + 1,
-        is_default=current.is_default, valid_from=now, changed_by=actor, change_reason=why,
-    )  # fmt: skip
+        **clean,
+        public_id=current.public_id,
+        version=current.version + 1,
+        is_default=current.is_default,
+        valid_from=now,
+        changed_by=actor,
+        change_reason=why,
+    )
     try:
         with transaction.atomic():
             row.save()
@@ -137,11 +162,16 @@ def creditor_terms_update(
 
 @transaction.atomic
 def fee_schedule_set(
-    *, actor: Any, setup_fee: Decimal, monthly_fee: Decimal, aiccca_member: bool, reason: str,
+    *,
+    actor: Any,
+    setup_fee: Decimal,
+    monthly_fee: Decimal,
+    aiccca_member: bool,
+    reason: str,
     request: HttpRequest | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Stores the agency's own fee schedule on the agency profile (before state caps;
-    the builder clips it per consumer with counselor.fees.apply_fees).
+    the builder clips it per consumer with counselor.engine.fees.apply_fees).
 
     Side effects: updates AgencyProfile.fee_schedule; one ``update`` audit event.
     Raises FeeScheduleError for negative or fractional-cent fees, a missing reason or
@@ -169,18 +199,27 @@ def fee_schedule_set(
     if not AgencyProfile.objects.filter(singleton=1).update(fee_schedule=schedule):
         raise FeeScheduleError("This deployment has no agency profile yet.")
     audit_record(
-        actor=actor, role=Role.AGENCY_ADMIN, action=AuditAction.UPDATE,
-        object_type="fee_schedule", object_id="agency", purpose="fee schedule maintenance",
+        actor=actor,
+        role=Role.AGENCY_ADMIN,
+        action=AuditAction.UPDATE,
+        object_type="fee_schedule",
+        object_id="agency",
+        purpose="fee schedule maintenance",
         request=request,
-    )  # fmt: skip
+    )
     return schedule
 
 
 def proposal_build(
-    *, debts: Sequence[Debt], household_budget: HouseholdBudget, state: str | None,
-    overrides: Sequence[TermsOverride], exclusions: Collection[int], fee_waiver: str,
+    *,
+    debts: Sequence[Debt],
+    household_budget: HouseholdBudget,
+    state: str | None,
+    overrides: Sequence[TermsOverride],
+    exclusions: Collection[int],
+    fee_waiver: str,
     start: date,
-) -> ProposalResult:  # fmt: skip
+) -> ProposalResult:
     """Prices a proposal with the agency's creditor terms and fee schedule.
 
     No side effects (two reads: the terms table and the agency profile). Raises
@@ -189,11 +228,17 @@ def proposal_build(
     fees = fee_schedule_get()
     try:
         return build_proposal(
-            debts=debts, household_budget=household_budget, state=state,
-            terms_for=creditor_terms_table().terms_for, fee_schedule=fees.schedule,
-            aiccca_member=fees.aiccca_member, overrides=overrides, exclusions=exclusions,
-            fee_waiver=fee_waiver, start=start,
-        )  # fmt: skip
+            debts=debts,
+            household_budget=household_budget,
+            state=state,
+            terms_for=creditor_terms_table().terms_for,
+            fee_schedule=fees.schedule,
+            aiccca_member=fees.aiccca_member,
+            overrides=overrides,
+            exclusions=exclusions,
+            fee_waiver=fee_waiver,
+            start=start,
+        )
     except DomainError as exc:
         raise ProposalError(exc.message) from None
 
@@ -205,10 +250,14 @@ def proposal_build_from(inputs: Json) -> ProposalResult:
     except (DomainError, KeyError, ValueError, TypeError) as exc:
         raise ProposalError(f"These inputs cannot be priced: {exc}") from None
     return proposal_build(
-        debts=parsed.debts, household_budget=parsed.household_budget, state=parsed.state,
-        overrides=parsed.overrides, exclusions=parsed.exclusions,
-        fee_waiver=parsed.fee_waiver, start=parsed.start,
-    )  # fmt: skip
+        debts=parsed.debts,
+        household_budget=parsed.household_budget,
+        state=parsed.state,
+        overrides=parsed.overrides,
+        exclusions=parsed.exclusions,
+        fee_waiver=parsed.fee_waiver,
+        start=parsed.start,
+    )
 
 
 def _audit_overrides(
@@ -218,11 +267,15 @@ def _audit_overrides(
     for override in after.get("overrides", ()):
         if old.get(override["creditor"]) != override:
             audit_record(
-                actor=actor, role=audit_role_for(actor, PLAN_ROLES), action=AuditAction.UPDATE,
-                object_type="terms_override", object_id=str(proposal.public_id),
-                case_id=str(proposal.case_id), purpose="DMP creditor terms override",
+                actor=actor,
+                role=audit_role_for(actor, PLAN_ROLES),
+                action=AuditAction.UPDATE,
+                object_type="terms_override",
+                object_id=str(proposal.public_id),
+                case_id=str(proposal.case_id),
+                purpose="DMP creditor terms override",
                 request=request,
-            )  # fmt: skip
+            )
 
 
 def _version_write(
@@ -230,14 +283,22 @@ def _version_write(
 ) -> ProposalVersion:
     result = proposal_build_from(inputs)
     version = ProposalVersion.objects.create(
-        proposal=proposal, number=number, inputs=inputs, results=results_json(result),
+        proposal=proposal,
+        number=number,
+        inputs=inputs,
+        results=results_json(result),
         saved_by=actor,
-    )  # fmt: skip
+    )
     audit_record(
-        actor=actor, role=audit_role_for(actor, PLAN_ROLES), action=AuditAction.CREATE,
-        object_type="proposal_version", object_id=str(proposal.public_id),
-        case_id=str(proposal.case_id), purpose="DMP proposal", request=request,
-    )  # fmt: skip
+        actor=actor,
+        role=audit_role_for(actor, PLAN_ROLES),
+        action=AuditAction.CREATE,
+        object_type="proposal_version",
+        object_id=str(proposal.public_id),
+        case_id=str(proposal.case_id),
+        purpose="DMP proposal",
+        request=request,
+    )
     return version
 
 
@@ -278,9 +339,13 @@ def _conflict(proposal: Proposal, expected: int) -> ProposalConflict:
 
 @transaction.atomic
 def proposal_save(
-    *, proposal: Proposal, expected_version: int, inputs: Json, actor: Any,
+    *,
+    proposal: Proposal,
+    expected_version: int,
+    inputs: Json,
+    actor: Any,
     request: HttpRequest | None = None,
-) -> ProposalVersion:  # fmt: skip
+) -> ProposalVersion:
     """Saves the builder's inputs as the next version, if ``expected_version`` is still
     the latest (a conditional UPDATE, so two savers can never both win).
 
@@ -295,9 +360,12 @@ def proposal_save(
         raise _conflict(proposal, expected_version)
     before = proposal.versions.get(number=expected_version).inputs
     version = _version_write(
-        proposal=proposal, number=expected_version + 1, inputs=inputs, actor=actor,
+        proposal=proposal,
+        number=expected_version + 1,
+        inputs=inputs,
+        actor=actor,
         request=request,
-    )  # fmt: skip
+    )
     _audit_overrides(actor, proposal, before, inputs, request)
     proposal.version = expected_version + 1
     return version
@@ -305,9 +373,12 @@ def proposal_save(
 
 @transaction.atomic
 def proposal_start_from_case(
-    *, application: Any, actor: Any, request: HttpRequest | None = None,
+    *,
+    application: Any,
+    actor: Any,
+    request: HttpRequest | None = None,
     today: date | None = None,
-) -> tuple[Proposal, bool]:  # fmt: skip
+) -> tuple[Proposal, bool]:
     """The case's proposal: the existing one, or version 1 built from the application's
     own debts (stated and prefilled from the credit report), the household's budget
     figures (read through ``intake.selectors.plan_facts_for``; nothing of the intake is
@@ -328,9 +399,10 @@ def proposal_start_from_case(
     except DomainError as exc:
         raise ProposalError(f"This case's figures cannot be priced: {exc.message}") from None
     inputs = inputs_from_case(
-        facts=facts, table=creditor_terms_table(),
+        facts=facts,
+        table=creditor_terms_table(),
         start=first_of_next_month(today or timezone.localdate()),
-    )  # fmt: skip
+    )
     if not inputs["debts"]:
         raise ProposalError("This case has no debt with a balance to put in a plan.")
     try:

@@ -22,13 +22,13 @@ from counselor.action_plan import (
     action_plan_render,
     builder_chart,
 )
+from counselor.engine.snapshots import Json, inputs_parse
 from counselor.errors import ProposalConflict, ProposalError
 from counselor.forms import BuilderForm
 from counselor.models import Proposal, ProposalVersion
 from counselor.permissions import PLAN_BUILDERS, can_build_plans
 from counselor.selectors import proposal_for_case, proposal_version_get, proposal_version_latest
 from counselor.services import proposal_build_from, proposal_save
-from counselor.snapshots import Json, inputs_parse
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 from tenants.selectors import agency_profile_get
@@ -48,17 +48,25 @@ def get_proposal_for(request: HttpRequest, public_id: UUID) -> Proposal:
 
 
 def _builder_response(
-    request: HttpRequest, proposal: Proposal, form: BuilderForm, inputs: Json, status: int = 200,
+    request: HttpRequest,
+    proposal: Proposal,
+    form: BuilderForm,
+    inputs: Json,
+    status: int = 200,
     conflict: ProposalConflict | None = None,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     try:
         result, error = proposal_build_from(inputs), ""
     except ProposalError as exc:
         result, error = None, str(exc)
     context = {
-        "proposal": proposal, "form": form, "result": result, "error": error,
-        "chart": builder_chart(result) if result else None, "conflict": conflict,
-    }  # fmt: skip
+        "proposal": proposal,
+        "form": form,
+        "result": result,
+        "error": error,
+        "chart": builder_chart(result) if result else None,
+        "conflict": conflict,
+    }
     template = "counselor/partials/_builder_results.html" if is_htmx(request) else None
     return render(request, template or "counselor/builder.html", context, status=status)
 
@@ -88,9 +96,12 @@ def builder_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     inputs = form.new_inputs()
     try:
         proposal_save(
-            proposal=proposal, expected_version=form.cleaned_data["version"], inputs=inputs,
-            actor=request.user, request=request,
-        )  # fmt: skip
+            proposal=proposal,
+            expected_version=form.cleaned_data["version"],
+            inputs=inputs,
+            actor=request.user,
+            request=request,
+        )
     except ProposalConflict as conflict:
         return _builder_response(request, proposal, form, inputs, 409, conflict)
     except ProposalError as exc:
@@ -109,10 +120,13 @@ def plan_document(
     language = language if language in LANGUAGES else "en"
     profile = agency_profile_get()
     context = action_plan_context(
-        result=proposal_build_from(version.inputs), inputs=parsed,
-        agency_name=profile.name if profile else "", case_id=str(proposal.case_id),
-        version=version.number, language=language,
-    )  # fmt: skip
+        result=proposal_build_from(version.inputs),
+        inputs=parsed,
+        agency_name=profile.name if profile else "",
+        case_id=str(proposal.case_id),
+        version=version.number,
+        language=language,
+    )
     return context, action_plan_render(context)
 
 

@@ -126,13 +126,15 @@ def oidc_provider_files(var_dir: Path, agencies: list[tuple[str, Path, int]]) ->
     for slug, env_file, port in agencies:
         values = _read_env(env_file)
         url = f"http://127.0.0.1:{port}"
-        clients.append({
-            "client_id": values["OIDC_RP_CLIENT_ID"],
-            "client_secret": values["OIDC_RP_CLIENT_SECRET"],
-            "agency": slug,
-            "redirect_uris": [f"{url}/oidc/callback/"],
-            "post_logout_redirect_uris": [f"{url}/accounts/signed-out/"],
-        })  # fmt: skip
+        clients.append(
+            {
+                "client_id": values["OIDC_RP_CLIENT_ID"],
+                "client_secret": values["OIDC_RP_CLIENT_SECRET"],
+                "agency": slug,
+                "redirect_uris": [f"{url}/oidc/callback/"],
+                "post_logout_redirect_uris": [f"{url}/accounts/signed-out/"],
+            }
+        )
     path = folder / "clients.json"
     path.write_text(json.dumps(clients, indent=2))
     path.chmod(0o600)
@@ -178,8 +180,16 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
         env_file = var_dir / "agencies" / f"{agency.slug}.env"
         if env_file.exists():  # provisioned before, maybe on other ports: move it
             _manage(fd_env, "agency_routes", agency.slug, f"--public-url={url}", var_dir=var_dir)
-        _manage(fd_env, "provision_agency", agency.slug, "--name", agency.name,
-                "--public-url", url, var_dir=var_dir)  # fmt: skip
+        _manage(
+            fd_env,
+            "provision_agency",
+            agency.slug,
+            "--name",
+            agency.name,
+            "--public-url",
+            url,
+            var_dir=var_dir,
+        )
         routes = [f"--code={c}" for c in agency.codes] + [f"--state={s}" for s in agency.states]
         routes += [f"--zip-prefix={s}:{z}" for s, z in agency.zip_prefixes]
         _manage(fd_env, "agency_routes", agency.slug, *routes, var_dir=var_dir)

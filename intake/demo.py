@@ -40,19 +40,30 @@ STREETS = ("Peach", "Oak", "Maple", "Cedar", "Pine", "Elm", "Magnolia", "Sunset"
 SUFFIXES = ("St", "Ave", "Rd", "Dr", "Ln", "Blvd", "Ct")
 # (city, state, ZIP prefix, phone area code)
 PLACES = (
-    ("Atlanta", "GA", "303", "404"), ("Houston", "TX", "770", "713"),
-    ("Dallas", "TX", "752", "214"), ("Phoenix", "AZ", "850", "602"),
-    ("Miami", "FL", "331", "305"), ("Chicago", "IL", "606", "312"),
-    ("Los Angeles", "CA", "900", "213"), ("Charlotte", "NC", "282", "704"),
-    ("Columbus", "OH", "432", "614"), ("Albuquerque", "NM", "871", "505"),
-)  # fmt: skip
+    ("Atlanta", "GA", "303", "404"),
+    ("Houston", "TX", "770", "713"),
+    ("Dallas", "TX", "752", "214"),
+    ("Phoenix", "AZ", "850", "602"),
+    ("Miami", "FL", "331", "305"),
+    ("Chicago", "IL", "606", "312"),
+    ("Los Angeles", "CA", "900", "213"),
+    ("Charlotte", "NC", "282", "704"),
+    ("Columbus", "OH", "432", "614"),
+    ("Albuquerque", "NM", "871", "505"),
+)
 # Card issuers as they appear on statements, with the APR range of their cards (%).
 CARDS = (
-    ("Chase", 20.49, 29.99), ("Capital One", 19.99, 29.99), ("Discover", 17.99, 28.99),
-    ("Citibank", 19.24, 29.24), ("Bank of America", 18.24, 28.24), ("Wells Fargo", 19.24, 29.99),
-    ("Barclays", 20.99, 29.99), ("Synchrony Bank (Amazon)", 29.99, 32.99),
-    ("Synchrony Bank (Lowe's)", 29.99, 31.99), ("Credit One Bank", 28.99, 29.99),
-)  # fmt: skip
+    ("Chase", 20.49, 29.99),
+    ("Capital One", 19.99, 29.99),
+    ("Discover", 17.99, 28.99),
+    ("Citibank", 19.24, 29.24),
+    ("Bank of America", 18.24, 28.24),
+    ("Wells Fargo", 19.24, 29.99),
+    ("Barclays", 20.99, 29.99),
+    ("Synchrony Bank (Amazon)", 29.99, 32.99),
+    ("Synchrony Bank (Lowe's)", 29.99, 31.99),
+    ("Credit One Bank", 28.99, 29.99),
+)
 OTHER_DEBTS = (
     ("Grady Memorial Hospital", Debt.Kind.MEDICAL, False, (300, 4500), (0, 0)),
     ("OneMain Financial", Debt.Kind.PERSONAL_LOAN, False, (2500, 12000), (24.99, 35.99)),
@@ -61,12 +72,23 @@ OTHER_DEBTS = (
 )
 # Line: (low, high) a month for a household of one; grows ~15% a person.
 EXPENSE_RANGES: dict[str, tuple[int, int]] = {
-    "rent": (850, 1900), "electric": (70, 190), "gas": (25, 90), "water_sewer_trash": (40, 95),
-    "phone": (50, 160), "internet_tv": (50, 130), "groceries": (300, 520),
-    "eating_out": (30, 250), "fuel": (80, 260), "auto_insurance": (90, 220),
-    "health_insurance": (0, 420), "copays": (0, 120), "prescriptions": (0, 90),
-    "personal_care": (20, 70), "clothing": (25, 120), "entertainment": (0, 80),
-}  # fmt: skip
+    "rent": (850, 1900),
+    "electric": (70, 190),
+    "gas": (25, 90),
+    "water_sewer_trash": (40, 95),
+    "phone": (50, 160),
+    "internet_tv": (50, 130),
+    "groceries": (300, 520),
+    "eating_out": (30, 250),
+    "fuel": (80, 260),
+    "auto_insurance": (90, 220),
+    "health_insurance": (0, 420),
+    "copays": (0, 120),
+    "prescriptions": (0, 90),
+    "personal_care": (20, 70),
+    "clothing": (25, 120),
+    "entertainment": (0, 80),
+}
 STAGES = {
     Application.Status.SUBMITTED: ("submitted", "verifying"),
     Application.Status.IN_REVIEW: ("submitted", "verifying", "in_review"),
@@ -76,9 +98,12 @@ STAGES = {
     Application.Status.CLOSED: ("submitted", "verifying", "in_review", "closed"),
 }
 EMPLOYMENT = (
-    EmploymentStatus.FULL_TIME, EmploymentStatus.PART_TIME, EmploymentStatus.RETIRED,
-    EmploymentStatus.SELF_EMPLOYED, EmploymentStatus.UNEMPLOYED,
-)  # fmt: skip
+    EmploymentStatus.FULL_TIME,
+    EmploymentStatus.PART_TIME,
+    EmploymentStatus.RETIRED,
+    EmploymentStatus.SELF_EMPLOYED,
+    EmploymentStatus.UNEMPLOYED,
+)
 EMPLOYMENT_WEIGHTS = (55, 20, 10, 10, 5)
 USER_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1"
 
@@ -97,10 +122,14 @@ class Parts:
 
     def tables(self) -> Iterable[tuple[type, list[Any]]]:
         yield from (
-            (Household, self.households), (Income, self.incomes), (Expense, self.expenses),
-            (Debt, self.debts), (Consent, self.consents), (CounselingRequest, self.requests),
+            (Household, self.households),
+            (Income, self.incomes),
+            (Expense, self.expenses),
+            (Debt, self.debts),
+            (Consent, self.consents),
+            (CounselingRequest, self.requests),
             (StatusChange, self.stages),
-        )  # fmt: skip
+        )
 
 
 def money(value: float | Decimal) -> Decimal:
@@ -146,14 +175,28 @@ def _incomes(rng: random.Random, app: Application) -> list[Income]:
     )
     gross = money(monthly / per_month)
     rows = [
-        Income(application=app, position=0, kind=Income.Kind.WAGES, gross=gross,
-               net=money(gross * _take_home_share(rng)), frequency=frequency)
-    ]  # fmt: skip
+        Income(
+            application=app,
+            position=0,
+            kind=Income.Kind.WAGES,
+            gross=gross,
+            net=money(gross * _take_home_share(rng)),
+            frequency=frequency,
+        )
+    ]
     if rng.random() < 0.35:
         kind = rng.choice([Income.Kind.SUPPORT, Income.Kind.PUBLIC_ASSISTANCE, Income.Kind.OTHER])
         amount = _between(rng, 150, 900)
-        rows.append(Income(application=app, position=1, kind=kind, gross=amount, net=amount,
-                           frequency=Frequency.MONTHLY))  # fmt: skip
+        rows.append(
+            Income(
+                application=app,
+                position=1,
+                kind=kind,
+                gross=amount,
+                net=amount,
+                frequency=Frequency.MONTHLY,
+            )
+        )
     return rows
 
 
@@ -177,10 +220,16 @@ def _card(rng: random.Random, app: Application, position: int) -> Debt:
     minimum = max(Decimal(35), (balance / 100 + interest).quantize(Decimal(1)))
     past_due = minimum * rng.choice([1, 2]) if rng.random() < 0.25 else Decimal(0)
     return Debt(
-        application=app, position=position, creditor=creditor, kind=Debt.Kind.CREDIT_CARD,
-        account_number=f"{rng.randrange(10**15, 10**16)}", balance=balance, apr=apr,
-        minimum_payment=minimum, past_due=past_due,
-    )  # fmt: skip
+        application=app,
+        position=position,
+        creditor=creditor,
+        kind=Debt.Kind.CREDIT_CARD,
+        account_number=f"{rng.randrange(10**15, 10**16)}",
+        balance=balance,
+        apr=apr,
+        minimum_payment=minimum,
+        past_due=past_due,
+    )
 
 
 def _debts(rng: random.Random, app: Application) -> list[Debt]:
@@ -189,11 +238,18 @@ def _debts(rng: random.Random, app: Application) -> list[Debt]:
         if rng.random() < 0.2:
             balance = _between(rng, low, high)
             apr = _between(rng, apr_low, apr_high)
-            rows.append(Debt(
-                application=app, position=len(rows), creditor=creditor, kind=kind,
-                secured=secured, balance=balance, apr=apr,
-                minimum_payment=max(Decimal(25), (balance / 36).quantize(Decimal(1))),
-            ))  # fmt: skip
+            rows.append(
+                Debt(
+                    application=app,
+                    position=len(rows),
+                    creditor=creditor,
+                    kind=kind,
+                    secured=secured,
+                    balance=balance,
+                    apr=apr,
+                    minimum_payment=max(Decimal(25), (balance / 36).quantize(Decimal(1))),
+                )
+            )
     return rows
 
 
@@ -205,11 +261,18 @@ def _consents(rng: random.Random, app: Application, at: Any) -> list[Consent]:
     rows = []
     for kind in kinds:
         text = consent_text(kind, app.language)
-        rows.append(Consent(
-            application=app, kind=kind, text_version=CURRENT_VERSIONS[kind],
-            text_language=text.language, text_hash=text.sha256, granted_at=at, ip=ip,
-            user_agent=USER_AGENT,
-        ))  # fmt: skip
+        rows.append(
+            Consent(
+                application=app,
+                kind=kind,
+                text_version=CURRENT_VERSIONS[kind],
+                text_language=text.language,
+                text_hash=text.sha256,
+                granted_at=at,
+                ip=ip,
+                user_agent=USER_AGENT,
+            )
+        )
     return rows
 
 
@@ -219,10 +282,15 @@ def _request(rng: random.Random, app: Application, phone: str) -> CounselingRequ
     at = min(timezone.now(), app.created_at + timedelta(hours=rng.randrange(1, 72)))
     note = rng.choice(["", "Please call after my shift.", "Prefiero hablar en español."])
     return CounselingRequest(
-        consumer=app.consumer, application=app if rng.random() < 0.8 else None,
-        preferred_times=times, phone=phone, language=app.language, note=note or None,
-        created_at=at, handled_at=min(timezone.now(), at + timedelta(days=1)) if handled else None,
-    )  # fmt: skip
+        consumer=app.consumer,
+        application=app if rng.random() < 0.8 else None,
+        preferred_times=times,
+        phone=phone,
+        language=app.language,
+        note=note or None,
+        created_at=at,
+        handled_at=min(timezone.now(), at + timedelta(days=1)) if handled else None,
+    )
 
 
 def _completed(rng: random.Random, app: Application) -> list[str]:
@@ -275,10 +343,15 @@ def intake_demo_seed(rng: random.Random, applications: list[Application]) -> Par
         _application_parts(rng, app, parts)
     Application.objects.bulk_update(
         applications,
-        ["completed_steps", "reported_steps", "bank_step_skipped", "documents_step_done",
-         "submitted_at"],
+        [
+            "completed_steps",
+            "reported_steps",
+            "bank_step_skipped",
+            "documents_step_done",
+            "submitted_at",
+        ],
         batch_size=BATCH,
-    )  # fmt: skip
+    )
     for model, rows in parts.tables():
         model.objects.bulk_create(rows, batch_size=BATCH)
     demo_events_emit(applications, parts.requests)

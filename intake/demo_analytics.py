@@ -36,10 +36,15 @@ PAST_SUBMITTED = (S.SUBMITTED, S.IN_REVIEW, S.OFFERED, S.ENROLLED, S.DECLINED, S
 OFFERED = (S.OFFERED, S.ENROLLED, S.DECLINED)
 # A demo agency's negotiated card APRs, by issuer (as its creditor-terms table names them).
 DEMO_CONCESSIONS = {
-    "Chase": Decimal("9.90"), "Capital One": Decimal("14.90"), "Discover": Decimal("7.90"),
-    "Citibank": Decimal("9.90"), "Bank of America": Decimal("8.00"),
-    "Wells Fargo": Decimal("9.90"), "Barclays": Decimal("8.90"), "Synchrony Bank": Decimal("9.90"),
-}  # fmt: skip
+    "Chase": Decimal("9.90"),
+    "Capital One": Decimal("14.90"),
+    "Discover": Decimal("7.90"),
+    "Citibank": Decimal("9.90"),
+    "Bank of America": Decimal("8.00"),
+    "Wells Fargo": Decimal("9.90"),
+    "Barclays": Decimal("8.90"),
+    "Synchrony Bank": Decimal("9.90"),
+}
 
 
 def _issuer(creditor: str) -> str:
@@ -72,25 +77,38 @@ def _application_events(application: Application) -> None:
     subject = subject_for(application)
     if rng.random() < 0.85:
         flags = rng.randrange(4)
-        outbox_emit(event_type=wf.EventType.VERIFICATION_COMPLETED, subject=subject,
-                    facts=wf.VerificationCompleted(source="bureau", flag_count=flags))  # fmt: skip
+        outbox_emit(
+            event_type=wf.EventType.VERIFICATION_COMPLETED,
+            subject=subject,
+            facts=wf.VerificationCompleted(source="bureau", flag_count=flags),
+        )
     else:
-        outbox_emit(event_type=wf.EventType.VERIFICATION_FAILED, subject=subject,
-                    facts=wf.VerificationFailed(source="bureau", reason="no_hit"))  # fmt: skip
+        outbox_emit(
+            event_type=wf.EventType.VERIFICATION_FAILED,
+            subject=subject,
+            facts=wf.VerificationFailed(source="bureau", reason="no_hit"),
+        )
     plan = _plan(application)
     if application.status in OFFERED and plan is not None:
-        outbox_emit(event_type=wf.EventType.PLAN_OFFERED, subject=subject,
-                    facts=wf.PlanOffered(plan=plan))  # fmt: skip
+        outbox_emit(
+            event_type=wf.EventType.PLAN_OFFERED, subject=subject, facts=wf.PlanOffered(plan=plan)
+        )
         if application.status == S.ENROLLED:
-            for kind, facts in ((wf.EventType.ACCEPTED, wf.Accepted(plan=plan)),
-                                (wf.EventType.ENROLLED, wf.Enrolled(plan=plan))):  # fmt: skip
+            for kind, facts in (
+                (wf.EventType.ACCEPTED, wf.Accepted(plan=plan)),
+                (wf.EventType.ENROLLED, wf.Enrolled(plan=plan)),
+            ):
                 outbox_emit(event_type=kind, subject=subject, facts=facts)
         elif application.status == S.DECLINED:
             offer_declined_emit(application, rng.choice(wf.DECLINE_REASONS))
     if application.status == S.CLOSED:
-        outbox_emit(event_type=wf.EventType.CLOSED, subject=subject,
-                    facts=wf.Closed(reason=rng.choice(("withdrawn", "ineligible", "inactive")),
-                                    months_enrolled=0))  # fmt: skip
+        outbox_emit(
+            event_type=wf.EventType.CLOSED,
+            subject=subject,
+            facts=wf.Closed(
+                reason=rng.choice(("withdrawn", "ineligible", "inactive")), months_enrolled=0
+            ),
+        )
 
 
 def demo_events_emit(

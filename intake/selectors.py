@@ -9,10 +9,10 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from intake.engine.budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
+from intake.engine.errors import DomainError
 from integrations.transunion.models import BureauPull
 
-from .budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
-from .domain_errors import DomainError
 from .models import (
     Application,
     Consent,

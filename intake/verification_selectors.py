@@ -66,17 +66,19 @@ def _bureau(request: VerificationRequest) -> dict[str, Any]:
     if pull is None:
         return {}
     found: dict[str, Any] = {
-        "bureau_pull_id": str(pull.public_id), "bureau_status": pull.status,
+        "bureau_pull_id": str(pull.public_id),
+        "bureau_status": pull.status,
         "bureau_failed": pull.status == BureauPull.Status.FAILED,
-    }  # fmt: skip
+    }
     report = CreditReport.objects.filter(pull=pull).first()
     if report is not None:
         summary = report.summary
         found |= {
-            "score": report.score, "tradelines": summary.get("tradelines", []),
+            "score": report.score,
+            "tradelines": summary.get("tradelines", []),
             "collections": summary.get("collections", []),
             "public_records": summary.get("public_records", []),
-        }  # fmt: skip
+        }
     return found
 
 
@@ -90,17 +92,29 @@ def _bank(application: Application) -> dict[str, Any]:
     accounts = PlaidAccount.objects.filter(item__in=items).order_by("pk")
     return {
         "items": [
-            {"id": str(i.public_id), "institution": i.institution_id, "status": i.status,
-             "synced_at": i.synced_at}
+            {
+                "id": str(i.public_id),
+                "institution": i.institution_id,
+                "status": i.status,
+                "synced_at": i.synced_at,
+            }
             for i in items
         ],
         "accounts": [
-            {"name": a.name, "mask": a.mask, "type": a.type, "subtype": a.subtype,
-             "current": a.current, "available": a.available, "limit": a.limit,
-             "purchase_apr": a.purchase_apr, "minimum_payment": a.minimum_payment}
+            {
+                "name": a.name,
+                "mask": a.mask,
+                "type": a.type,
+                "subtype": a.subtype,
+                "current": a.current,
+                "available": a.available,
+                "limit": a.limit,
+                "purchase_apr": a.purchase_apr,
+                "minimum_payment": a.minimum_payment,
+            }
             for a in accounts
         ],
-    }  # fmt: skip
+    }
 
 
 def verification_summary(application: Application) -> VerificationSummary:
@@ -115,13 +129,18 @@ def verification_summary(application: Application) -> VerificationSummary:
     result = request.result or {}
     return VerificationSummary(
         status="complete" if request.completed_at else "running",
-        requested_at=request.created_at, completed_at=request.completed_at,
+        requested_at=request.created_at,
+        completed_at=request.completed_at,
         bureau_outcome=request.bureau_outcome,
-        income=result.get("income", {}), matching=result.get("tradelines", {}),
-        expenses=result.get("expenses", {}), identity=result.get("identity", {}),
-        cards=result.get("cards", []), flags=list(application.verification_flags.all()),
-        **_bureau(request), **_bank(application),
-    )  # fmt: skip
+        income=result.get("income", {}),
+        matching=result.get("tradelines", {}),
+        expenses=result.get("expenses", {}),
+        identity=result.get("identity", {}),
+        cards=result.get("cards", []),
+        flags=list(application.verification_flags.all()),
+        **_bureau(request),
+        **_bank(application),
+    )
 
 
 def verification_flags_for_consumer(application: Application) -> list[str]:

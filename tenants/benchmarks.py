@@ -24,8 +24,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-FUNNEL = ("application_started", "submitted", "verification_completed", "plan_offered",
-          "accepted", "enrolled")  # fmt: skip
+FUNNEL = (
+    "application_started",
+    "submitted",
+    "verification_completed",
+    "plan_offered",
+    "accepted",
+    "enrolled",
+)
 _PARTITION = re.compile(r"agency=([a-z0-9-]+)/date=(\d{4}-\d{2}-\d{2})/batch-[0-9a-f-]+\.parquet$")
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")

@@ -63,7 +63,7 @@ class AgencyProfile(models.Model):
     email = models.EmailField(blank=True)
     timezone = models.CharField(max_length=40, choices=TIMEZONE_CHOICES, default="America/New_York")
     languages = models.JSONField(default=list)
-    # Filled by the fee work (counselor/fees.py): {"setup_fee": "50.00", "monthly_fee": ...}.
+    # Filled by the fee work (counselor/engine/fees.py): {"setup_fee": "50.00", "monthly_fee": ...}.
     fee_schedule = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -117,9 +117,11 @@ class Territory(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="territories")
     state = models.CharField(max_length=2, choices=STATE_CHOICES)
     zip_prefix = models.CharField(
-        max_length=5, blank=True, validators=[ZIP_PREFIX_VALIDATOR],
+        max_length=5,
+        blank=True,
+        validators=[ZIP_PREFIX_VALIDATOR],
         help_text="Leave blank to serve the whole state.",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name_plural = "territories"

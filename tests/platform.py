@@ -28,11 +28,18 @@ class Platform:
         name = unique_name(f"cgt_{slug.replace('-', '_')}")
         self.databases[slug] = name
         return manage(
-            self.frontdoor_env, "provision_agency", slug,
-            "--name", f"{slug.title()} Credit Counseling",
-            "--public-url", f"https://{slug}.example.org",
-            "--database-url", f"{PG_SERVER}/{name}", *extra, check=check,
-        )  # fmt: skip
+            self.frontdoor_env,
+            "provision_agency",
+            slug,
+            "--name",
+            f"{slug.title()} Credit Counseling",
+            "--public-url",
+            f"https://{slug}.example.org",
+            "--database-url",
+            f"{PG_SERVER}/{name}",
+            *extra,
+            check=check,
+        )
 
 
 @pytest.fixture(scope="module")

@@ -96,10 +96,26 @@ def server(env: dict[str, str]) -> Iterator[str]:
     """A gunicorn process serving the deployment `env` describes; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "creditgenie.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--threads", "2", "--timeout", "30"],
-        env=env, cwd=BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "creditgenie.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--timeout",
+            "30",
+        ],
+        env=env,
+        cwd=BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/healthz", proc)

@@ -40,8 +40,12 @@ def local_platform(tmp_path_factory):
     log = (tmp / "platform.log").open("w")
     proc = subprocess.Popen(
         ["bin/start", "--port-base", str(base), "--var-dir", str(tmp / "var")],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     urls = {name: f"http://127.0.0.1:{base + i}" for i, name in enumerate(("fd", "acme", "beacon"))}
     try:
         for url in urls.values():
@@ -87,8 +91,10 @@ def test_each_agency_has_its_own_database_broker_and_worker(local_platform):
     _, tmp = local_platform
     var = tmp / "var"
     assert {p.name for p in var.glob("*.sqlite3")} == {
-        "frontdoor.sqlite3", "acme.sqlite3", "beacon.sqlite3",
-    }  # fmt: skip
+        "frontdoor.sqlite3",
+        "acme.sqlite3",
+        "beacon.sqlite3",
+    }
     procfile = (var / "Procfile").read_text()
     assert "acme-worker:" in procfile
     assert "-Q acme-default" in procfile
@@ -100,12 +106,22 @@ def test_agency_worker_answers_a_task_through_the_filesystem_broker(local_platfo
     var = tmp / "var"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CREDITGENIE_", "CELERY_"))}
     result = subprocess.run(
-        [str(BASE_DIR / "bin" / "with-env"), str(var / "agencies" / "acme.env"), str(var),
-         str(BASE_DIR / ".venv" / "bin" / "python"), "-c",
-         "import django; django.setup(); from creditgenie.celery import app, ping; "
-         "print(app.conf.broker_url, ping.delay().get(timeout=60))"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=90, check=False,
-    )  # fmt: skip
+        [
+            str(BASE_DIR / "bin" / "with-env"),
+            str(var / "agencies" / "acme.env"),
+            str(var),
+            str(BASE_DIR / ".venv" / "bin" / "python"),
+            "-c",
+            "import django; django.setup(); from creditgenie.celery import app, ping; "
+            "print(app.conf.broker_url, ping.delay().get(timeout=60))",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "filesystem:// pong"
     assert (var / "broker" / "acme" / "queue").is_dir()
@@ -131,11 +147,21 @@ def test_dev_openid_provider_serves_each_agency_its_own_client(local_platform):
 def _as(var, env_file: str, code: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CREDITGENIE_", "CELERY_"))}
     result = subprocess.run(
-        [str(BASE_DIR / "bin" / "with-env"), str(var / env_file), str(var),
-         str(BASE_DIR / ".venv" / "bin" / "python"), "-c",
-         f"import django; django.setup(); {code}"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=90, check=False,
-    )  # fmt: skip
+        [
+            str(BASE_DIR / "bin" / "with-env"),
+            str(var / env_file),
+            str(var),
+            str(BASE_DIR / ".venv" / "bin" / "python"),
+            "-c",
+            f"import django; django.setup(); {code}",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip()
 
@@ -152,9 +178,12 @@ def test_demo_agencies_ship_to_the_one_warehouse_the_front_door_benchmarks_read(
         shipped = _as(var, f"agencies/{slug}.env", ship)
         assert shipped.endswith("'failed': False}")  # (its beat may have shipped first)
 
-    funnel = _as(var, "frontdoor.env",
-                 "from tenants.benchmarks import benchmarks_compute as b; "
-                 "print([(r.agency, r.funnel[0].value) for r in b().agencies])")  # fmt: skip
+    funnel = _as(
+        var,
+        "frontdoor.env",
+        "from tenants.benchmarks import benchmarks_compute as b; "
+        "print([(r.agency, r.funnel[0].value) for r in b().agencies])",
+    )
 
     assert funnel == "[('acme', 24), ('beacon', 24)]"
 
@@ -164,11 +193,17 @@ def test_the_platform_operator_sees_the_cross_agency_benchmarks(local_platform):
     session = requests.Session()
     login = f"{urls['fd']}/admin/login/"
     session.get(login, timeout=10)
-    session.post(login, timeout=10, headers={"Referer": login}, data={
-        "username": "operator", "password": "genie-demo-2026",
-        "csrfmiddlewaretoken": session.cookies.get_dict().get(_csrf_name(session), ""),
-        "next": "/platform/benchmarks/",
-    })  # fmt: skip
+    session.post(
+        login,
+        timeout=10,
+        headers={"Referer": login},
+        data={
+            "username": "operator",
+            "password": "genie-demo-2026",
+            "csrfmiddlewaretoken": session.cookies.get_dict().get(_csrf_name(session), ""),
+            "next": "/platform/benchmarks/",
+        },
+    )
 
     page = session.get(f"{urls['fd']}/platform/benchmarks/", timeout=30)
 

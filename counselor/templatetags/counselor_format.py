@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from intake.money import money_text
+from intake.engine.money import money_text
 
 register = template.Library()
 

@@ -103,7 +103,7 @@ class Income(models.Model):
 
 
 class Expense(models.Model):
-    """One worksheet line (intake.budget.LINE_ITEMS or a category name), one per line."""
+    """One worksheet line (intake.engine.budget.LINE_ITEMS or a category name), one per line."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="expenses")
     category = models.CharField(max_length=24, validators=[RegexValidator(r"^[a-z_]+$")])

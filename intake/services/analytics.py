@@ -77,7 +77,7 @@ def _concessions(snapshot: Mapping[str, Any]) -> tuple[wf.Concession, ...]:
 
 def plan_terms_from_snapshot(snapshot: Mapping[str, Any]) -> wf.PlanTerms | None:
     """The plan's figures from an offer's frozen snapshot (``results`` as written by
-    ``counselor.snapshots.results_json``), or None when they are missing or out of range."""
+    ``counselor.engine.snapshots.results_json``), or None when they are missing or out of range."""
     results = snapshot.get("results")
     if not isinstance(results, Mapping):
         return None

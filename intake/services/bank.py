@@ -97,9 +97,13 @@ def bank_connect(
     bank_link_token(application=application, replaces=replaces)
     public_token = sandbox_public_token_create(institution_id=institution_id, username=username)
     return _connection_store(
-        application=application, public_token=public_token, institution_id=institution_id,
-        actor=actor, request=request, replaces=replaces,
-    )  # fmt: skip
+        application=application,
+        public_token=public_token,
+        institution_id=institution_id,
+        actor=actor,
+        request=request,
+        replaces=replaces,
+    )
 
 
 def bank_link_token(*, application: Application, replaces: BankConnection | None = None) -> str:
@@ -137,10 +141,14 @@ def bank_link_success(
         raise ValueError("malformed account ids")
     application = _bank_draft(application)
     return _connection_store(
-        application=application, public_token=public_token, institution_id=institution_id,
-        actor=actor, request=request, replaces=replaces,
+        application=application,
+        public_token=public_token,
+        institution_id=institution_id,
+        actor=actor,
+        request=request,
+        replaces=replaces,
         purpose=f"bank connected ({len(account_ids)} accounts shared)",
-    )  # fmt: skip
+    )
 
 
 def _bank_draft(application: Application) -> Application:

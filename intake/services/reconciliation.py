@@ -34,6 +34,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from intake.engine.budget import LINE_ITEMS, monthly_amount
 from integrations.errors import VendorError
 from integrations.plaid.models import PlaidAccount, PlaidItem, PlaidTransaction
 from integrations.plaid.services import plaid_identity_match
@@ -41,7 +42,6 @@ from integrations.transunion.models import BureauPull, CreditReport
 from integrations.warehouse import facts as wf
 from integrations.warehouse.services import outbox_emit
 
-from ..budget import LINE_ITEMS, monthly_amount
 from ..models import (
     Application,
     BankConnection,
@@ -88,28 +88,80 @@ EXPENSE_GROUPS: dict[str, tuple[str, ...]] = {
 
 # Creditor names: bureau abbreviations and multi-word brands to one token each.
 PHRASES = (
-    ("CAPITAL ONE", "CAPITALONE"), ("CAP ONE", "CAPITALONE"), ("CAP1", "CAPITALONE"),
-    ("BANK OF AMERICA", "BOFA"), ("BK OF AMER", "BOFA"), ("AMERICAN EXPRESS", "AMEX"),
-    ("WELLS FARGO", "WELLSFARGO"), ("WF BANK", "WELLSFARGO"), ("US BANK", "USBANK"),
-    ("NAVY FEDERAL", "NAVYFEDERAL"), ("NAVY FCU", "NAVYFEDERAL"),
-)  # fmt: skip
+    ("CAPITAL ONE", "CAPITALONE"),
+    ("CAP ONE", "CAPITALONE"),
+    ("CAP1", "CAPITALONE"),
+    ("BANK OF AMERICA", "BOFA"),
+    ("BK OF AMER", "BOFA"),
+    ("AMERICAN EXPRESS", "AMEX"),
+    ("WELLS FARGO", "WELLSFARGO"),
+    ("WF BANK", "WELLSFARGO"),
+    ("US BANK", "USBANK"),
+    ("NAVY FEDERAL", "NAVYFEDERAL"),
+    ("NAVY FCU", "NAVYFEDERAL"),
+)
 ALIASES = {
-    "SYNCB": "SYNCHRONY", "JPMCB": "CHASE", "JPMORGAN": "CHASE", "CITIBANK": "CITI",
-    "CBNA": "CITI", "WFBNA": "WELLSFARGO", "BOA": "BOFA", "DISC": "DISCOVER",
-    "COMENITY": "COMENITY", "CB": "", "DFS": "DISCOVER",
-}  # fmt: skip
-FILLER = frozenset({
-    "BANK", "NA", "N", "A", "FIN", "FINANCIAL", "SVCS", "SERVICES", "SVC", "CARD", "CARDS",
-    "CREDIT", "CORP", "INC", "USA", "CO", "FSB", "THE", "OF", "LLC", "STORE", "ACCOUNT",
-    "LOAN", "LOANS", "AUTO", "VISA", "MASTERCARD", "MC",
-})  # fmt: skip
+    "SYNCB": "SYNCHRONY",
+    "JPMCB": "CHASE",
+    "JPMORGAN": "CHASE",
+    "CITIBANK": "CITI",
+    "CBNA": "CITI",
+    "WFBNA": "WELLSFARGO",
+    "BOA": "BOFA",
+    "DISC": "DISCOVER",
+    "COMENITY": "COMENITY",
+    "CB": "",
+    "DFS": "DISCOVER",
+}
+FILLER = frozenset(
+    {
+        "BANK",
+        "NA",
+        "N",
+        "A",
+        "FIN",
+        "FINANCIAL",
+        "SVCS",
+        "SERVICES",
+        "SVC",
+        "CARD",
+        "CARDS",
+        "CREDIT",
+        "CORP",
+        "INC",
+        "USA",
+        "CO",
+        "FSB",
+        "THE",
+        "OF",
+        "LLC",
+        "STORE",
+        "ACCOUNT",
+        "LOAN",
+        "LOANS",
+        "AUTO",
+        "VISA",
+        "MASTERCARD",
+        "MC",
+    }
+)
 DISPLAY = {
-    "CAPITALONE": "Capital One", "BOFA": "Bank of America", "AMEX": "American Express",
-    "WELLSFARGO": "Wells Fargo", "USBANK": "U.S. Bank", "NAVYFEDERAL": "Navy Federal",
-}  # fmt: skip
+    "CAPITALONE": "Capital One",
+    "BOFA": "Bank of America",
+    "AMEX": "American Express",
+    "WELLSFARGO": "Wells Fargo",
+    "USBANK": "U.S. Bank",
+    "NAVYFEDERAL": "Navy Federal",
+}
 # Bureau account types -> the debt step's kinds.
-ACCOUNT_KINDS = {"CC": "credit_card", "CH": "credit_card", "AU": "auto", "MT": "mortgage",
-                 "ST": "student_loan", "MD": "medical"}  # fmt: skip
+ACCOUNT_KINDS = {
+    "CC": "credit_card",
+    "CH": "credit_card",
+    "AU": "auto",
+    "MT": "mortgage",
+    "ST": "student_loan",
+    "MD": "medical",
+}
 
 
 def creditor_tokens(name: str) -> frozenset[str]:
@@ -197,19 +249,24 @@ def _income(run: Reconciliation, stated: Decimal, bank: Decimal) -> None:
     base = max(stated, bank)
     gap = abs(stated - bank) / base if base else Decimal(0)
     run.result["income"] = {
-        "stated_monthly": _text(stated), "bank_monthly": _text(bank),
-        "difference": _text(bank - stated), "ratio": str(gap.quantize(Decimal("0.0001"))),
+        "stated_monthly": _text(stated),
+        "bank_monthly": _text(bank),
+        "difference": _text(bank - stated),
+        "ratio": str(gap.quantize(Decimal("0.0001"))),
         "tolerance": str(INCOME_TOLERANCE),
-    }  # fmt: skip
+    }
     run.verified.add("income")
     if gap <= INCOME_TOLERANCE:
         return
     severity = "critical" if gap > INCOME_CRITICAL else "warning"
     run.flag(
-        "income", "income_differs", severity,
+        "income",
+        "income_differs",
+        severity,
         f"Stated take-home pay {_text(stated)}/month; bank deposits {_text(bank)}/month.",
-        consumer_visible=True, data={"stated": _text(stated), "bank": _text(bank)},
-    )  # fmt: skip
+        consumer_visible=True,
+        data={"stated": _text(stated), "bank": _text(bank)},
+    )
 
 
 # ---- expenses -------------------------------------------------------------------------
@@ -242,16 +299,22 @@ def _expenses(run: Reconciliation, application: Application, txns: list[PlaidTra
         gap = monthly - stated[group]
         if gap >= EXPENSE_MIN_GAP and gap > stated[group] * EXPENSE_TOLERANCE:
             run.flag(
-                "bank", "expense_understated", "warning",
+                "bank",
+                "expense_understated",
+                "warning",
                 f"Bank spending on {group} is {_text(monthly)}/month; "
                 f"stated {_text(stated[group])}/month.",
                 data={"group": group, **rows[group]},
-            )  # fmt: skip
+            )
     run.result["expenses"] = rows
     if fees:
-        run.flag("bank", "overdraft_fees", "warning",
-                 f"{fees} bank fee charges in the last {BANK_WINDOW_DAYS} days.",
-                 data={"count": fees})  # fmt: skip
+        run.flag(
+            "bank",
+            "overdraft_fees",
+            "warning",
+            f"{fees} bank fee charges in the last {BANK_WINDOW_DAYS} days.",
+            data={"count": fees},
+        )
 
 
 # ---- bank accounts and card liabilities ---------------------------------------------
@@ -260,37 +323,55 @@ def _expenses(run: Reconciliation, application: Application, txns: list[PlaidTra
 def _accounts(run: Reconciliation, application: Application, accounts: list[PlaidAccount]) -> None:
     for account in accounts:
         if account.type == "depository" and account.current is not None and account.current < 0:
-            run.flag("bank", "negative_balance", "warning",
-                     f"A {account.subtype or 'bank'} account is overdrawn ({account.current}).",
-                     data={"balance": _text(account.current)})  # fmt: skip
+            run.flag(
+                "bank",
+                "negative_balance",
+                "warning",
+                f"A {account.subtype or 'bank'} account is overdrawn ({account.current}).",
+                data={"balance": _text(account.current)},
+            )
     cards = [a for a in accounts if a.type == "credit" and a.current]
     stated = [d for d in application.debts.all() if d.kind == Debt.Kind.CREDIT_CARD and d.balance]
     rows = []
     for card in cards:
         match = next(
-            (d for d in stated
-             if abs(d.balance - card.current) <= card.current * CARD_BALANCE_TOLERANCE),
+            (
+                d
+                for d in stated
+                if abs(d.balance - card.current) <= card.current * CARD_BALANCE_TOLERANCE
+            ),
             None,
-        )  # fmt: skip
+        )
         row = {
-            "mask": card.mask, "balance": _text(card.current), "apr": _text(card.purchase_apr),
+            "mask": card.mask,
+            "balance": _text(card.current),
+            "apr": _text(card.purchase_apr),
             "minimum_payment": _text(card.minimum_payment),
             "stated_debt": str(match.public_id) if match else None,
-        }  # fmt: skip
+        }
         rows.append(row)
         if match is None:
-            run.flag("bank", "card_not_listed", "info",
-                     f"A card ending {card.mask} with balance {_text(card.current)} was not "
-                     "matched to a stated debt.", data=row)  # fmt: skip
+            run.flag(
+                "bank",
+                "card_not_listed",
+                "info",
+                f"A card ending {card.mask} with balance {_text(card.current)} was not "
+                "matched to a stated debt.",
+                data=row,
+            )
             continue
         stated.remove(match)
         if card.purchase_apr is not None and (
             match.apr is None or abs(match.apr - card.purchase_apr) > 1
         ):
-            run.flag("bank", "apr_differs", "info",
-                     f"Card ending {card.mask}: APR {card.purchase_apr}% at the bank, "
-                     f"{match.apr if match.apr is not None else 'none'} stated.",
-                     data=row)  # fmt: skip
+            run.flag(
+                "bank",
+                "apr_differs",
+                "info",
+                f"Card ending {card.mask}: APR {card.purchase_apr}% at the bank, "
+                f"{match.apr if match.apr is not None else 'none'} stated.",
+                data=row,
+            )
     run.result["cards"] = rows
 
 
@@ -304,20 +385,32 @@ def _open_debts(summary: dict[str, Any]) -> list[dict[str, Any]]:
         balance = _money(line.get("balance"))
         if line.get("closed") or line.get("paid_out") or not balance:
             continue
-        rows.append({
-            "creditor": line["creditor"], "balance": balance,
-            "payment": _money(line.get("scheduled_payment")),
-            "past_due": _money(line.get("past_due")), "account_type": line.get("account_type", ""),
-            "portfolio": line.get("portfolio_type", ""), "collection": False,
-        })  # fmt: skip
+        rows.append(
+            {
+                "creditor": line["creditor"],
+                "balance": balance,
+                "payment": _money(line.get("scheduled_payment")),
+                "past_due": _money(line.get("past_due")),
+                "account_type": line.get("account_type", ""),
+                "portfolio": line.get("portfolio_type", ""),
+                "collection": False,
+            }
+        )
     for item in summary.get("collections", []):
         balance = _money(item.get("balance"))
         if balance:
-            rows.append({
-                "creditor": item.get("original_creditor") or item["agency"],
-                "agency": item["agency"], "balance": balance, "payment": None,
-                "past_due": balance, "account_type": "", "portfolio": "", "collection": True,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "creditor": item.get("original_creditor") or item["agency"],
+                    "agency": item["agency"],
+                    "balance": balance,
+                    "payment": None,
+                    "past_due": balance,
+                    "account_type": "",
+                    "portfolio": "",
+                    "collection": True,
+                }
+            )
     return rows
 
 
@@ -360,25 +453,38 @@ def _bureau(run: Reconciliation, application: Application, pull: BureauPull | No
     request = application.verification_request
     if pull is None:
         if request.bureau_outcome == "no_consent":
-            run.flag("bureau", "no_credit_consent", "info",
-                     "No credit report: the consumer gave no soft-pull consent.")  # fmt: skip
+            run.flag(
+                "bureau",
+                "no_credit_consent",
+                "info",
+                "No credit report: the consumer gave no soft-pull consent.",
+            )
             run.failures.append(("bureau", "consent_missing"))
         elif request.bureau_outcome == "no_subject":
-            run.flag("bureau", "no_credit_subject", "warning",
-                     "No credit report: identity answers were incomplete.")  # fmt: skip
+            run.flag(
+                "bureau",
+                "no_credit_subject",
+                "warning",
+                "No credit report: identity answers were incomplete.",
+            )
             run.failures.append(("bureau", "other"))
         return
     run.result["bureau"] = {"pull": str(pull.public_id), "status": pull.status}
     if pull.status != BureauPull.Status.DONE:
-        run.flag("bureau", "bureau_failed", "critical",
-                 f"Verification failed — re-run (bureau {pull.status}, {pull.error_code}).",
-                 data={"pull": str(pull.public_id), "error_code": pull.error_code})  # fmt: skip
+        run.flag(
+            "bureau",
+            "bureau_failed",
+            "critical",
+            f"Verification failed — re-run (bureau {pull.status}, {pull.error_code}).",
+            data={"pull": str(pull.public_id), "error_code": pull.error_code},
+        )
         run.failures.append(("bureau", "vendor_unavailable"))
         return
     report = CreditReport.objects.filter(pull=pull).first()
     if report is None or report.frozen:
-        run.flag("bureau", "file_frozen", "warning", "The credit file is frozen.",
-                 consumer_visible=True)  # fmt: skip
+        run.flag(
+            "bureau", "file_frozen", "warning", "The credit file is frozen.", consumer_visible=True
+        )
         run.failures.append(("bureau", "file_frozen"))
         return
     if not report.hit:
@@ -396,52 +502,90 @@ def _report(run: Reconciliation, application: Application, summary: dict[str, An
     if not stated and rows:
         run.prefill = [
             Debt(
-                application=application, position=n, creditor=creditor_display(row["creditor"]),
-                kind=_kind(row), balance=row["balance"], minimum_payment=row["payment"],
-                past_due=row["past_due"] or None, source=Debt.Source.BUREAU,
+                application=application,
+                position=n,
+                creditor=creditor_display(row["creditor"]),
+                kind=_kind(row),
+                balance=row["balance"],
+                minimum_payment=row["payment"],
+                past_due=row["past_due"] or None,
+                source=Debt.Source.BUREAU,
             )
             for n, row in enumerate(rows)
-        ]  # fmt: skip
-        run.flag("bureau", "debts_prefilled", "info",
-                 f"{len(rows)} debts added from the credit report.", consumer_visible=True,
-                 data={"count": len(rows)})  # fmt: skip
+        ]
+        run.flag(
+            "bureau",
+            "debts_prefilled",
+            "info",
+            f"{len(rows)} debts added from the credit report.",
+            consumer_visible=True,
+            data={"count": len(rows)},
+        )
         run.result["tradelines"] = {"matched": [], "missing": [], "extra": []}
     else:
         matched, missing, extra = debts_match(stated, rows)
         run.result["tradelines"] = {
             "matched": [
-                {"debt": str(d.public_id), "creditor": r["creditor"],
-                 "balance": _text(r["balance"]), "stated_balance": _text(d.balance)}
+                {
+                    "debt": str(d.public_id),
+                    "creditor": r["creditor"],
+                    "balance": _text(r["balance"]),
+                    "stated_balance": _text(d.balance),
+                }
                 for d, r in matched
             ],
-            "missing": [{"creditor": r["creditor"], "balance": _text(r["balance"])}
-                        for r in missing],
+            "missing": [
+                {"creditor": r["creditor"], "balance": _text(r["balance"])} for r in missing
+            ],
             "extra": [str(d.public_id) for d in extra],
-        }  # fmt: skip
+        }
         for debt, row in matched:
             if debt.balance is None:
                 continue
             gap = abs(debt.balance - row["balance"])
             if gap > 100 and gap > row["balance"] * BALANCE_TOLERANCE:
-                run.flag("bureau", "balance_differs", "info",
-                         f"{row['creditor']}: report balance {_text(row['balance'])}, stated "
-                         f"{_text(debt.balance)}.", data={"debt": str(debt.public_id)})  # fmt: skip
+                run.flag(
+                    "bureau",
+                    "balance_differs",
+                    "info",
+                    f"{row['creditor']}: report balance {_text(row['balance'])}, stated "
+                    f"{_text(debt.balance)}.",
+                    data={"debt": str(debt.public_id)},
+                )
         for row in missing:
             shown = {"creditor": row["creditor"], "balance": _text(row["balance"])}
-            run.flag("bureau", "debt_not_listed", "warning",
-                     f"{row['creditor']} ({_text(row['balance'])}) is on the credit report but "
-                     "was not listed.", consumer_visible=True, data=shown)  # fmt: skip
+            run.flag(
+                "bureau",
+                "debt_not_listed",
+                "warning",
+                f"{row['creditor']} ({_text(row['balance'])}) is on the credit report but "
+                "was not listed.",
+                consumer_visible=True,
+                data=shown,
+            )
         for debt in extra:
-            run.flag("bureau", "debt_not_on_report", "info",
-                     f"A stated {debt.kind} debt is not on the credit report.",
-                     data={"debt": str(debt.public_id)})  # fmt: skip
+            run.flag(
+                "bureau",
+                "debt_not_on_report",
+                "info",
+                f"A stated {debt.kind} debt is not on the credit report.",
+                data={"debt": str(debt.public_id)},
+            )
     for row in rows:
         if row["collection"]:
-            run.flag("bureau", "collection_account", "warning",
-                     f"Collection by {row['agency']} ({_text(row['balance'])}).")  # fmt: skip
+            run.flag(
+                "bureau",
+                "collection_account",
+                "warning",
+                f"Collection by {row['agency']} ({_text(row['balance'])}).",
+            )
         elif row["past_due"]:
-            run.flag("bureau", "past_due", "warning",
-                     f"{row['creditor']} is {_text(row['past_due'])} past due.")  # fmt: skip
+            run.flag(
+                "bureau",
+                "past_due",
+                "warning",
+                f"{row['creditor']} is {_text(row['past_due'])} past due.",
+            )
     for record in summary.get("public_records", []):
         what = f"Public record: {record.get('type', '')} filed {record.get('filed', '')}."
         run.flag("bureau", "public_record", "critical", what)
@@ -458,12 +602,18 @@ def _identity(run: Reconciliation, household: Household | None, items: list[Plai
     for item in items:
         try:
             scores = plaid_identity_match(
-                item_public_id=item.public_id, legal_name=name,
-                phone=household.phone or "", email=household.email or "",
-            )  # fmt: skip
+                item_public_id=item.public_id,
+                legal_name=name,
+                phone=household.phone or "",
+                email=household.email or "",
+            )
         except VendorError as error:
-            run.flag("identity", "identity_not_checked", "info",
-                     f"Identity match not available ({error.code}).")  # fmt: skip
+            run.flag(
+                "identity",
+                "identity_not_checked",
+                "info",
+                f"Identity match not available ({error.code}).",
+            )
             continue
         names = [s.name for s in scores if s.name is not None]
         if names:
@@ -493,9 +643,13 @@ def _bank(run: Reconciliation, application: Application) -> list[PlaidItem]:
     items = list(PlaidItem.objects.filter(public_id__in=ids))
     for item in items:
         if item.status in (PlaidItem.Status.LOGIN_REQUIRED, PlaidItem.Status.REVOKED):
-            run.flag("bank", "bank_reconnect", "warning",
-                     f"A bank connection needs the consumer to reconnect ({item.status}).",
-                     consumer_visible=True)  # fmt: skip
+            run.flag(
+                "bank",
+                "bank_reconnect",
+                "warning",
+                f"A bank connection needs the consumer to reconnect ({item.status}).",
+                consumer_visible=True,
+            )
             run.failures.append(("bank", "login_required"))
     usable = [i for i in items if i.synced_at is not None and i.status != PlaidItem.Status.REMOVED]
     if not usable:
@@ -516,14 +670,16 @@ def _emit(application: Application, run: Reconciliation) -> None:
     for source in sorted(run.verified):
         count = sum(1 for f in run.findings if f.source == source)
         outbox_emit(
-            event_type=wf.EventType.VERIFICATION_COMPLETED, subject=subject,
+            event_type=wf.EventType.VERIFICATION_COMPLETED,
+            subject=subject,
             facts=wf.VerificationCompleted(source=source, flag_count=count),
-        )  # fmt: skip
+        )
     for source, reason in sorted(set(run.failures)):
         outbox_emit(
-            event_type=wf.EventType.VERIFICATION_FAILED, subject=subject,
+            event_type=wf.EventType.VERIFICATION_FAILED,
+            subject=subject,
             facts=wf.VerificationFailed(source=source, reason=reason),
-        )  # fmt: skip
+        )
 
 
 def verification_reconcile(*, application_id: int) -> bool:
@@ -559,11 +715,16 @@ def verification_reconcile(*, application_id: int) -> bool:
         application.verification_flags.all().delete()
         VerificationFlag.objects.bulk_create(
             VerificationFlag(
-                application=application, source=f.source, code=f.code, severity=f.severity,
-                consumer_visible=f.consumer_visible, detail=f.detail[:300], data=f.data,
+                application=application,
+                source=f.source,
+                code=f.code,
+                severity=f.severity,
+                consumer_visible=f.consumer_visible,
+                detail=f.detail[:300],
+                data=f.data,
             )
             for f in run.findings
-        )  # fmt: skip
+        )
         if run.prefill and not application.debts.exists():
             Debt.objects.bulk_create(run.prefill)
         _emit(application, run)

@@ -32,16 +32,27 @@ def _subject(household: Household | None) -> BureauSubject | None:
     if household is None:
         return None
     parts = (
-        household.first_name, household.last_name, household.ssn, household.birth_date,
-        household.street, household.city, household.state, household.zip_code,
-    )  # fmt: skip
+        household.first_name,
+        household.last_name,
+        household.ssn,
+        household.birth_date,
+        household.street,
+        household.city,
+        household.state,
+        household.zip_code,
+    )
     if not all(parts):
         return None
     return BureauSubject(
-        first_name=household.first_name, last_name=household.last_name, ssn=household.ssn,
-        birth_date=household.birth_date.isoformat(), street=household.street,
-        city=household.city, state=household.state, zip_code=household.zip_code[:5],
-    )  # fmt: skip
+        first_name=household.first_name,
+        last_name=household.last_name,
+        ssn=household.ssn,
+        birth_date=household.birth_date.isoformat(),
+        street=household.street,
+        city=household.city,
+        state=household.state,
+        zip_code=household.zip_code[:5],
+    )
 
 
 def pull_key(application: Application) -> str:
@@ -76,18 +87,24 @@ def verification_start(*, application_id: int) -> bool:
     if consent is None:
         try:
             bureau_pull_request(
-                idempotency_key=pull_key(application), subject=subject or _EMPTY,
-                consent_given=False, consent_reference="", actor=None,
-            )  # fmt: skip
+                idempotency_key=pull_key(application),
+                subject=subject or _EMPTY,
+                consent_given=False,
+                consent_reference="",
+                actor=None,
+            )
         except ConsentMissing:
             request.bureau_outcome = "no_consent"
     elif subject is None:
         request.bureau_outcome = "no_subject"
     else:
         pull = bureau_pull_request(
-            idempotency_key=pull_key(application), subject=subject, consent_given=True,
-            consent_reference=f"consent:{consent.public_id}", actor=None,
-        )  # fmt: skip
+            idempotency_key=pull_key(application),
+            subject=subject,
+            consent_given=True,
+            consent_reference=f"consent:{consent.public_id}",
+            actor=None,
+        )
         request.bureau_pull_id, request.bureau_outcome = pull.public_id, "requested"
     if consent_is_live(application, Consent.Kind.BANK_DATA):
         for connection in _connections(application):

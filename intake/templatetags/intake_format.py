@@ -8,7 +8,7 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..money import money_text
+from intake.engine.money import money_text
 
 register = template.Library()
 

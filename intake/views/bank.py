@@ -77,14 +77,15 @@ def link_csp() -> dict[str, list[str]]:
 
 def _connect_failed(request: HttpRequest, application: Application, code: str) -> HttpResponse:
     bank_link_exit_log(
-        application=application, status="INSTITUTION_ERROR", error_code=code,
+        application=application,
+        status="INSTITUTION_ERROR",
+        error_code=code,
         error_type="API_ERROR",
-    )  # fmt: skip
+    )
     messages.error(
         request,
-        _("We could not connect your bank. Please try again, or choose "
-          "“I don't bank online”."),
-    )  # fmt: skip
+        _("We could not connect your bank. Please try again, or choose “I don't bank online”."),
+    )
     return redirect(step_url(application, "bank"))
 
 
@@ -98,8 +99,10 @@ def _link_success(
             public_token=request.POST.get("public_token", ""),
             institution_id=request.POST.get("institution_id", ""),
             account_ids=request.POST.getlist("account_id"),
-            actor=request.user, request=request, replaces=replaces,
-        )  # fmt: skip
+            actor=request.user,
+            request=request,
+            replaces=replaces,
+        )
     except (ApplicationLocked, BankConsentMissing) as exc:
         messages.error(request, exc.message)
         return redirect(step_url(application, "bank"))
@@ -121,9 +124,13 @@ def _sandbox_connect(
         return None
     try:
         bank_connect(
-            application=application, institution_id=institution, username=username,
-            actor=request.user, request=request, replaces=replaces,
-        )  # fmt: skip
+            application=application,
+            institution_id=institution,
+            username=username,
+            actor=request.user,
+            request=request,
+            replaces=replaces,
+        )
     except (ApplicationLocked, BankConsentMissing) as exc:
         messages.error(request, exc.message)
         return redirect(step_url(application, "bank"))
@@ -233,9 +240,11 @@ def bank_link(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if request.POST.get("error_code"):
                 messages.error(
                     request,
-                    _("Your bank could not be connected right now. You can try again later, "
-                      "skip this step, or choose “I don't bank online”."),
-                )  # fmt: skip
+                    _(
+                        "Your bank could not be connected right now. You can try again later, "
+                        "skip this step, or choose “I don't bank online”."
+                    ),
+                )
             else:
                 messages.info(request, _("No bank was connected."))
             return redirect(step_url(application, "bank"))

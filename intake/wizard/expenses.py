@@ -10,7 +10,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ..irs_standards import load_standards
+from intake.engine.irs_standards import load_standards
+
 from .fields import AmountField
 from .forms import StepForm
 

@@ -66,16 +66,31 @@ from .types import (
 
 # Permanent: the consumer must act (reconnect in update-mode Link, grant consent) or our
 # request is wrong; retrying the same call cannot succeed.
-PERMANENT_CODES = frozenset({
-    "ITEM_LOGIN_REQUIRED", "ACCESS_NOT_GRANTED", "USER_PERMISSION_REVOKED",
-    "ADDITIONAL_CONSENT_REQUIRED", "INVALID_ACCESS_TOKEN", "INVALID_PUBLIC_TOKEN",
-    "ITEM_NOT_FOUND", "INVALID_API_KEYS", "NO_ACCOUNTS", "PRODUCTS_NOT_SUPPORTED",
-})  # fmt: skip
-TRANSIENT_CODES = frozenset({
-    "RATE_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR", "PLANNED_MAINTENANCE",
-    "PRODUCT_NOT_READY", "INSTITUTION_DOWN", "INSTITUTION_NOT_RESPONDING",
-    "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION",
-})  # fmt: skip
+PERMANENT_CODES = frozenset(
+    {
+        "ITEM_LOGIN_REQUIRED",
+        "ACCESS_NOT_GRANTED",
+        "USER_PERMISSION_REVOKED",
+        "ADDITIONAL_CONSENT_REQUIRED",
+        "INVALID_ACCESS_TOKEN",
+        "INVALID_PUBLIC_TOKEN",
+        "ITEM_NOT_FOUND",
+        "INVALID_API_KEYS",
+        "NO_ACCOUNTS",
+        "PRODUCTS_NOT_SUPPORTED",
+    }
+)
+TRANSIENT_CODES = frozenset(
+    {
+        "RATE_LIMIT_EXCEEDED",
+        "INTERNAL_SERVER_ERROR",
+        "PLANNED_MAINTENANCE",
+        "PRODUCT_NOT_READY",
+        "INSTITUTION_DOWN",
+        "INSTITUTION_NOT_RESPONDING",
+        "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION",
+    }
+)
 TRANSIENT_TYPES = frozenset({"RATE_LIMIT_EXCEEDED", "API_ERROR", "INSTITUTION_ERROR"})
 
 _api_lock = threading.Lock()
@@ -156,10 +171,12 @@ def link_token_create(
     if redirect_uri:
         extra["redirect_uri"] = redirect_uri
     request = LinkTokenCreateRequest(
-        client_name=settings.PLAID_CLIENT_NAME, language=language,
+        client_name=settings.PLAID_CLIENT_NAME,
+        language=language,
         country_codes=[CountryCode("US")],
-        user=LinkTokenCreateRequestUser(client_user_id=client_user_id), **extra,
-    )  # fmt: skip
+        user=LinkTokenCreateRequestUser(client_user_id=client_user_id),
+        **extra,
+    )
     answer = _call(_api().link_token_create, request)
     return LinkToken(link_token=answer.link_token, expiration=answer.expiration)
 
@@ -176,8 +193,9 @@ def sandbox_public_token_create(
     request = SandboxPublicTokenCreateRequest(
         institution_id=institution_id,
         initial_products=[Products("transactions"), Products("liabilities")],
-        options=options, **extra,
-    )  # fmt: skip
+        options=options,
+        **extra,
+    )
     return _call(_api().sandbox_public_token_create, request).public_token
 
 
@@ -203,11 +221,16 @@ def item_public_token_exchange(*, public_token: str) -> TokenExchange:
 def _account(raw: Any) -> Account:
     balances = raw.balances
     return Account(
-        account_id=raw.account_id, name=raw.name, mask=raw.mask or "",
-        type=str(raw.type), subtype=str(raw.subtype or ""),
-        current=money(balances.current), available=money(balances.available),
-        limit=money(balances.limit), currency=balances.iso_currency_code or "USD",
-    )  # fmt: skip
+        account_id=raw.account_id,
+        name=raw.name,
+        mask=raw.mask or "",
+        type=str(raw.type),
+        subtype=str(raw.subtype or ""),
+        current=money(balances.current),
+        available=money(balances.available),
+        limit=money(balances.limit),
+        currency=balances.iso_currency_code or "USD",
+    )
 
 
 def accounts_balance_get(*, access_token: str) -> tuple[Account, ...]:
@@ -247,38 +270,46 @@ def identity_match(
     answer = _call(_api().identity_match, request)
     return tuple(
         IdentityScores(
-            account_id=raw.account_id, name=_score(raw.legal_name),
-            phone=_score(raw.phone_number), email=_score(raw.email_address),
+            account_id=raw.account_id,
+            name=_score(raw.legal_name),
+            phone=_score(raw.phone_number),
+            email=_score(raw.email_address),
             address=_score(raw.address),
         )
         for raw in answer.accounts
-    )  # fmt: skip
+    )
 
 
 def _transaction(raw: Any) -> Transaction:
     category = raw.get("personal_finance_category")
     return Transaction(
-        transaction_id=raw.transaction_id, account_id=raw.account_id,
-        amount=money(raw.amount), date=raw.date, pending=bool(raw.pending),
+        transaction_id=raw.transaction_id,
+        account_id=raw.account_id,
+        amount=money(raw.amount),
+        date=raw.date,
+        pending=bool(raw.pending),
         category=category.primary if category else "OTHER",
         merchant=(raw.get("merchant_name") or "")[:100],
-    )  # fmt: skip
+    )
 
 
 def transactions_sync(*, access_token: str, cursor: str = "", count: int = 100) -> SyncPage:
     """POST /transactions/sync: one page of changes after ``cursor``."""
     extra = {"cursor": cursor} if cursor else {}
     request = TransactionsSyncRequest(
-        access_token=access_token, count=count,
-        options=TransactionsSyncRequestOptions(include_personal_finance_category=True), **extra,
-    )  # fmt: skip
+        access_token=access_token,
+        count=count,
+        options=TransactionsSyncRequestOptions(include_personal_finance_category=True),
+        **extra,
+    )
     answer = _call(_api().transactions_sync, request)
     return SyncPage(
         added=tuple(_transaction(t) for t in answer.added),
         modified=tuple(_transaction(t) for t in answer.modified),
         removed=tuple(r.transaction_id for r in answer.removed),
-        next_cursor=answer.next_cursor, has_more=bool(answer.has_more),
-    )  # fmt: skip
+        next_cursor=answer.next_cursor,
+        has_more=bool(answer.has_more),
+    )
 
 
 def transactions_sync_all(*, access_token: str, cursor: str = "", count: int = 100) -> SyncResult:
@@ -299,11 +330,14 @@ def _card(raw: Any) -> CardLiability:
     aprs = tuple((str(a.apr_type), money(a.apr_percentage)) for a in raw.aprs)
     purchase = next((value for kind, value in aprs if kind == "purchase_apr"), None)
     return CardLiability(
-        account_id=raw.account_id or "", purchase_apr=purchase, aprs=aprs,
+        account_id=raw.account_id or "",
+        purchase_apr=purchase,
+        aprs=aprs,
         minimum_payment=money(raw.minimum_payment_amount),
         last_statement_balance=money(raw.last_statement_balance),
-        is_overdue=raw.is_overdue, next_payment_due=raw.next_payment_due_date,
-    )  # fmt: skip
+        is_overdue=raw.is_overdue,
+        next_payment_due=raw.next_payment_due_date,
+    )
 
 
 def liabilities_get(*, access_token: str) -> tuple[CardLiability, ...]:
@@ -315,12 +349,14 @@ def liabilities_get(*, access_token: str) -> tuple[CardLiability, ...]:
 
 def _source(raw: Any) -> IncomeSource:
     return IncomeSource(
-        description=raw.get("income_description", ""), category=str(raw.get("income_category", "")),
+        description=raw.get("income_description", ""),
+        category=str(raw.get("income_category", "")),
         pay_frequency=str(raw.get("pay_frequency", "UNKNOWN")),
         total_amount=money(raw.get("total_amount", 0)),
         transaction_count=raw.get("transaction_count", 0),
-        start_date=raw.get("start_date", date.min), end_date=raw.get("end_date", date.min),
-    )  # fmt: skip
+        start_date=raw.get("start_date", date.min),
+        end_date=raw.get("end_date", date.min),
+    )
 
 
 def credit_bank_income_get(*, user_token: str) -> BankIncome | None:

@@ -120,11 +120,16 @@ def _accounts_store(item: PlaidItem, accounts) -> None:
         PlaidAccount.objects.update_or_create(
             account_id=account.account_id,
             defaults={
-                "item": item, "name": account.name[:120], "mask": account.mask[:8],
-                "type": account.type, "subtype": account.subtype, "current": account.current,
-                "available": account.available, "limit": account.limit,
+                "item": item,
+                "name": account.name[:120],
+                "mask": account.mask[:8],
+                "type": account.type,
+                "subtype": account.subtype,
+                "current": account.current,
+                "available": account.available,
+                "limit": account.limit,
             },
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -135,11 +140,15 @@ def _transactions_store(item: PlaidItem, sync: SyncResult) -> None:
         PlaidTransaction.objects.update_or_create(
             transaction_id=txn.transaction_id,
             defaults={
-                "item": item, "account_id": txn.account_id, "amount": txn.amount,
-                "date": txn.date, "pending": txn.pending, "category": txn.category[:48],
+                "item": item,
+                "account_id": txn.account_id,
+                "amount": txn.amount,
+                "date": txn.date,
+                "pending": txn.pending,
+                "category": txn.category[:48],
                 "merchant": txn.merchant,
             },
-        )  # fmt: skip
+        )
     PlaidTransaction.objects.filter(item=item, transaction_id__in=sync.removed).delete()
     PlaidItem.objects.filter(pk=item.pk).update(cursor=sync.cursor)
 

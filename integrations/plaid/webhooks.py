@@ -98,9 +98,15 @@ def webhook_verify(*, token: str, body: bytes) -> dict[str, Any]:
 def _refuse(request: HttpRequest, reason: str) -> HttpResponse:
     security_log.warning("plaid webhook rejected", extra={"reason": reason, "vendor": "plaid"})
     audit_record(
-        actor=None, role="", action="denied", object_type="plaid_webhook", object_id="",
-        purpose=f"webhook rejected: {reason}"[:200], outcome=AuditOutcome.DENIED, request=request,
-    )  # fmt: skip
+        actor=None,
+        role="",
+        action="denied",
+        object_type="plaid_webhook",
+        object_id="",
+        purpose=f"webhook rejected: {reason}"[:200],
+        outcome=AuditOutcome.DENIED,
+        request=request,
+    )
     return HttpResponseBadRequest("rejected", content_type="text/plain")
 
 
@@ -133,9 +139,12 @@ def webhook_accept(*, payload: dict[str, Any], dedupe_key: str) -> bool:
     try:
         with transaction.atomic():
             WebhookDelivery.objects.create(
-                vendor="plaid", dedupe_key=dedupe_key, webhook_type=kind, webhook_code=code,
+                vendor="plaid",
+                dedupe_key=dedupe_key,
+                webhook_type=kind,
+                webhook_code=code,
                 item_id=item_id,
-            )  # fmt: skip
+            )
             _act(kind, code, item_id, payload)
     except IntegrityError:
         logger.info("duplicate plaid webhook", extra={"type": kind, "code": code})

@@ -112,10 +112,13 @@ def _post(url: str, body: bytes) -> requests.Response:
     )
     try:
         return requests.post(
-            url, data=body, headers={"Content-Type": "text/xml; charset=utf-8"},
-            timeout=settings.TRANSUNION_TIMEOUT, cert=cert,
+            url,
+            data=body,
+            headers={"Content-Type": "text/xml; charset=utf-8"},
+            timeout=settings.TRANSUNION_TIMEOUT,
+            cert=cert,
             verify=settings.TRANSUNION_CA_BUNDLE or True,
-        )  # fmt: skip
+        )
     except requests.ConnectTimeout:
         raise VendorError("bureau connect timeout", False, code="CONNECTION") from None
     except requests.Timeout:

@@ -208,16 +208,24 @@ def _indicative(record: ET.Element) -> Indicative:
     if node is None:
         return Indicative((), (), "", None, ())
     addresses = tuple(
-        Address(_text(a, "t:status"), _street(a), _text(a, "t:location/t:city"),
-                _text(a, "t:location/t:state"), _text(a, "t:location/t:zipCode"),
-                _date(a, "t:dateReported"))
+        Address(
+            _text(a, "t:status"),
+            _street(a),
+            _text(a, "t:location/t:city"),
+            _text(a, "t:location/t:state"),
+            _text(a, "t:location/t:zipCode"),
+            _date(a, "t:dateReported"),
+        )
         for a in node.findall("t:address", _N)
-    )  # fmt: skip
+    )
     employment = tuple(
-        Employment(_text(e, "t:employer/t:unparsed"), _text(e, "t:occupation"),
-                   _date(e, "t:dateOnFileSince"))
+        Employment(
+            _text(e, "t:employer/t:unparsed"),
+            _text(e, "t:occupation"),
+            _date(e, "t:dateOnFileSince"),
+        )
         for e in node.findall("t:employment", _N)
-    )  # fmt: skip
+    )
     return Indicative(
         names=tuple(_name(n) for n in node.findall("t:name", _N)),
         addresses=addresses,
@@ -239,9 +247,12 @@ def _tradeline(node: ET.Element) -> Tradeline:
         portfolio_type=_text(node, "t:portfolioType"),
         account_type=_text(node, "t:account/t:type"),
         ecoa=_text(node, "t:ECOADesignator"),
-        opened=_date(node, "t:dateOpened"), effective=_date(node, "t:dateEffective"),
-        closed=_date(node, "t:dateClosed"), paid_out=_date(node, "t:datePaidOut"),
-        balance=_dollars(node, "t:currentBalance"), high_credit=_dollars(node, "t:highCredit"),
+        opened=_date(node, "t:dateOpened"),
+        effective=_date(node, "t:dateEffective"),
+        closed=_date(node, "t:dateClosed"),
+        paid_out=_date(node, "t:datePaidOut"),
+        balance=_dollars(node, "t:currentBalance"),
+        high_credit=_dollars(node, "t:highCredit"),
         credit_limit=_dollars(node, "t:creditLimit"),
         account_rating=_text(node, "t:accountRating"),
         scheduled_payment=_dollars(node, "t:terms/t:scheduledMonthlyPayment"),
@@ -251,7 +262,7 @@ def _tradeline(node: ET.Element) -> Tradeline:
         late_60=_count(node, history + "t:late60DaysTotal"),
         late_90=_count(node, history + "t:late90DaysTotal"),
         remarks=_remarks(node),
-    )  # fmt: skip
+    )
 
 
 def _collection(node: ET.Element) -> Collection:
@@ -316,10 +327,11 @@ def report_parse(xml: str | bytes) -> CreditReportData:
     every = (lambda tag: credit.findall(tag, _N)) if credit is not None else (lambda tag: [])
     return CreditReportData(
         reference=_text(root, "t:transactionControl/t:userRefNumber"),
-        summary=_summary(record), indicative=_indicative(record),
+        summary=_summary(record),
+        indicative=_indicative(record),
         tradelines=tuple(_tradeline(n) for n in every("t:trade")),
         collections=tuple(_collection(n) for n in every("t:collection")),
         inquiries=tuple(_inquiry(n) for n in every("t:inquiry")),
         public_records=tuple(_public_record(n) for n in every("t:publicRecord")),
         scores=tuple(_score(n) for n in record.findall("t:addOnProduct", _N)),
-    )  # fmt: skip
+    )

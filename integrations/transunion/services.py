@@ -35,9 +35,14 @@ PURPOSE = "FCRA 604(a)(2) soft pull on the consumer's written instruction"
 
 def _audit(*, action: str, object_type: str, object_id: str, actor: Any = None, **extra: Any):
     audit_record(
-        actor=actor, role="system" if actor is None else "", action=action,
-        object_type=object_type, object_id=object_id, purpose=PURPOSE, **extra,
-    )  # fmt: skip
+        actor=actor,
+        role="system" if actor is None else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=PURPOSE,
+        **extra,
+    )
 
 
 def bureau_pull_request(
@@ -54,20 +59,30 @@ def bureau_pull_request(
     Raises ConsentMissing (audited as denied) without a live consent."""
     if not consent_given or not consent_reference:
         with transaction.atomic():
-            _audit(action="create", object_type="credit_pull", object_id="", actor=actor,
-                   outcome=AuditOutcome.DENIED)  # fmt: skip
+            _audit(
+                action="create",
+                object_type="credit_pull",
+                object_id="",
+                actor=actor,
+                outcome=AuditOutcome.DENIED,
+            )
         raise ConsentMissing()
     with transaction.atomic():
         pull, created = BureauPull.objects.get_or_create(
             idempotency_key=idempotency_key,
             defaults={
-                "reference": uuid.uuid4().hex[:24], "consent_reference": consent_reference,
+                "reference": uuid.uuid4().hex[:24],
+                "consent_reference": consent_reference,
                 "subject": json.dumps(dataclasses.asdict(subject)),
             },
-        )  # fmt: skip
+        )
         if created:
-            _audit(action="create", object_type="credit_pull", object_id=str(pull.public_id),
-                   actor=actor)  # fmt: skip
+            _audit(
+                action="create",
+                object_type="credit_pull",
+                object_id=str(pull.public_id),
+                actor=actor,
+            )
             bureau_pull_queue(pull_id=pull.pk)
     return pull
 
@@ -112,8 +127,10 @@ def _unresolved(pull: BureauPull):
     unknown = Q(outcome=VendorAttempt.Outcome.UNKNOWN) & ~Q(error_code__startswith="RECONCILED")
     return VendorAttempt.objects.filter(
         Q(outcome=VendorAttempt.Outcome.PENDING) | unknown,
-        vendor="transunion", operation="credit_report", subject=pull.reference,
-    )  # fmt: skip
+        vendor="transunion",
+        operation="credit_report",
+        subject=pull.reference,
+    )
 
 
 def _reconcile(pull: BureauPull) -> str | None:
@@ -159,11 +176,14 @@ def credit_report_store(*, pull: BureauPull, xml: str) -> CreditReport:
     report, created = CreditReport.objects.get_or_create(
         pull=pull,
         defaults={
-            "raw_xml": xml, "hit": data.summary.hit, "frozen": data.summary.frozen,
-            "score": score.value if score else None, "summary": report_summary(data),
+            "raw_xml": xml,
+            "hit": data.summary.hit,
+            "frozen": data.summary.frozen,
+            "score": score.value if score else None,
+            "summary": report_summary(data),
             "retain_until": timezone.now() + keep,
         },
-    )  # fmt: skip
+    )
     BureauPull.objects.filter(pk=pull.pk).update(
         status=BureauPull.Status.DONE, claimed_by="", finished_at=timezone.now(), error_code=""
     )
@@ -176,9 +196,11 @@ def bureau_pull_fail(*, pull: BureauPull, error: VendorError) -> None:
     """A permanent error, or retries used up: the counselor sees "verification failed —
     re-run". Side effects: pull status and error code."""
     BureauPull.objects.filter(pk=pull.pk).update(
-        status=BureauPull.Status.FAILED, claimed_by="", error_code=error.code[:64],
+        status=BureauPull.Status.FAILED,
+        claimed_by="",
+        error_code=error.code[:64],
         finished_at=timezone.now(),
-    )  # fmt: skip
+    )
 
 
 def bureau_pull_rerun(*, pull_public_id: uuid.UUID | str) -> BureauPull:

@@ -18,23 +18,48 @@ from .facts import Concession, PlanTerms, Profile, Subject
 # HHS de-identification guidance (45 CFR 164.514(b)(2)): three-digit ZIP areas with
 # 20,000 people or fewer, exported as "000".
 SMALL_ZIP3 = frozenset(
-    {"036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831",
-     "878", "879", "884", "890", "893"}
-)  # fmt: skip
+    {
+        "036",
+        "059",
+        "063",
+        "102",
+        "203",
+        "556",
+        "692",
+        "790",
+        "821",
+        "823",
+        "830",
+        "831",
+        "878",
+        "879",
+        "884",
+        "890",
+        "893",
+    }
+)
 # Age in years: next band starts at, label. "18-24" also takes any age under 18.
 AGE_BANDS = ((25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"))
 AGE_TOP = "65+"
 HOUSEHOLD_BANDS = ((2, "1"), (3, "2"), (5, "3-4"))  # people: next band starts at, label
 HOUSEHOLD_TOP = "5+"
 INCOME_BANDS = (  # monthly net income, dollars: lower bound of the next band, label
-    (1000, "0-999"), (2000, "1000-1999"), (3000, "2000-2999"), (4000, "3000-3999"),
-    (6000, "4000-5999"), (8000, "6000-7999"),
-)  # fmt: skip
+    (1000, "0-999"),
+    (2000, "1000-1999"),
+    (3000, "2000-2999"),
+    (4000, "3000-3999"),
+    (6000, "4000-5999"),
+    (8000, "6000-7999"),
+)
 INCOME_TOP = "8000+"
 DEBT_BANDS = (  # total unsecured debt, dollars
-    (5000, "0-4999"), (10000, "5000-9999"), (20000, "10000-19999"),
-    (35000, "20000-34999"), (50000, "35000-49999"), (75000, "50000-74999"),
-)  # fmt: skip
+    (5000, "0-4999"),
+    (10000, "5000-9999"),
+    (20000, "10000-19999"),
+    (35000, "20000-34999"),
+    (50000, "35000-49999"),
+    (75000, "50000-74999"),
+)
 DEBT_TOP = "75000+"
 TEN = Decimal("10")
 HUNDRED = Decimal("100")

@@ -65,10 +65,13 @@ class S3Prefix:
         object_key = f"{self.prefix}/{key}" if self.prefix else key
         try:
             self.client.put_object(
-                Bucket=self.bucket, Key=object_key, Body=data,
+                Bucket=self.bucket,
+                Key=object_key,
+                Body=data,
                 ContentType="application/vnd.apache.parquet",
-                ServerSideEncryption="aws:kms", SSEKMSKeyId=self.kms_key_id,
-            )  # fmt: skip
+                ServerSideEncryption="aws:kms",
+                SSEKMSKeyId=self.kms_key_id,
+            )
         except ClientError as exc:
             code = f"s3:{exc.response.get('Error', {}).get('Code', 'ClientError')}"[:60]
             raise DestinationUnavailable(

@@ -47,9 +47,17 @@ EVENT_COLUMNS: dict[EventType, tuple[str, ...]] = {
 MONEY = pa.decimal128(12, 2)
 CONCESSION = pa.struct([("creditor", pa.string()), ("apr", pa.decimal128(5, 2))])
 _STRINGS = (
-    "consumer_pid", "case_pid", "language", "step", *PROFILE, "verification_source",
-    "failure_reason", "decline_reason", "close_reason", "counseling_topic",
-)  # fmt: skip
+    "consumer_pid",
+    "case_pid",
+    "language",
+    "step",
+    *PROFILE,
+    "verification_source",
+    "failure_reason",
+    "decline_reason",
+    "close_reason",
+    "counseling_topic",
+)
 _INTS = ("verification_flags", "term_months", "creditor_count", "months_enrolled")
 _MONEY = ("monthly_payment", "enrolled_debt", "interest_saved")
 

@@ -13,8 +13,15 @@ from .models import AuditEvent
 
 HISTORY_PAGE_SIZE = 50
 _HISTORY_FIELDS = (
-    "seq", "created_at", "actor_label", "role", "action", "object_type", "purpose", "outcome",
-)  # fmt: skip
+    "seq",
+    "created_at",
+    "actor_label",
+    "role",
+    "action",
+    "object_type",
+    "purpose",
+    "outcome",
+)
 
 
 def audit_role_for(user: object, acting_as: Iterable[str]) -> str:

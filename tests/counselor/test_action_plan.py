@@ -18,9 +18,9 @@ from counselor.action_plan import (
     action_plan_render,
     document_sha256,
 )
+from counselor.engine.snapshots import inputs_parse
 from counselor.services import proposal_build_from
-from counselor.snapshots import inputs_parse
-from intake.money import money_text
+from intake.engine.money import money_text
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 
@@ -70,9 +70,13 @@ def _pdf_text(pdf: bytes) -> str:
 def _document(inputs, language):
     result = proposal_build_from(inputs)
     context = action_plan_context(
-        result=result, inputs=inputs_parse(inputs), agency_name="Test Credit Counseling",
-        case_id="case-1", version=1, language=language,
-    )  # fmt: skip
+        result=result,
+        inputs=inputs_parse(inputs),
+        agency_name="Test Credit Counseling",
+        case_id="case-1",
+        version=1,
+        language=language,
+    )
     return result, action_plan_render(context)
 
 
@@ -89,8 +93,14 @@ def test_pdf_contains_every_disclosure_item(case, inputs, language):
         assert f"{line.debt.creditor} {money_text(line.debt.balance)}" in text
         assert money_text(line.payment) in text
     assert "TOYOTA MOTOR CREDIT" in text  # the secured debt is disclosed, not enrolled
-    for amount in (result.total_disclosed, plan.total_enrolled, plan.monthly_deposit,
-                   result.fees.setup_fee, result.fees.monthly_fee, plan.total_fees):  # fmt: skip
+    for amount in (
+        result.total_disclosed,
+        plan.total_enrolled,
+        plan.monthly_deposit,
+        result.fees.setup_fee,
+        result.fees.monthly_fee,
+        plan.total_fees,
+    ):
         assert money_text(amount) in text
     for reason in result.assessment.reasons(language):
         assert reason.split(",")[0] in text
@@ -121,8 +131,11 @@ def test_action_plan_page_shows_the_document_and_is_audited(client, case, make_s
     assert response.context["document"].sha256 in html
     event = AuditEvent.objects.filter(actor=carol).latest("seq")
     assert (event.action, event.object_type, event.case_id, event.outcome) == (
-        "read", "action_plan", str(case.case_id), "allowed",
-    )  # fmt: skip
+        "read",
+        "action_plan",
+        str(case.case_id),
+        "allowed",
+    )
 
 
 def test_action_plan_pdf_download_is_an_audited_export(client, case, make_staff):

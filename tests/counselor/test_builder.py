@@ -10,16 +10,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from counselor.builder import TermsOverride, build_proposal, overridden_terms_for
-from counselor.chart import payoff_chart, scale_x, scale_y
-from counselor.dmp import baseline, compare, propose_plan
-from counselor.eligibility import assess
-from counselor.fees import FeeSchedule, apply_fees
+from counselor.engine.builder import TermsOverride, build_proposal, overridden_terms_for
+from counselor.engine.chart import payoff_chart, scale_x, scale_y
+from counselor.engine.dmp import baseline, compare, propose_plan
+from counselor.engine.eligibility import assess
+from counselor.engine.fees import FeeSchedule, apply_fees
+from counselor.engine.snapshots import inputs_parse
 from counselor.selectors import creditor_terms_table
 from counselor.services import fee_schedule_set, proposal_build, proposal_start
-from counselor.snapshots import inputs_parse
-from intake.budget import analyze_budget
-from intake.money import money_text
+from intake.engine.budget import analyze_budget
+from intake.engine.money import money_text
 from tenants.roles import Role
 from tests.counselor.conftest import inputs_with
 
@@ -33,9 +33,12 @@ def _url(proposal, name="counselor:builder"):
 def _fees(make_staff, setup="50.00", monthly="25.00"):
     admin = make_staff("fee-admin", Role.AGENCY_ADMIN)
     fee_schedule_set(
-        actor=admin, setup_fee=Decimal(setup), monthly_fee=Decimal(monthly),
-        aiccca_member=False, reason="board decision",
-    )  # fmt: skip
+        actor=admin,
+        setup_fee=Decimal(setup),
+        monthly_fee=Decimal(monthly),
+        aiccca_member=False,
+        reason="board decision",
+    )
 
 
 def test_builder_shows_the_engines_numbers(client, case, inputs, make_staff):
@@ -49,13 +52,18 @@ def test_builder_shows_the_engines_numbers(client, case, inputs, make_staff):
     cards = [d for d in parsed.debts if not d.secured]
     bare = propose_plan(parsed.debts, terms_for, monthly_fee=0, setup_fee=0, start=START)
     fees = apply_fees(
-        FeeSchedule(Decimal("50"), Decimal("25")), state="PA", creditors=len(cards),
+        FeeSchedule(Decimal("50"), Decimal("25")),
+        state="PA",
+        creditors=len(cards),
         monthly_disbursement=bare.monthly_to_creditors,
-    )  # fmt: skip
+    )
     plan = propose_plan(
-        parsed.debts, terms_for, monthly_fee=fees.monthly_fee, setup_fee=fees.setup_fee,
+        parsed.debts,
+        terms_for,
+        monthly_fee=fees.monthly_fee,
+        setup_fee=fees.setup_fee,
         start=START,
-    )  # fmt: skip
+    )
     home = parsed.household_budget
     budget = analyze_budget(home.incomes, home.expenses, parsed.debts, 2, "PA", vehicles=1)
     result = response.context["result"]
@@ -75,9 +83,13 @@ def test_exclusion_and_apr_override_change_the_plan_as_the_engine_says(
 ):
     client.force_login(make_staff("carol", Role.COUNSELOR))
     form = {
-        "version": "1", "include_d1": "on", "include_d3": "on", "apr_d3": "5.00",
-        "reason_d3": "Capital One hardship letter", "fee_waiver": "",
-    }  # fmt: skip
+        "version": "1",
+        "include_d1": "on",
+        "include_d3": "on",
+        "apr_d3": "5.00",
+        "reason_d3": "Capital One hardship letter",
+        "fee_waiver": "",
+    }
 
     response = client.post(_url(case), form)
 
@@ -89,8 +101,9 @@ def test_exclusion_and_apr_override_change_the_plan_as_the_engine_says(
     result = response.context["result"]
     assert result.plan == plan
     assert [(ln.debt.creditor, ln.apr) for ln in result.plan.lines] == [
-        ("CHASE CARD", Decimal("6.00")), ("CAPITAL ONE BANK USA NA", Decimal("5.00")),
-    ]  # fmt: skip
+        ("CHASE CARD", Decimal("6.00")),
+        ("CAPITAL ONE BANK USA NA", Decimal("5.00")),
+    ]
     assert [d.creditor for d in result.excluded] == ["SYNCB/AMAZON"]
     assert result.total_disclosed == Decimal("21500.00")
     assert result.plan.total_enrolled == Decimal("9300.00")
@@ -125,20 +138,28 @@ def test_fee_is_clipped_to_the_state_cap_and_waivable(case, inputs, make_staff):
     _fees(make_staff, setup="100.00", monthly="45.00")
     parsed = inputs_parse(inputs)
     args = {
-        "debts": parsed.debts, "household_budget": parsed.household_budget, "state": "MS",
-        "overrides": (), "exclusions": (), "start": START,
-    }  # fmt: skip
+        "debts": parsed.debts,
+        "household_budget": parsed.household_budget,
+        "state": "MS",
+        "overrides": (),
+        "exclusions": (),
+        "start": START,
+    }
 
     clipped = proposal_build(**args, fee_waiver="")
     waived = proposal_build(**args, fee_waiver="Lost job in January")
 
     assert (clipped.fees.setup_fee, clipped.fees.monthly_fee, clipped.fees.clipped) == (
-        Decimal("75.00"), Decimal("30.00"), True,
-    )  # fmt: skip
+        Decimal("75.00"),
+        Decimal("30.00"),
+        True,
+    )
     assert clipped.plan.monthly_deposit == clipped.plan.monthly_to_creditors + Decimal("30.00")
     assert (waived.fees.setup_fee, waived.fees.monthly_fee, waived.fees.waived) == (
-        Decimal("0.00"), Decimal("0.00"), True,
-    )  # fmt: skip
+        Decimal("0.00"),
+        Decimal("0.00"),
+        True,
+    )
     assert "Lost job in January" in waived.fees.explanations[-1]
     assert waived.plan.total_fees == Decimal("0.00")
 
@@ -146,10 +167,13 @@ def test_fee_is_clipped_to_the_state_cap_and_waivable(case, inputs, make_staff):
 def test_build_proposal_is_the_engine_composition():
     parsed = inputs_parse(inputs_with(2))
     result = build_proposal(
-        debts=parsed.debts, household_budget=parsed.household_budget, state=None,
+        debts=parsed.debts,
+        household_budget=parsed.household_budget,
+        state=None,
         terms_for=lambda name: propose_plan.__defaults__[0](name),
-        fee_schedule=FeeSchedule(Decimal("0"), Decimal("0")), start=START,
-    )  # fmt: skip
+        fee_schedule=FeeSchedule(Decimal("0"), Decimal("0")),
+        start=START,
+    )
 
     assert result.payoff == baseline(result.plan.debts)
     assert result.options[0].monthly_payment == result.plan.monthly_deposit
@@ -158,9 +182,14 @@ def test_build_proposal_is_the_engine_composition():
 def test_chart_points_are_the_engines_schedule(case, inputs):
     parsed = inputs_parse(inputs)
     result = proposal_build(
-        debts=parsed.debts, household_budget=parsed.household_budget, state="PA",
-        overrides=(), exclusions=(), fee_waiver="", start=START,
-    )  # fmt: skip
+        debts=parsed.debts,
+        household_budget=parsed.household_budget,
+        state="PA",
+        overrides=(),
+        exclusions=(),
+        fee_waiver="",
+        start=START,
+    )
     plan, payoff = result.plan, result.payoff
 
     chart = payoff_chart(plan, payoff)
@@ -220,9 +249,14 @@ def test_builder_query_count_is_constant(
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [(Role.COUNSELOR, 200), (Role.SUPERVISOR, 200), (Role.AGENCY_ADMIN, 404),
-     (Role.CONSUMER, 404), (Role.PLATFORM_SUPPORT, 404)],
-)  # fmt: skip
+    [
+        (Role.COUNSELOR, 200),
+        (Role.SUPERVISOR, 200),
+        (Role.AGENCY_ADMIN, 404),
+        (Role.CONSUMER, 404),
+        (Role.PLATFORM_SUPPORT, 404),
+    ],
+)
 def test_builder_is_for_counselors_and_supervisors_only(client, case, make_staff, role, status):
     client.force_login(make_staff("someone", role))
 

@@ -110,9 +110,12 @@ def test_ssn_reveal_needs_a_recent_sign_in_and_is_audited(client, counselor):
 def test_document_download_needs_a_recent_sign_in_and_is_audited(client, counselor, local_files):
     application = sent_application()
     stored = stored_file_create(
-        upload=upload("Maria pay stub.pdf", pdf_bytes()), actor=application.consumer,
-        role=Role.CONSUMER, purpose="intake documents", case_id=str(application.public_id),
-    )  # fmt: skip
+        upload=upload("Maria pay stub.pdf", pdf_bytes()),
+        actor=application.consumer,
+        role=Role.CONSUMER,
+        purpose="intake documents",
+        case_id=str(application.public_id),
+    )
     document = Document.objects.create(application=application, stored_file=stored, kind="pay_stub")
     url = _url("case-document", application, document_id=document.public_id)
     client.force_login(counselor)
@@ -131,9 +134,12 @@ def test_document_download_needs_a_recent_sign_in_and_is_audited(client, counsel
 def test_document_of_another_case_is_404(client, counselor, local_files):
     application, other = sent_application(), sent_application()
     stored = stored_file_create(
-        upload=upload("stub.pdf", pdf_bytes()), actor=other.consumer, role=Role.CONSUMER,
-        purpose="intake documents", case_id=str(other.public_id),
-    )  # fmt: skip
+        upload=upload("stub.pdf", pdf_bytes()),
+        actor=other.consumer,
+        role=Role.CONSUMER,
+        purpose="intake documents",
+        case_id=str(other.public_id),
+    )
     document = Document.objects.create(application=other, stored_file=stored, kind="pay_stub")
     client.force_login(counselor)
     recent_auth(client)
@@ -152,22 +158,35 @@ def _more_rows(application: Application, category: str, consent: str) -> None:
         application=application, category=category, amount=90, frequency="monthly"
     )
     Debt.objects.create(
-        application=application, creditor="CITI", kind="credit_card", balance=900, apr=20,
+        application=application,
+        creditor="CITI",
+        kind="credit_card",
+        balance=900,
+        apr=20,
         minimum_payment=35,
-    )  # fmt: skip
+    )
     case_note_save(
-        application=application, body=f"note {category}", actor=None,
+        application=application,
+        body=f"note {category}",
+        actor=None,
         expected_version=case_version(application=application),
-    )  # fmt: skip
+    )
     case_task_add(
-        application=application, title=f"call back about {category}", due_date=date(2026, 4, 1),
-        assignee=None, expected_version=case_version(application=application), actor=None,
-    )  # fmt: skip
+        application=application,
+        title=f"call back about {category}",
+        due_date=date(2026, 4, 1),
+        assignee=None,
+        expected_version=case_version(application=application),
+        actor=None,
+    )
     message_post(application=application, author=application.consumer, body="Hi", from_staff=False)
     Consent.objects.create(
-        application=application, kind=consent, text_version="2026-01", text_language="en",
+        application=application,
+        kind=consent,
+        text_version="2026-01",
+        text_language="en",
         text_hash="0" * 64,
-    )  # fmt: skip
+    )
 
 
 def _queries(client, url: str) -> int:

@@ -94,16 +94,21 @@ def test_status_change_keeps_the_reason_encrypted_and_raises_the_case_version(cl
     assert application.status == "in_review"
     note = CaseStatusNote.objects.get()
     assert (note.from_status, note.to_status, note.reason, note.author, note.case_version) == (
-        "submitted", "in_review", "Pay stubs received, starting review.", counselor, 1,
-    )  # fmt: skip
+        "submitted",
+        "in_review",
+        "Pay stubs received, starting review.",
+        counselor,
+        1,
+    )
     assert case_version(application=application) == 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT reason FROM counselor_casestatusnote")
         (raw,) = cursor.fetchone()
     assert "Pay stubs" not in raw
     assert _events(application, "application_status") == [
-        ("update", "allowed"), ("update", "allowed"),
-    ]  # service, view  # fmt: skip
+        ("update", "allowed"),
+        ("update", "allowed"),
+    ]  # service, view
     body = client.get(_url("case", application)).content.decode()
     assert "submitted → in_review, counselor-1: Pay stubs received, starting review." in body
     assert _status_options(body) == ["closed"]
@@ -189,9 +194,14 @@ def test_a_status_changed_since_the_page_was_shown_is_a_409(client, counselor):
 
     response = client.post(
         _url("case-status", application),
-        {"status": "closed", "reason": "No answer.", "close_reason": "inactive",
-         "case_version": "0", "from_status": "offered"},
-    )  # fmt: skip
+        {
+            "status": "closed",
+            "reason": "No answer.",
+            "close_reason": "inactive",
+            "case_version": "0",
+            "from_status": "offered",
+        },
+    )
 
     assert response.status_code == 409
     body = response.content.decode()
@@ -210,9 +220,12 @@ def test_the_service_refuses_a_stale_status_too(counselor):
 
     with pytest.raises(StatusChangeConflict):
         case_status_change(
-            application=seen, status="in_review", reason="Rework the budget.",
-            expected_version=0, actor=counselor,
-        )  # fmt: skip
+            application=seen,
+            status="in_review",
+            reason="Rework the budget.",
+            expected_version=0,
+            actor=counselor,
+        )
     assert not CaseStatusNote.objects.exists()
     assert case_version(application=application) == 0
 
@@ -234,8 +247,12 @@ def test_tasks_are_added_encrypted_shown_and_completed_once(client, counselor):
     )
     task = CaseTask.objects.get()
     assert (task.title, task.due_date, task.assignee, task.created_by, task.done_at) == (
-        "Call Maria about the car loan", date(2026, 4, 2), counselor, counselor, None,
-    )  # fmt: skip
+        "Call Maria about the car loan",
+        date(2026, 4, 2),
+        counselor,
+        counselor,
+        None,
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT title FROM counselor_casetask")
         assert "Maria" not in cursor.fetchone()[0]
@@ -250,10 +267,12 @@ def test_tasks_are_added_encrypted_shown_and_completed_once(client, counselor):
     assert task.done_at is not None and task.done_by == counselor
     assert "already done" in again.content.decode()
     assert _events(application, "case_task") == [
-        ("create", "allowed"), ("create", "allowed"),  # service, view
-        ("update", "allowed"), ("update", "allowed"),
+        ("create", "allowed"),
+        ("create", "allowed"),  # service, view
+        ("update", "allowed"),
+        ("update", "allowed"),
         ("update", "allowed"),  # the second "done": refused by the service, view allowed
-    ]  # fmt: skip
+    ]
     assert case_version(application=application) == 2
 
 
@@ -273,9 +292,13 @@ def test_a_task_without_a_valid_date_is_refused_keeping_the_title(client, counse
 def test_a_task_of_another_case_is_404(client, counselor):
     application, other = sent_application(), sent_application()
     task = case_task_add(
-        application=other, title="x", due_date=date(2026, 4, 1), assignee=None,
-        expected_version=0, actor=counselor,
-    )  # fmt: skip
+        application=other,
+        title="x",
+        due_date=date(2026, 4, 1),
+        assignee=None,
+        expected_version=0,
+        actor=counselor,
+    )
     client.force_login(counselor)
 
     response = client.post(_url("case-task-done", application, task_id=task.public_id))
@@ -298,23 +321,34 @@ def test_queue_shows_the_next_follow_up_without_a_query_per_row(client, make_sta
     today = timezone.localdate()
     first = sent_application()
     case_task_add(
-        application=first, title="later", due_date=today + timedelta(days=9), assignee=None,
-        expected_version=0, actor=supervisor,
-    )  # fmt: skip
+        application=first,
+        title="later",
+        due_date=today + timedelta(days=9),
+        assignee=None,
+        expected_version=0,
+        actor=supervisor,
+    )
     client.get(reverse("counselor:queue"))  # warm the per-process caches
     one, _body = _queue_queries(client)
 
     second, third = sent_application(), sent_application()
     for application, days in ((second, -1), (second, 3), (third, 0)):
         case_task_add(
-            application=application, title="call", due_date=today + timedelta(days=days),
-            assignee=None, expected_version=case_version(application=application),
+            application=application,
+            title="call",
+            due_date=today + timedelta(days=days),
+            assignee=None,
+            expected_version=case_version(application=application),
             actor=supervisor,
-        )  # fmt: skip
+        )
     done = case_task_add(
-        application=first, title="done", due_date=today - timedelta(days=5), assignee=None,
-        expected_version=case_version(application=first), actor=supervisor,
-    )  # fmt: skip
+        application=first,
+        title="done",
+        due_date=today - timedelta(days=5),
+        assignee=None,
+        expected_version=case_version(application=first),
+        actor=supervisor,
+    )
     CaseTask.objects.filter(pk=done.pk).update(done_at=timezone.now())
     three, body = _queue_queries(client)
 
@@ -333,9 +367,11 @@ def test_queue_shows_the_next_follow_up_without_a_query_per_row(client, make_sta
 def test_the_conversation_is_shown_and_a_reply_is_a_secure_message(client, counselor):
     application = sent_application()
     message_post(
-        application=application, author=application.consumer, body="Can we talk Tuesday?",
+        application=application,
+        author=application.consumer,
+        body="Can we talk Tuesday?",
         from_staff=False,
-    )  # fmt: skip
+    )
     client.force_login(counselor)
 
     body = client.get(_url("case", application)).content.decode()
@@ -345,11 +381,15 @@ def test_the_conversation_is_shown_and_a_reply_is_a_secure_message(client, couns
     assert response.status_code == 302
     reply = Message.objects.get(from_staff=True)
     assert (reply.body, reply.author, reply.application) == (
-        "Tuesday 10am works.", counselor, application,
-    )  # fmt: skip
+        "Tuesday 10am works.",
+        counselor,
+        application,
+    )
     assert _events(application, "message") == [
-        ("create", "allowed"), ("create", "allowed"), ("create", "allowed"),
-    ]  # consumer's, counselor's (service), the view  # fmt: skip
+        ("create", "allowed"),
+        ("create", "allowed"),
+        ("create", "allowed"),
+    ]  # consumer's, counselor's (service), the view
     text = client.get(_url("case", application)).content.decode()
     assert text.index("Can we talk Tuesday?") < text.index("Tuesday 10am works.")
     assert "Counselor counselor-1" in text
@@ -372,24 +412,46 @@ def test_an_empty_message_is_refused(client, counselor):
 def _verified(application: Application) -> None:
     debt = application.debts.get()
     VerificationRequest.objects.create(
-        application=application, started_at=timezone.now(), completed_at=timezone.now(),
+        application=application,
+        started_at=timezone.now(),
+        completed_at=timezone.now(),
         bureau_outcome="requested",
         result={
-            "income": {"stated_monthly": "3300.00", "bank_monthly": "3000.00",
-                       "difference": "-300.00", "ratio": "0.0909", "tolerance": "0.10"},
+            "income": {
+                "stated_monthly": "3300.00",
+                "bank_monthly": "3000.00",
+                "difference": "-300.00",
+                "ratio": "0.0909",
+                "tolerance": "0.10",
+            },
             "tradelines": {
-                "matched": [{"debt": str(debt.public_id), "creditor": "JPMCB CARD SERVICES",
-                             "balance": "5400.00", "stated_balance": "5200.00"}],
+                "matched": [
+                    {
+                        "debt": str(debt.public_id),
+                        "creditor": "JPMCB CARD SERVICES",
+                        "balance": "5400.00",
+                        "stated_balance": "5200.00",
+                    }
+                ],
                 "missing": [{"creditor": "SYNCB/AMAZON", "balance": "1800.00"}],
                 "extra": [],
             },
-            "cards": [{"mask": "1234", "balance": "5210.00", "apr": "27.49",
-                       "minimum_payment": "150.00", "stated_debt": str(debt.public_id)}],
-            "expenses": {"food": {"stated": "500.00", "bank": "640.00"},
-                         "housing": {"stated": "1200.00", "bank": "1200.00"}},
+            "cards": [
+                {
+                    "mask": "1234",
+                    "balance": "5210.00",
+                    "apr": "27.49",
+                    "minimum_payment": "150.00",
+                    "stated_debt": str(debt.public_id),
+                }
+            ],
+            "expenses": {
+                "food": {"stated": "500.00", "bank": "640.00"},
+                "housing": {"stated": "1200.00", "bank": "1200.00"},
+            },
             "identity": {"name_score": 62, "minimum": 70},
         },
-    )  # fmt: skip
+    )
 
 
 def _rows(body: str, table_id: str) -> list[list[str]]:
@@ -410,10 +472,18 @@ def test_panel_shows_stated_vs_verified_figures(client, counselor):
 
     assert "not yet verified" not in body
     assert _rows(body, "verified-income") == [["$3,300.00", "$3,000.00", "-$300.00"]]
-    assert _rows(body, "verified-debts") == [[
-        "CHASE CARD", "$5,200.00", "29.99%", "JPMCB CARD SERVICES", "$5,400.00", "$200.00",
-        "$5,210.00", "27.49%",
-    ]]  # fmt: skip
+    assert _rows(body, "verified-debts") == [
+        [
+            "CHASE CARD",
+            "$5,200.00",
+            "29.99%",
+            "JPMCB CARD SERVICES",
+            "$5,400.00",
+            "$200.00",
+            "$5,210.00",
+            "27.49%",
+        ]
+    ]
     assert _rows(body, "verified-missing") == [["SYNCB/AMAZON", "$1,800.00"]]
     assert _rows(body, "verified-expenses") == [
         ["food", "$500.00", "$640.00", "$140.00"],
@@ -435,17 +505,26 @@ def test_panel_says_not_yet_verified_when_nothing_ran(client, counselor):
 
 def _failed_pull(application: Application) -> BureauPull:
     pull = BureauPull.objects.create(
-        idempotency_key=f"application:{application.public_id}", reference="REF0001",
-        consent_reference="consent:x", status=BureauPull.Status.FAILED, error_code="SYS_BUSY",
-    )  # fmt: skip
+        idempotency_key=f"application:{application.public_id}",
+        reference="REF0001",
+        consent_reference="consent:x",
+        status=BureauPull.Status.FAILED,
+        error_code="SYS_BUSY",
+    )
     VerificationRequest.objects.create(
-        application=application, bureau_pull_id=pull.public_id, bureau_outcome="requested",
-        started_at=timezone.now(), completed_at=timezone.now(),
-    )  # fmt: skip
+        application=application,
+        bureau_pull_id=pull.public_id,
+        bureau_outcome="requested",
+        started_at=timezone.now(),
+        completed_at=timezone.now(),
+    )
     VerificationFlag.objects.create(
-        application=application, source="bureau", code="bureau_failed", severity="critical",
+        application=application,
+        source="bureau",
+        code="bureau_failed",
+        severity="critical",
         detail="Verification failed — re-run (bureau failed, SYS_BUSY).",
-    )  # fmt: skip
+    )
     return pull
 
 
@@ -506,9 +585,13 @@ def test_dashboard_page_shows_the_failure_rate(client, make_staff):
 def test_offers_list_shows_the_decline_reason(client, counselor):
     application = sent_application(status="declined")
     offer = PlanOffer.objects.create(
-        application=application, snapshot={}, document="doc", document_hash="0" * 64,
-        status="declined", decline_reason="Too much with daycare costs.",
-    )  # fmt: skip
+        application=application,
+        snapshot={},
+        document="doc",
+        document_hash="0" * 64,
+        status="declined",
+        decline_reason="Too much with daycare costs.",
+    )
     category = hasattr(offer, "decline_category")
     if category:
         PlanOffer.objects.filter(pk=offer.pk).update(decline_category="payment_too_high")

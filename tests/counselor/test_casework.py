@@ -49,9 +49,11 @@ def test_moves_with_a_timeline_row_and_an_audit_event(counselor):
     application = sent_application()
 
     application_status_change(
-        application=application, status="in_review", reason="Documents look complete.",
+        application=application,
+        status="in_review",
+        reason="Documents look complete.",
         actor=counselor,
-    )  # fmt: skip
+    )
 
     application.refresh_from_db()
     assert application.status == "in_review"
@@ -66,9 +68,14 @@ def test_moves_with_a_timeline_row_and_an_audit_event(counselor):
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("submitted", "enrolled"), ("in_review", "offered"), ("closed", "in_review"),
-     ("draft", "in_review"), ("enrolled", "submitted")],
-)  # fmt: skip
+    [
+        ("submitted", "enrolled"),
+        ("in_review", "offered"),
+        ("closed", "in_review"),
+        ("draft", "in_review"),
+        ("enrolled", "submitted"),
+    ],
+)
 def test_transitions_outside_the_table_are_refused(counselor, start, target):
     application = sent_application(status=start)
 
@@ -92,14 +99,20 @@ def test_a_reason_is_required_and_closing_needs_a_close_reason(counselor):
     for bad in (None, "", "bored"):
         with pytest.raises(StatusChangeRefused, match="why the case is closed"):
             application_status_change(
-                application=application, status="closed", reason="x", actor=counselor,
+                application=application,
+                status="closed",
+                reason="x",
+                actor=counselor,
                 close_reason=bad,
-            )  # fmt: skip
+            )
     with pytest.raises(StatusChangeRefused, match="only for closing"):
         application_status_change(
-            application=application, status="in_review", reason="x", actor=counselor,
+            application=application,
+            status="in_review",
+            reason="x",
+            actor=counselor,
             close_reason="other",
-        )  # fmt: skip
+        )
     application.refresh_from_db()
     assert application.status == "submitted"
 
@@ -110,9 +123,12 @@ def test_the_second_of_two_counselors_gets_a_conflict(counselor, make_staff):
     seen_by_other = Application.objects.get(pk=application.pk)
 
     application_status_change(
-        application=application, status="closed", reason="Moved away.", actor=counselor,
+        application=application,
+        status="closed",
+        reason="Moved away.",
+        actor=counselor,
         close_reason="withdrawn",
-    )  # fmt: skip
+    )
     with pytest.raises(StatusChangeConflict) as refused:
         application_status_change(
             application=seen_by_other, status="in_review", reason="Start.", actor=colleague
@@ -129,9 +145,12 @@ def test_closing_never_enrolled_emits_closed_with_0_months(counselor, analytics)
     application = sent_application(status="in_review")
 
     application_status_change(
-        application=application, status="closed", reason="No answer to 3 calls.",
-        actor=counselor, close_reason="inactive",
-    )  # fmt: skip
+        application=application,
+        status="closed",
+        reason="No answer to 3 calls.",
+        actor=counselor,
+        close_reason="inactive",
+    )
 
     event = OutboxEvent.objects.get()
     assert event.event_type == "closed"
@@ -146,9 +165,12 @@ def test_closing_an_enrolled_case_counts_the_months_since_enrolment(counselor, a
     )
 
     application_status_change(
-        application=application, status="closed", reason="Plan paid off.", actor=counselor,
+        application=application,
+        status="closed",
+        reason="Plan paid off.",
+        actor=counselor,
         close_reason="completed",
-    )  # fmt: skip
+    )
 
     event = OutboxEvent.objects.get(event_type="closed")
     assert event.payload["close_reason"] == "completed"

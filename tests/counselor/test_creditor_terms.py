@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from counselor.dmp import DEFAULT_TERMS, CreditorTerms, Debt, propose_plan
+from counselor.engine.dmp import DEFAULT_TERMS, Concessions, Debt, propose_plan
+from counselor.engine.terms_match import TermsRow, TermsTable, normalize_creditor
 from counselor.errors import TermsError
-from counselor.models import CreditorTerms as TermsRowModel
+from counselor.models import CreditorTerms
 from counselor.selectors import creditor_terms_for, creditor_terms_history, creditor_terms_table
 from counselor.services import creditor_terms_create, creditor_terms_update
-from counselor.terms_match import TermsRow, TermsTable, normalize_creditor
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 from tests.counselor.conftest import recent_auth
@@ -23,15 +23,13 @@ SYNC = TermsRow(
     1,
     "Synchrony Bank",
     ("SYNCB", "SYNCB/AMAZON"),
-    CreditorTerms(concession_apr=Decimal("9.9")),
+    Concessions(concession_apr=Decimal("9.9")),
 )
-CHASE = TermsRow(
-    "c", 1, "Chase", ("JPMCB", "JPMCB CARD"), CreditorTerms(concession_apr=Decimal("6"))
-)
+CHASE = TermsRow("c", 1, "Chase", ("JPMCB", "JPMCB CARD"), Concessions(concession_apr=Decimal("6")))
 DEFAULT = TermsRow(
-    "d", 1, "Default", (), CreditorTerms(min_payment_pct=Decimal("2.5")), is_default=True
+    "d", 1, "Default", (), Concessions(min_payment_pct=Decimal("2.5")), is_default=True
 )
-GONE = TermsRow("g", 1, "Old Bank", (), CreditorTerms(concession_apr=Decimal("1")), active=False)
+GONE = TermsRow("g", 1, "Old Bank", (), Concessions(concession_apr=Decimal("1")), active=False)
 TABLE = TermsTable([SYNC, CHASE, DEFAULT, GONE])
 
 
@@ -87,10 +85,16 @@ def test_terms_for_prices_chase_at_its_concession(terms):
 
 def _values(**changes):
     base = {
-        "creditor": "Acme Card", "aliases": ["ACME/CARD"], "min_payment_pct": Decimal("2.00"),
-        "concession_apr": Decimal("9.90"), "max_term_months": 60, "fair_share_pct": Decimal("0"),
-        "reage_after_payments": None, "notes": "", "active": True,
-    }  # fmt: skip
+        "creditor": "Acme Card",
+        "aliases": ["ACME/CARD"],
+        "min_payment_pct": Decimal("2.00"),
+        "concession_apr": Decimal("9.90"),
+        "max_term_months": 60,
+        "fair_share_pct": Decimal("0"),
+        "reage_after_payments": None,
+        "notes": "",
+        "active": True,
+    }
     return base | changes
 
 
@@ -98,13 +102,19 @@ def test_every_change_keeps_the_previous_version(make_staff):
     admin = make_staff("admin-1", Role.AGENCY_ADMIN)
     first = creditor_terms_create(actor=admin, reason="new creditor", values=_values())
     creditor_terms_update(
-        actor=admin, public_id=first.public_id, expected_version=1, reason="lowered",
+        actor=admin,
+        public_id=first.public_id,
+        expected_version=1,
+        reason="lowered",
         values=_values(concession_apr=Decimal("8.00")),
-    )  # fmt: skip
+    )
     creditor_terms_update(
-        actor=admin, public_id=first.public_id, expected_version=2, reason="now 0%",
+        actor=admin,
+        public_id=first.public_id,
+        expected_version=2,
+        reason="now 0%",
         values=_values(concession_apr=Decimal("0")),
-    )  # fmt: skip
+    )
 
     history = creditor_terms_history(public_id=first.public_id)
 
@@ -130,7 +140,7 @@ def test_update_from_a_stale_version_is_refused(make_staff):
         creditor_terms_update(
             actor=admin, public_id=row.public_id, expected_version=1, reason="y", values=_values()
         )
-    assert TermsRowModel.objects.filter(public_id=row.public_id).count() == 2
+    assert CreditorTerms.objects.filter(public_id=row.public_id).count() == 2
 
 
 def test_create_needs_a_reason_and_valid_terms(make_staff):
@@ -144,7 +154,7 @@ def test_create_needs_a_reason_and_valid_terms(make_staff):
 
 def test_edit_requires_recent_sign_in(client, terms, make_staff):
     admin = make_staff("admin-1", Role.AGENCY_ADMIN)
-    row = TermsRowModel.objects.get(creditor="Chase")
+    row = CreditorTerms.objects.get(creditor="Chase")
     client.force_login(admin)
     url = reverse("counselor:creditor-terms-edit", kwargs={"public_id": row.public_id})
 
@@ -152,33 +162,44 @@ def test_edit_requires_recent_sign_in(client, terms, make_staff):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:reauthenticate"))
-    assert TermsRowModel.objects.filter(public_id=row.public_id).count() == 1
+    assert CreditorTerms.objects.filter(public_id=row.public_id).count() == 1
 
 
 def test_edit_with_recent_sign_in_saves_a_version_and_is_audited(client, terms, make_staff):
     admin = make_staff("admin-1", Role.AGENCY_ADMIN)
-    row = TermsRowModel.objects.get(creditor="Chase")
+    row = CreditorTerms.objects.get(creditor="Chase")
     client.force_login(admin)
     recent_auth(client)
     url = reverse("counselor:creditor-terms-edit", kwargs={"public_id": row.public_id})
     form = {
-        "creditor": "Chase", "aliases": "CHASE CARD\nJPMCB", "min_payment_pct": "2.00",
-        "concession_apr": "5.00", "max_term_months": "60", "fair_share_pct": "8.00",
-        "active": "on", "reason": "New concession letter", "version": "1",
-    }  # fmt: skip
+        "creditor": "Chase",
+        "aliases": "CHASE CARD\nJPMCB",
+        "min_payment_pct": "2.00",
+        "concession_apr": "5.00",
+        "max_term_months": "60",
+        "fair_share_pct": "8.00",
+        "active": "on",
+        "reason": "New concession letter",
+        "version": "1",
+    }
 
     response = client.post(url, form)
 
     assert response.status_code == 302
-    current = TermsRowModel.objects.get(public_id=row.public_id, valid_to__isnull=True)
+    current = CreditorTerms.objects.get(public_id=row.public_id, valid_to__isnull=True)
     assert (current.version, current.concession_apr, current.aliases) == (
-        2, Decimal("5.00"), ["CHASE CARD", "JPMCB"],
-    )  # fmt: skip
+        2,
+        Decimal("5.00"),
+        ["CHASE CARD", "JPMCB"],
+    )
     assert (current.changed_by, current.change_reason) == (admin, "New concession letter")
     event = AuditEvent.objects.filter(object_type="creditor_terms").latest("seq")
     assert (event.actor_id, event.action, event.object_id, event.role) == (
-        admin.pk, "update", str(row.public_id), "agency_admin",
-    )  # fmt: skip
+        admin.pk,
+        "update",
+        str(row.public_id),
+        "agency_admin",
+    )
     page = client.get(url)
     assert "New concession letter" in page.content.decode()
 
@@ -187,7 +208,7 @@ def test_edit_with_recent_sign_in_saves_a_version_and_is_audited(client, terms, 
 def test_terms_pages_are_404_for_everyone_but_agency_admins(client, terms, make_staff, role):
     client.force_login(make_staff("someone", role))
     recent_auth(client)
-    row = TermsRowModel.objects.get(creditor="Chase")
+    row = CreditorTerms.objects.get(creditor="Chase")
 
     for url in (
         reverse("counselor:creditor-terms"),

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from counselor.dmp import (
+from counselor.engine.dmp import (
     NEGATIVE_AMORTIZATION,
     TOO_LONG,
-    CreditorTerms,
+    Concessions,
     Debt,
     MinimumRule,
     amortize,
@@ -27,7 +27,7 @@ from counselor.dmp import (
     propose_plan,
     retier,
 )
-from intake.domain_errors import DomainError
+from intake.engine.errors import DomainError
 
 TEN_K = Decimal("10000")
 START = date(2026, 1, 31)
@@ -101,7 +101,7 @@ def test_months_to_payoff_closed_form_matches_schedule():
 
 
 def test_propose_plan_two_percent_when_it_beats_the_level_payment():
-    plan = _plan([Debt("Chase", TEN_K, "29.99", "300")], CreditorTerms(concession_apr="6"))
+    plan = _plan([Debt("Chase", TEN_K, "29.99", "300")], Concessions(concession_apr="6"))
     line = plan.lines[0]
     assert (line.apr, line.payment, line.months) == (Decimal("6"), Decimal("200.00"), 58)
     assert line.total_interest == Decimal("1536.16")
@@ -109,7 +109,7 @@ def test_propose_plan_two_percent_when_it_beats_the_level_payment():
 
 
 def test_propose_plan_level_payment_when_two_percent_is_too_slow():
-    plan = _plan([Debt("Citi", TEN_K, "24.99", "300")], CreditorTerms(concession_apr="9.9"))
+    plan = _plan([Debt("Citi", TEN_K, "24.99", "300")], Concessions(concession_apr="9.9"))
     line = plan.lines[0]
     assert (line.payment, line.months) == (Decimal("211.98"), 60)
     assert line.schedule[-1].closing == 0
@@ -117,7 +117,7 @@ def test_propose_plan_level_payment_when_two_percent_is_too_slow():
 
 def test_propose_plan_totals_and_month_by_month_schedule():
     debts = [Debt("A", "5000", "24.99", "150"), Debt("B", "2500.50", "19.99", "80")]
-    plan = _plan(debts, CreditorTerms(concession_apr="8"), fee="30", setup="40")
+    plan = _plan(debts, Concessions(concession_apr="8"), fee="30", setup="40")
     assert plan.monthly_to_creditors == sum(line.payment for line in plan.lines)
     assert plan.monthly_deposit == plan.monthly_to_creditors + Decimal("30.00")
     assert plan.total_fees == Decimal("40.00") + Decimal("30.00") * plan.months
@@ -131,7 +131,7 @@ def test_propose_plan_totals_and_month_by_month_schedule():
 
 
 def test_propose_plan_concession_never_raises_the_apr():
-    plan = _plan([Debt("Promo", "1000", "0", "25")], CreditorTerms(concession_apr="9.9"))
+    plan = _plan([Debt("Promo", "1000", "0", "25")], Concessions(concession_apr="9.9"))
     assert plan.lines[0].apr == Decimal("0")
 
 
@@ -152,7 +152,7 @@ def test_propose_plan_discloses_but_does_not_enroll_secured_debt():
 
 
 def test_retier_hardship_uses_hardship_percent_and_apr():
-    terms = CreditorTerms(concession_apr="9.9", hardship_concession_apr="0")
+    terms = Concessions(concession_apr="9.9", hardship_concession_apr="0")
     hardship = retier(_plan([Debt("A", TEN_K, "24.99", "300")], terms), "hardship")
     assert (hardship.tier, hardship.lines[0].payment, hardship.lines[0].months) == (
         "hardship",
@@ -162,7 +162,7 @@ def test_retier_hardship_uses_hardship_percent_and_apr():
 
 
 def test_fair_share_is_reported_on_each_payment():
-    plan = _plan([Debt("A", TEN_K, "6", "300")], CreditorTerms(fair_share_pct="15"))
+    plan = _plan([Debt("A", TEN_K, "6", "300")], Concessions(fair_share_pct="15"))
     assert plan.lines[0].fair_share == Decimal("30.00")
 
 
@@ -184,7 +184,7 @@ def test_baseline_minimum_rule_recomputes_each_month():
 
 def test_compare_reports_interest_and_months_saved():
     debts = [Debt("Chase", TEN_K, "29.99", "300")]
-    plan = _plan(debts, CreditorTerms(concession_apr="6"))
+    plan = _plan(debts, Concessions(concession_apr="6"))
     result = compare(plan, baseline(plan.debts))
     assert result.plan_interest == Decimal("1536.16")
     assert result.interest_saved == result.baseline_interest - Decimal("1536.16")
@@ -193,7 +193,7 @@ def test_compare_reports_interest_and_months_saved():
 
 def test_compare_baseline_never_pays_off_leaves_savings_open():
     debts = [Debt("A", TEN_K, "24.99", "200")]
-    result = compare(_plan(debts, CreditorTerms(concession_apr="6")), baseline(debts))
+    result = compare(_plan(debts, Concessions(concession_apr="6")), baseline(debts))
     assert (result.baseline_pays_off, result.interest_saved, result.months_saved) == (
         False,
         None,
@@ -234,7 +234,7 @@ def test_propose_plan_empty_debt_list_names_field():
 
 def test_creditor_terms_bad_term_names_field():
     with pytest.raises(DomainError) as error:
-        CreditorTerms(max_term_months=601)
+        Concessions(max_term_months=601)
     assert error.value.field == "max_term_months"
 
 
@@ -293,7 +293,7 @@ def test_plan_never_costs_more_interest_than_baseline(balance, apr, cut, share):
     """Holds when the concession APR <= current APR and the contractual minimum is no
     larger than the DMP payment (a larger minimum at a higher APR can cost less)."""
     concession = max(apr - Decimal(cut) / 100, Decimal("0"))
-    plan = _plan([Debt("A", balance, apr, "0")], CreditorTerms(concession_apr=concession))
+    plan = _plan([Debt("A", balance, apr, "0")], Concessions(concession_apr=concession))
     minimum = (plan.lines[0].payment * share / 100).quantize(Decimal("0.01"))
     payoff = baseline([Debt("A", balance, apr, minimum)])
     assert plan.lines[0].schedule[-1].closing == 0
@@ -305,7 +305,7 @@ def test_plan_never_costs_more_interest_than_baseline(balance, apr, cut, share):
 @settings(max_examples=150, deadline=None)
 @given(balance=cents, apr=aprs, term=st.integers(min_value=1, max_value=120))
 def test_plan_line_clears_within_the_max_term(balance, apr, term):
-    terms = CreditorTerms(min_payment_pct="0", max_term_months=term)
+    terms = Concessions(min_payment_pct="0", max_term_months=term)
     line = _plan([Debt("A", balance, apr, "1")], terms).lines[0]
     assert line.months <= term
     assert line.schedule[-1].closing == 0

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from counselor.dmp import CreditorTerms, Debt, propose_plan
-from counselor.eligibility import Outcome, assess
-from intake.budget import Income, analyze_budget
-from intake.domain_errors import DomainError
+from counselor.engine.dmp import Concessions, Debt, propose_plan
+from counselor.engine.eligibility import Outcome, assess
+from intake.engine.budget import Income, analyze_budget
+from intake.engine.errors import DomainError
 
 DEBTS = [Debt("Card A", "5000", "24.99", "150"), Debt("Card B", "5000", "22.99", "150")]
-TERMS = CreditorTerms(concession_apr="9.9", hardship_concession_apr="0")
+TERMS = Concessions(concession_apr="9.9", hardship_concession_apr="0")
 
 
 def _plan():

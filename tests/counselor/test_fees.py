@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from counselor.fees import DATA_VERSION, FeeSchedule, apply_fees, fee_cap, load_caps
-from intake.domain_errors import DomainError
+from counselor.engine.fees import DATA_VERSION, FeeSchedule, apply_fees, fee_cap, load_caps
+from intake.engine.errors import DomainError
 
 HIGH = FeeSchedule(Decimal("100"), Decimal("100"))
 

@@ -8,8 +8,8 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from counselor.engine.snapshots import results_json
 from counselor.services import proposal_build_from, proposal_start
-from counselor.snapshots import results_json
 from counselor.views import plan_document
 from intake.models import Application, PlanOffer
 from intake.services import plan_offer_accept
@@ -113,9 +113,13 @@ def test_case_shows_enrolled_once_the_consumer_accepts(client, counselor, offere
     offer = PlanOffer.objects.get(application=application)
 
     plan_offer_accept(
-        application=application, offer_id=offer.public_id, document_hash=offer.document_hash,
-        typed_name="Maria Lopez", consented=True, actor=application.consumer,
-    )  # fmt: skip
+        application=application,
+        offer_id=offer.public_id,
+        document_hash=offer.document_hash,
+        typed_name="Maria Lopez",
+        consented=True,
+        actor=application.consumer,
+    )
 
     body = client.get(reverse("counselor:case", kwargs={"public_id": application.public_id}))
     text = body.content.decode()

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from counselor.dmp import CreditorTerms, Debt, amortize, level_payment, propose_plan
-from counselor.eligibility import assess
-from counselor.options import (
+from counselor.engine.dmp import Concessions, Debt, amortize, level_payment, propose_plan
+from counselor.engine.eligibility import assess
+from counselor.engine.options import (
     ConsolidationLoan,
     HardshipProgram,
     SettlementAssumptions,
@@ -21,8 +21,8 @@ from counselor.options import (
     hardship_option,
     settlement_option,
 )
-from intake.budget import Income, analyze_budget
-from intake.domain_errors import DomainError
+from intake.engine.budget import Income, analyze_budget
+from intake.engine.errors import DomainError
 
 TEN_K = Decimal("10000")
 DEBTS = [
@@ -35,7 +35,7 @@ DEBTS = [
 def _plan(debts=DEBTS):
     return propose_plan(
         debts,
-        lambda name: CreditorTerms(concession_apr="8"),
+        lambda name: Concessions(concession_apr="8"),
         monthly_fee=Decimal("25"),
         setup_fee=Decimal("50"),
         start=date(2026, 2, 1),

@@ -15,17 +15,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from counselor.builder import HouseholdBudget, build_proposal
-from counselor.case_plan import first_of_next_month
-from counselor.dmp import Debt as EngineDebt
-from counselor.dmp import baseline, compare, propose_plan
-from counselor.fees import FeeSchedule
+from counselor.engine.builder import HouseholdBudget, build_proposal
+from counselor.engine.case_plan import first_of_next_month
+from counselor.engine.dmp import Debt as EngineDebt
+from counselor.engine.dmp import baseline, compare, propose_plan
+from counselor.engine.fees import FeeSchedule
 from counselor.models import CreditorTerms, Proposal, ProposalVersion
 from counselor.selectors import creditor_terms_table
 from counselor.services import proposal_build_from, proposal_start_from_case
-from intake.budget import Expense, Income
+from intake.engine.budget import Expense, Income
+from intake.engine.money import money_text
 from intake.models import Application, Debt, PlanOffer
-from intake.money import money_text
 from intake.services import plan_offer_accept
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role, role_grant
@@ -48,9 +48,12 @@ def _url(application: Application, name: str = "case-plan-start") -> str:
 
 def _debt(application: Application, position: int, creditor: str, **values: object) -> Debt:
     return Debt.objects.create(
-        application=application, position=position, creditor=creditor,
-        kind=values.pop("kind", "credit_card"), **values,
-    )  # fmt: skip
+        application=application,
+        position=position,
+        creditor=creditor,
+        kind=values.pop("kind", "credit_card"),
+        **values,
+    )
 
 
 @pytest.fixture
@@ -59,15 +62,34 @@ def application(terms, agency_profile):
     word prefix, a tradeline prefilled without APR, an unknown creditor (default terms), a
     paid-off card (no balance: left out) and a car loan (secured)."""
     app = sent_application()
-    _debt(app, 1, "SYNCB/CARE CREDIT", balance=D("1800.00"), apr=D("26.99"),
-          minimum_payment=D("60.00"))  # fmt: skip
-    _debt(app, 2, "CAPITAL ONE BANK USA NA", balance=D("2750.00"), minimum_payment=D("82.00"),
-          source=Debt.Source.BUREAU)  # fmt: skip
-    _debt(app, 3, "Zed Furniture", balance=D("900.00"), apr=D("21.00"),
-          minimum_payment=D("45.00"))  # fmt: skip
+    _debt(
+        app,
+        1,
+        "SYNCB/CARE CREDIT",
+        balance=D("1800.00"),
+        apr=D("26.99"),
+        minimum_payment=D("60.00"),
+    )
+    _debt(
+        app,
+        2,
+        "CAPITAL ONE BANK USA NA",
+        balance=D("2750.00"),
+        minimum_payment=D("82.00"),
+        source=Debt.Source.BUREAU,
+    )
+    _debt(app, 3, "Zed Furniture", balance=D("900.00"), apr=D("21.00"), minimum_payment=D("45.00"))
     _debt(app, 4, "DISCOVER", balance=D("0.00"), apr=D("22.00"), minimum_payment=D("0.00"))
-    _debt(app, 5, "TOYOTA MOTOR CREDIT", kind="auto", secured=True, balance=D("9800.00"),
-          apr=D("6.90"), minimum_payment=D("320.00"))  # fmt: skip
+    _debt(
+        app,
+        5,
+        "TOYOTA MOTOR CREDIT",
+        kind="auto",
+        secured=True,
+        balance=D("9800.00"),
+        apr=D("6.90"),
+        minimum_payment=D("320.00"),
+    )
     return app
 
 
@@ -88,38 +110,75 @@ def test_the_proposal_holds_the_cases_debts_budget_and_matched_terms(application
     assert inputs["language"] == "en" and inputs["fee_waiver"] == ""
     assert inputs["exclusions"] == [] and inputs["overrides"] == []
     assert inputs["household"] == {
-        "size": 2, "members_65_and_over": 0, "vehicles": None, "county": None,
-        "incomes": [{"kind": "wages", "gross": "4200.00", "net": "3300.00",
-                     "frequency": "monthly"}],
-        "expenses": [{"category": "housing", "amount": "1200.00", "frequency": "monthly"},
-                     {"category": "food", "amount": "500.00", "frequency": "monthly"}],
-    }  # fmt: skip
+        "size": 2,
+        "members_65_and_over": 0,
+        "vehicles": None,
+        "county": None,
+        "incomes": [
+            {"kind": "wages", "gross": "4200.00", "net": "3300.00", "frequency": "monthly"}
+        ],
+        "expenses": [
+            {"category": "housing", "amount": "1200.00", "frequency": "monthly"},
+            {"category": "food", "amount": "500.00", "frequency": "monthly"},
+        ],
+    }
     card = {"secured": False, "is_housing": False, "source": "stated", "assumed": []}
     assert inputs["debts"] == [
-        {"id": "d1", "creditor": "CHASE CARD", "balance": "5200.00", "apr": "29.99",
-         "min_payment": "156.00", **card},
-        {"id": "d2", "creditor": "SYNCB/CARE CREDIT", "balance": "1800.00", "apr": "26.99",
-         "min_payment": "60.00", **card},
-        {"id": "d3", "creditor": "CAPITAL ONE BANK USA NA", "balance": "2750.00",
-         "apr": "0.00", "min_payment": "82.00", **card, "source": "bureau",
-         "assumed": ["apr"]},
-        {"id": "d4", "creditor": "Zed Furniture", "balance": "900.00", "apr": "21.00",
-         "min_payment": "45.00", **card},
-        {"id": "d5", "creditor": "TOYOTA MOTOR CREDIT", "balance": "9800.00", "apr": "6.90",
-         "min_payment": "320.00", **card, "secured": True},
-    ]  # fmt: skip
+        {
+            "id": "d1",
+            "creditor": "CHASE CARD",
+            "balance": "5200.00",
+            "apr": "29.99",
+            "min_payment": "156.00",
+            **card,
+        },
+        {
+            "id": "d2",
+            "creditor": "SYNCB/CARE CREDIT",
+            "balance": "1800.00",
+            "apr": "26.99",
+            "min_payment": "60.00",
+            **card,
+        },
+        {
+            "id": "d3",
+            "creditor": "CAPITAL ONE BANK USA NA",
+            "balance": "2750.00",
+            "apr": "0.00",
+            "min_payment": "82.00",
+            **card,
+            "source": "bureau",
+            "assumed": ["apr"],
+        },
+        {
+            "id": "d4",
+            "creditor": "Zed Furniture",
+            "balance": "900.00",
+            "apr": "21.00",
+            "min_payment": "45.00",
+            **card,
+        },
+        {
+            "id": "d5",
+            "creditor": "TOYOTA MOTOR CREDIT",
+            "balance": "9800.00",
+            "apr": "6.90",
+            "min_payment": "320.00",
+            **card,
+            "secured": True,
+        },
+    ]
     chase, syncb, capone = _entry("Chase"), _entry("Synchrony Bank"), _entry("Capital One")
     default = _entry("Agency default terms")
     assert [
-        (m["debt"], m["entry"], m["rule"], (m["entry_id"], m["entry_version"]),
-         m["concession_apr"])
+        (m["debt"], m["entry"], m["rule"], (m["entry_id"], m["entry_version"]), m["concession_apr"])
         for m in inputs["terms_matched"]
     ] == [
         ("d1", "Chase", "alias", chase, "6.00"),
         ("d2", "Synchrony Bank", "alias", syncb, "9.90"),
         ("d3", "Capital One", "alias", capone, "7.40"),
         ("d4", "Agency default terms", "default", default, None),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_word_prefix_matches_a_report_name_the_table_does_not_list(terms, agency_profile):
@@ -160,18 +219,24 @@ def test_build_a_plan_button_opens_the_builder_with_the_engines_numbers(
     assert result.plan == plan
     assert result.comparison == compare(plan, baseline(plan.debts))
     assert [(ln.debt.creditor, ln.apr) for ln in plan.lines] == [
-        ("CHASE CARD", D("6.00")), ("SYNCB/CARE CREDIT", D("9.90")),
-        ("CAPITAL ONE BANK USA NA", D("0.00")), ("Zed Furniture", D("21.00")),
-    ]  # fmt: skip
+        ("CHASE CARD", D("6.00")),
+        ("SYNCB/CARE CREDIT", D("9.90")),
+        ("CAPITAL ONE BANK USA NA", D("0.00")),
+        ("Zed Furniture", D("21.00")),
+    ]
     household = HouseholdBudget(
         incomes=(Income("wages", D("4200.00"), D("3300.00"), "monthly"),),
         expenses=(Expense("housing", D("1200.00")), Expense("food", D("500.00"))),
         household_size=2,
     )
     assert result == build_proposal(
-        debts=debts, household_budget=household, state="GA", terms_for=terms_for,
-        fee_schedule=FeeSchedule(D("0"), D("0")), start=start,
-    )  # fmt: skip
+        debts=debts,
+        household_budget=household,
+        state="GA",
+        terms_for=terms_for,
+        fee_schedule=FeeSchedule(D("0"), D("0")),
+        start=start,
+    )
     html = builder.content.decode()
     assert f'<dd id="months">{plan.months} (' in html
 
@@ -198,9 +263,10 @@ def test_intake_tables_are_only_read(application, counselor):
         proposal_start_from_case(application=application, actor=counselor, today=TODAY)
 
     writes = [
-        q["sql"] for q in queries.captured_queries
+        q["sql"]
+        for q in queries.captured_queries
         if q["sql"].startswith(("INSERT", "UPDATE", "DELETE")) and '"intake_' in q["sql"]
-    ]  # fmt: skip
+    ]
     assert writes == []
 
 
@@ -267,9 +333,13 @@ def test_an_enrolled_case_gets_no_new_offer(client, application, counselor):
     client.post(_url(application, "case-offer"), {"version": "1"})
     offer = PlanOffer.objects.get(application=application)
     plan_offer_accept(
-        application=application, offer_id=offer.public_id, document_hash=offer.document_hash,
-        typed_name="Maria Lopez", consented=True, actor=application.consumer,
-    )  # fmt: skip
+        application=application,
+        offer_id=offer.public_id,
+        document_hash=offer.document_hash,
+        typed_name="Maria Lopez",
+        consented=True,
+        actor=application.consumer,
+    )
 
     again = client.post(_url(application, "case-offer"), {"version": "1"}, follow=True)
 

@@ -9,19 +9,22 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from counselor.engine.snapshots import inputs_diff
 from counselor.errors import ProposalConflict, ProposalError
 from counselor.models import Proposal
 from counselor.services import proposal_save, proposal_start
-from counselor.snapshots import inputs_diff
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 
 
 def _override(apr: str = "5.00") -> dict:
     return {
-        "creditor": "CHASE CARD", "concession_apr": apr, "min_payment_pct": None,
-        "max_term_months": None, "reason": "hardship letter",
-    }  # fmt: skip
+        "creditor": "CHASE CARD",
+        "concession_apr": apr,
+        "min_payment_pct": None,
+        "max_term_months": None,
+        "reason": "hardship letter",
+    }
 
 
 def test_start_stores_inputs_and_engine_results_as_strings(case, inputs):
@@ -30,8 +33,10 @@ def test_start_stores_inputs_and_engine_results_as_strings(case, inputs):
     assert (case.version, version.number, version.inputs) == (1, 1, inputs)
     lines = version.results["lines"]
     assert [(ln["creditor"], ln["plan_apr"]) for ln in lines] == [
-        ("CHASE CARD", "6.00"), ("SYNCB/AMAZON", "9.90"), ("CAPITAL ONE BANK USA NA", "7.40"),
-    ]  # fmt: skip
+        ("CHASE CARD", "6.00"),
+        ("SYNCB/AMAZON", "9.90"),
+        ("CAPITAL ONE BANK USA NA", "7.40"),
+    ]
     assert version.results["total_disclosed"] == "21500.00"
     assert version.results["total_enrolled"] == "11700.00"
     assert isinstance(version.results["monthly_deposit"], str)
@@ -86,9 +91,11 @@ def test_overrides_are_audited_with_the_case(case, inputs, make_staff):
     carol = make_staff("carol", Role.COUNSELOR)
 
     proposal_save(
-        proposal=case, expected_version=1, inputs=inputs | {"overrides": [_override()]},
+        proposal=case,
+        expected_version=1,
+        inputs=inputs | {"overrides": [_override()]},
         actor=carol,
-    )  # fmt: skip
+    )
 
     events = AuditEvent.objects.filter(actor=carol).order_by("seq")
     assert [(e.action, e.object_type, e.case_id, e.role) for e in events] == [

@@ -83,8 +83,9 @@ def test_supervisors_see_the_all_tab(client, supervisor):
     assert response.context["page"].tab == "all"
     assert _rows(response) == [first, second]
     assert [a for a in _rows(client.get(QUEUE, {"tab": "all", "sort": "newest"}))] == [
-        second, first,
-    ]  # fmt: skip
+        second,
+        first,
+    ]
 
 
 def test_filters_status_language_dates_and_assignee(client, supervisor, counselor):

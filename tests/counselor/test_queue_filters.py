@@ -40,13 +40,17 @@ def _verification(application: Application, *, pull: str | None, completed: bool
     if pull is not None:
         pull_id = BureauPull.objects.create(
             idempotency_key=f"application:{application.public_id}",
-            reference=uuid.uuid4().hex[:20], consent_reference="c", subject="{}", status=pull,
-        ).public_id  # fmt: skip
+            reference=uuid.uuid4().hex[:20],
+            consent_reference="c",
+            subject="{}",
+            status=pull,
+        ).public_id
     VerificationRequest.objects.create(
-        application=application, bureau_pull_id=pull_id,
+        application=application,
+        bureau_pull_id=pull_id,
         bureau_outcome="requested" if pull else "no_consent",
         completed_at=timezone.now() if completed else None,
-    )  # fmt: skip
+    )
 
 
 def test_verification_state_filter(client, supervisor):

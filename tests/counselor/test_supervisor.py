@@ -44,9 +44,13 @@ def test_dashboard_figures_and_drill_down_links(client, make_staff):
     note.save(update_fields=["created_at"])
     for status, application in (("accepted", first), ("declined", second)):
         PlanOffer.objects.create(
-            application=application, snapshot={}, document="d", document_hash="0" * 64,
-            status=status, created_at=application.submitted_at + timedelta(days=1),
-        )  # fmt: skip
+            application=application,
+            snapshot={},
+            document="d",
+            document_hash="0" * 64,
+            status=status,
+            created_at=application.submitted_at + timedelta(days=1),
+        )
     client.force_login(supervisor)
 
     response = client.get(URL)

@@ -39,15 +39,36 @@ def sqs_env(moto_server, tmp_path):
 
 def test_task_round_trip_over_sqs(sqs_env, moto_server):
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "creditgenie", "worker", "--pool=solo",
-         "--loglevel=WARNING", "-Q", "acme-default", "--without-mingle", "--without-gossip"],
-        cwd=BASE_DIR, env=sqs_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "creditgenie",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-Q",
+            "acme-default",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=BASE_DIR,
+        env=sqs_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         sent = subprocess.run(
-            [sys.executable, "-c", SEND], cwd=BASE_DIR, env=sqs_env,
-            capture_output=True, text=True, timeout=90, check=False,
-        )  # fmt: skip
+            [sys.executable, "-c", SEND],
+            cwd=BASE_DIR,
+            env=sqs_env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
+        )
         assert sent.returncode == 0, sent.stderr[-2000:]
         assert sent.stdout.strip() == "sqs pong"
     finally:

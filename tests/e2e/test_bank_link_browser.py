@@ -117,8 +117,10 @@ def test_closing_link_is_logged_and_the_consumer_can_choose_manual(
     assert page.url == live_server.url + url(draft, "step-bank")
     record = next(r for r in caplog.records if r.getMessage() == "plaid link exit")
     assert (record.levelno, record.link_status, record.error_code) == (
-        logging.INFO, "REQUIRES_CREDENTIALS", "",
-    )  # fmt: skip
+        logging.INFO,
+        "REQUIRES_CREDENTIALS",
+        "",
+    )
     assert record.link_session_id.startswith("sandbox-session-")  # for Plaid support
     assert not BankConnection.objects.filter(application=draft).exists()
     page.locator("button[name=manual]").click()
@@ -139,7 +141,10 @@ def test_a_link_error_is_logged_and_shown(linking, live_server, browser_page, ca
     expect(page.locator("main")).to_contain_text("Your bank could not be connected right now.")
     record = next(r for r in caplog.records if r.getMessage() == "plaid link exit")
     assert (record.levelno, record.link_status, record.error_code, record.error_type) == (
-        logging.WARNING, "INSTITUTION_NOT_FOUND", "INSTITUTION_DOWN", "INSTITUTION_ERROR",
-    )  # fmt: skip
+        logging.WARNING,
+        "INSTITUTION_NOT_FOUND",
+        "INSTITUTION_DOWN",
+        "INSTITUTION_ERROR",
+    )
     expect(page.locator("button[name=continue]")).to_be_visible()  # "Skip for now"
     assert _csp_violations(console) == []

@@ -6,7 +6,7 @@ three debts); the counselor finds the case by phone number, opens it, clicks "Bu
 plan", leaves one debt out and overrides a creditor's APR with a reason; the monthly
 deposit, months and interest saved change in place (htmx: a marker set on ``window``
 survives, so the page was not reloaded) and equal the engine's figures computed here for
-the same inputs (``counselor.builder.build_proposal`` with the deployment's own creditor
+the same inputs (``counselor.engine.builder.build_proposal`` with the deployment's own creditor
 terms). The counselor saves and sends the offer; the consumer signs in, opens the offer,
 signs (typed name + consent) and accepts; the counselor reloads the case: "Enrolled".
 Screenshots of every stage go to var/artifacts/e2e/<timestamp>/counselor/.
@@ -24,12 +24,12 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from counselor.builder import ProposalResult, TermsOverride, build_proposal
-from counselor.dmp import CreditorTerms
-from counselor.fees import FeeSchedule
-from counselor.snapshots import inputs_parse
-from counselor.terms_match import TermsRow, TermsTable
-from intake.money import money_text
+from counselor.engine.builder import ProposalResult, TermsOverride, build_proposal
+from counselor.engine.dmp import Concessions
+from counselor.engine.fees import FeeSchedule
+from counselor.engine.snapshots import inputs_parse
+from counselor.engine.terms_match import TermsRow, TermsTable
+from intake.engine.money import money_text
 from tests.e2e.browser import Recorder, chromium
 from tests.e2e.test_intake_journey import ENGLISH, Journey
 from tests.integrations.oidc.devprovider import DEMO_PASSWORD
@@ -59,8 +59,12 @@ class ThreeDebts(Journey):
         for n, (creditor, balance, apr, minimum) in enumerate(DEBTS):
             if n:
                 self.page.locator("button[name=add_row]").click()
-            for field, value in (("creditor", creditor), ("balance", balance), ("apr", apr),
-                                 ("minimum_payment", minimum)):  # fmt: skip
+            for field, value in (
+                ("creditor", creditor),
+                ("balance", balance),
+                ("apr", apr),
+                ("minimum_payment", minimum),
+            ):
                 self.page.fill(f"#id_rows-{n}-{field}", value)
             self.page.select_option(f"#id_rows-{n}-kind", "credit_card")
         self.check("5-debts")
@@ -101,7 +105,7 @@ def _terms_table(database: str) -> TermsTable:
             version=r[1],
             creditor=r[2],
             aliases=tuple(r[3]),
-            terms=CreditorTerms(
+            terms=Concessions(
                 min_payment_pct=r[4],
                 concession_apr=r[5],
                 max_term_months=r[6],
@@ -120,10 +124,14 @@ def _engine(inputs: dict, table: TermsTable, **choices: Any) -> ProposalResult:
     """The engine's figures for the proposal's inputs with the builder's choices."""
     parsed = inputs_parse(inputs)
     return build_proposal(
-        debts=parsed.debts, household_budget=parsed.household_budget, state=parsed.state,
-        terms_for=table.terms_for, fee_schedule=FeeSchedule(Decimal("0"), Decimal("0")),
-        start=parsed.start, **choices,
-    )  # fmt: skip
+        debts=parsed.debts,
+        household_budget=parsed.household_budget,
+        state=parsed.state,
+        terms_for=table.terms_for,
+        fee_schedule=FeeSchedule(Decimal("0"), Decimal("0")),
+        start=parsed.start,
+        **choices,
+    )
 
 
 def _expect_figures(page: Page, result: ProposalResult) -> None:
@@ -192,15 +200,19 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
             "ON p.id = v.proposal_id WHERE p.case_id = %s AND v.number = 1",
             case_id,
         )[0]
-        assert [(d["id"], d["creditor"], d["balance"], d["apr"], d["min_payment"])
-                for d in inputs["debts"]] == [
+        assert [
+            (d["id"], d["creditor"], d["balance"], d["apr"], d["min_payment"])
+            for d in inputs["debts"]
+        ] == [
             ("d1", "CHASE CARD", "6200.00", "29.99", "210.00"),
             ("d2", "SYNCB/AMAZON", "2400.00", "26.99", "85.00"),
             ("d3", "Zed Furniture", "900.00", "21.00", "45.00"),
-        ]  # fmt: skip
+        ]
         assert [(m["entry"], m["rule"]) for m in inputs["terms_matched"]] == [
-            ("Chase", "alias"), ("Synchrony Bank", "alias"), ("Agency default terms", "default"),
-        ]  # fmt: skip
+            ("Chase", "alias"),
+            ("Synchrony Bank", "alias"),
+            ("Agency default terms", "default"),
+        ]
         first = _engine(inputs, table)
         _expect_figures(page, first)
         expect(page.locator("#fees")).to_have_text("$0.00 setup, $0.00 a month")
@@ -248,10 +260,14 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         _sign_in_at(consumer, f"{base}/applications/{case_id}/", "consumer")
         consumer.get_by_role("link", name="See your plan offer").click()
         figures = consumer.locator("main dl.review-list dd")
-        expect(figures).to_have_text([
-            money_text(final.plan.monthly_deposit), f"{final.plan.debt_free_month:%m/%Y}",
-            money_text(final.comparison.interest_saved), "$0.00 / $0.00",
-        ])  # fmt: skip
+        expect(figures).to_have_text(
+            [
+                money_text(final.plan.monthly_deposit),
+                f"{final.plan.debt_free_month:%m/%Y}",
+                money_text(final.comparison.interest_saved),
+                "$0.00 / $0.00",
+            ]
+        )
         payments = consumer.locator("#offer-payments tbody td")
         expect(payments).to_have_text([money_text(line.payment) for line in final.plan.lines])
         # The frozen written action plan reads as a document, not as HTML source.
@@ -280,5 +296,7 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
     assert status == "enrolled"
     assert csp == [], csp
     shots = sorted(p.relative_to(artifacts_dir).as_posix() for p in folder.rglob("*.png"))
-    print(f"\ncounselor journey: {time.monotonic() - began:.1f} s "
-          f"(consumer wizard {submitted - began:.1f} s); screenshots: {shots}")  # fmt: skip
+    print(
+        f"\ncounselor journey: {time.monotonic() - began:.1f} s "
+        f"(consumer wizard {submitted - began:.1f} s); screenshots: {shots}"
+    )

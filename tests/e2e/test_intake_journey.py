@@ -26,9 +26,15 @@ from tests.processes import manage, server
 pytestmark = pytest.mark.processes
 REFERRAL = "acme-e2e"
 NAMES = (
-    "Acme Credit Counseling", "Ana", "Maria", "Lopez", "Rivera", "Peach St", "Atlanta",
+    "Acme Credit Counseling",
+    "Ana",
+    "Maria",
+    "Lopez",
+    "Rivera",
+    "Peach St",
+    "Atlanta",
     *US_STATES.values(),
-)  # fmt: skip
+)
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f3d6e50000000049454e44ae426082"
@@ -51,27 +57,58 @@ class Words:
 
 ENGLISH = Words(
     "en",
-    ("About you", "Consents", "Income", "Expenses", "Debts", "Connect your bank", "Documents",
-     "Review and send"),
-    "Sign in to start", "Start or continue my application", "Saved at",
-    "Thank you. Your application was sent to a counselor.", "Where things stand", "Submitted",
-)  # fmt: skip
+    (
+        "About you",
+        "Consents",
+        "Income",
+        "Expenses",
+        "Debts",
+        "Connect your bank",
+        "Documents",
+        "Review and send",
+    ),
+    "Sign in to start",
+    "Start or continue my application",
+    "Saved at",
+    "Thank you. Your application was sent to a counselor.",
+    "Where things stand",
+    "Submitted",
+)
 SPANISH = Words(
     "es",
-    ("Sobre usted", "Consentimientos", "Ingresos", "Gastos", "Deudas", "Conecte su banco",
-     "Documentos", "Revisar y enviar"),
-    "Iniciar sesión para comenzar", "Comenzar o continuar mi solicitud", "Guardado a las",
-    "Gracias. Su solicitud fue enviada a un consejero.", "Cómo va su caso", "Enviada",
-)  # fmt: skip
+    (
+        "Sobre usted",
+        "Consentimientos",
+        "Ingresos",
+        "Gastos",
+        "Deudas",
+        "Conecte su banco",
+        "Documentos",
+        "Revisar y enviar",
+    ),
+    "Iniciar sesión para comenzar",
+    "Comenzar o continuar mi solicitud",
+    "Guardado a las",
+    "Gracias. Su solicitud fue enviada a un consejero.",
+    "Cómo va su caso",
+    "Enviada",
+)
 
 
 @pytest.fixture(scope="module")
 def front_door(platform, deployment) -> Iterator[str]:
     """The front door, routing Georgia and the code `acme-e2e` to the deployment under test."""
     manage(
-        platform.frontdoor_env, "agency_routes", "acme", "--public-url", deployment.url,
-        "--code", REFERRAL, "--state", "GA",
-    )  # fmt: skip
+        platform.frontdoor_env,
+        "agency_routes",
+        "acme",
+        "--public-url",
+        deployment.url,
+        "--code",
+        REFERRAL,
+        "--state",
+        "GA",
+    )
     with server(platform.frontdoor_env | {"ALLOWED_HOSTS": "127.0.0.1"}) as url:
         yield url
 
@@ -115,11 +152,17 @@ class Journey:
     def about_you(self) -> None:
         self.heading(1)
         for selector, value in (
-            ("#id_first_name", "Ana"), ("#id_last_name", "Lopez"),
-            ("#id_birth_date", "04/28/1986"), ("#id_ssn", "123-45-6789"),
-            ("#id_street", "1 Peach St"), ("#id_city", "Atlanta"), ("#id_zip_code", "30301"),
-            ("#id_phone", "404-555-0123"), ("#id_household_size", "3"), ("#id_dependents", "2"),
-        ):  # fmt: skip
+            ("#id_first_name", "Ana"),
+            ("#id_last_name", "Lopez"),
+            ("#id_birth_date", "04/28/1986"),
+            ("#id_ssn", "123-45-6789"),
+            ("#id_street", "1 Peach St"),
+            ("#id_city", "Atlanta"),
+            ("#id_zip_code", "30301"),
+            ("#id_phone", "404-555-0123"),
+            ("#id_household_size", "3"),
+            ("#id_dependents", "2"),
+        ):
             self.page.fill(selector, value)
         self.page.select_option("#id_state", "GA")
         self.page.select_option("#id_employment_status", "full_time")
@@ -171,8 +214,12 @@ class Journey:
 
     def debts(self) -> None:
         self.heading(5)
-        for field, value in (("creditor", "Big Bank Card"), ("balance", "$8,500"),
-                             ("apr", "24.99%"), ("minimum_payment", "255")):  # fmt: skip
+        for field, value in (
+            ("creditor", "Big Bank Card"),
+            ("balance", "$8,500"),
+            ("apr", "24.99%"),
+            ("minimum_payment", "255"),
+        ):
             self.page.fill(f"#id_rows-0-{field}", value)
         self.page.select_option("#id_rows-0-kind", "credit_card")
         self.check("5-debts")
@@ -262,8 +309,12 @@ def test_english_journey_from_the_front_door_to_the_portal(
 
 
 def test_spanish_journey_through_a_referral_link(front_door, deployment, artifacts_dir, tmp_path):
-    maria = {"sub": str(uuid.uuid4()), "email": "maria.rivera@acme.example.com",
-             "given_name": "Maria", "family_name": "Rivera"}  # fmt: skip
+    maria = {
+        "sub": str(uuid.uuid4()),
+        "email": "maria.rivera@acme.example.com",
+        "given_name": "Maria",
+        "family_name": "Rivera",
+    }
     with deployment.provider.changed("acme", "maria", _new=True, **maria), chromium() as browser:
         page = browser.new_context(viewport=PHONE).new_page()
         page.goto(f"{front_door}/r/{REFERRAL}")

@@ -41,9 +41,16 @@ bureau = bureau_fixtures.bureau
 
 ALL_CONSENTS = {"privacy": "on", "esign": "on", "credit_pull": "on", "bank_data": "on"}
 CHASE = rows(
-    [{"creditor": "Chase Freedom", "kind": "credit_card", "balance": "$8,460",
-      "apr": "24.99%", "minimum_payment": "254"}]
-)  # fmt: skip
+    [
+        {
+            "creditor": "Chase Freedom",
+            "kind": "credit_card",
+            "balance": "$8,460",
+            "apr": "24.99%",
+            "minimum_payment": "254",
+        }
+    ]
+)
 NO_DEBTS = rows([])
 
 
@@ -72,9 +79,11 @@ def _consumer(name: str, agency_profile) -> Client:
 def _steps(client: Client, application: Application, **data: dict) -> None:
     for step, values in (
         ("about-you", data.get("about", {**ABOUT_YOU, "ssn": "123-45-0004"})),
-        ("consents", data.get("consents", ALL_CONSENTS)), ("income", INCOMES),
-        ("expenses", EXPENSES), ("debts", data.get("debts", CHASE)),
-    ):  # fmt: skip
+        ("consents", data.get("consents", ALL_CONSENTS)),
+        ("income", INCOMES),
+        ("expenses", EXPENSES),
+        ("debts", data.get("debts", CHASE)),
+    ):
         response = client.post(url(application, f"step-{step}"), values)
         assert response.status_code == 302, (step, response.content[:2000])
 
@@ -121,8 +130,10 @@ def test_linked_bank_and_submit_show_verified_picture_within_seconds(
     # Balances, APR and minimum from Plaid liabilities; no tokens in intake.
     card = next(a for a in summary.accounts if a["type"] == "credit")
     assert (card["current"], card["purchase_apr"], card["minimum_payment"]) == (
-        Decimal("4820.00"), Decimal("29.99"), Decimal("145.00"),
-    )  # fmt: skip
+        Decimal("4820.00"),
+        Decimal("29.99"),
+        Decimal("145.00"),
+    )
     assert {a["mask"] for a in summary.accounts} == {"0000", "3333"}
     assert [i["status"] for i in summary.items] == ["ok"]
     # Income: 13 biweekly 1,850.00 deposits over six months against 3,200.00 stated.
@@ -206,15 +217,23 @@ def test_withdrawn_bank_consent_removes_the_item(celery_worker, vendors, agency_
 
 def _webhook_sync(plaid_at: str, item_id: str):
     """Plaid's SYNC_UPDATES_AVAILABLE for the item, signed by the sandbox, delivered."""
-    body = json.dumps({"webhook_type": "TRANSACTIONS", "webhook_code": "SYNC_UPDATES_AVAILABLE",
-                       "item_id": item_id, "environment": "sandbox"}).encode()  # fmt: skip
+    body = json.dumps(
+        {
+            "webhook_type": "TRANSACTIONS",
+            "webhook_code": "SYNC_UPDATES_AVAILABLE",
+            "item_id": item_id,
+            "environment": "sandbox",
+        }
+    ).encode()
     signed = requests.post(
         f"{plaid_at}/sandbox/admin/sign", json={"body": body.decode()}, timeout=5
     ).json()["jwt"]
     return Client().post(
-        "/integrations/plaid/webhook", body, content_type="application/json",
+        "/integrations/plaid/webhook",
+        body,
+        content_type="application/json",
         HTTP_PLAID_VERIFICATION=signed,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,12 +11,21 @@ from intake.services import application_start
 from tenants.roles import Role, role_grant
 
 ABOUT_YOU = {
-    "first_name": "Ana", "last_name": "Lopez", "birth_date": "04/28/1986",
-    "ssn": "123-45-6789", "street": "1 Peach St", "city": "Atlanta", "state": "GA",
-    "zip_code": "30301", "phone": "(404) 555-0123", "email": "ana@example.com",
-    "household_size": "3", "dependents": "2", "employment_status": "full_time",
+    "first_name": "Ana",
+    "last_name": "Lopez",
+    "birth_date": "04/28/1986",
+    "ssn": "123-45-6789",
+    "street": "1 Peach St",
+    "city": "Atlanta",
+    "state": "GA",
+    "zip_code": "30301",
+    "phone": "(404) 555-0123",
+    "email": "ana@example.com",
+    "household_size": "3",
+    "dependents": "2",
+    "employment_status": "full_time",
     "preferred_language": "en",
-}  # fmt: skip
+}
 CONSENTS = {"privacy": "on", "esign": "on", "credit_pull": "on"}
 
 
@@ -29,9 +38,16 @@ def rows(items: list[dict[str, str]]) -> dict[str, str]:
 
 INCOMES = rows([{"kind": "wages", "gross": "$4,000.00", "net": "3200", "frequency": "monthly"}])
 DEBTS = rows(
-    [{"creditor": "Big Bank Card", "kind": "credit_card", "balance": "$8,500",
-      "apr": "24.99%", "minimum_payment": "255"}]
-)  # fmt: skip
+    [
+        {
+            "creditor": "Big Bank Card",
+            "kind": "credit_card",
+            "balance": "$8,500",
+            "apr": "24.99%",
+            "minimum_payment": "255",
+        }
+    ]
+)
 EXPENSES = {"rent": "1,200", "groceries": "500.5", "electric": "$120"}
 
 
@@ -55,9 +71,13 @@ def draft(consumer) -> Application:
 def fill(client: Client, application: Application) -> None:
     """Completes every step through the views."""
     for step, data in (
-        ("about-you", ABOUT_YOU), ("consents", CONSENTS), ("income", INCOMES),
-        ("expenses", EXPENSES), ("debts", DEBTS), ("bank", {"skip": "on"}),
+        ("about-you", ABOUT_YOU),
+        ("consents", CONSENTS),
+        ("income", INCOMES),
+        ("expenses", EXPENSES),
+        ("debts", DEBTS),
+        ("bank", {"skip": "on"}),
         ("documents", {"done": "on"}),
-    ):  # fmt: skip
+    ):
         response = client.post(url(application, f"step-{step}"), data)
         assert response.status_code == 302, (step, response.content[:2000])

@@ -25,9 +25,11 @@ from tenants.signin import AUTH_TIME
 pytestmark = pytest.mark.django_db
 
 RESULTS = {
-    "monthly_deposit": "412.35", "months": 48, "total_enrolled": "18749.99",
+    "monthly_deposit": "412.35",
+    "months": 48,
+    "total_enrolled": "18749.99",
     "interest_saved": "6120.49",
-}  # fmt: skip
+}
 
 
 @pytest.fixture(autouse=True)
@@ -84,15 +86,22 @@ def test_accepting_emits_accepted_and_enrolled_with_the_snapshots_rounded_figure
     offer = _offer(draft, concessions=concessions)
 
     plan_offer_accept(
-        application=draft, offer_id=offer.public_id, document_hash=offer.document_hash,
-        typed_name="Ana Lopez", consented=True, actor=consumer,
-    )  # fmt: skip
+        application=draft,
+        offer_id=offer.public_id,
+        document_hash=offer.document_hash,
+        typed_name="Ana Lopez",
+        consented=True,
+        actor=consumer,
+    )
 
     plan = {
-        "monthly_payment": "410", "term_months": 48, "enrolled_debt": "18700",
-        "interest_saved": "6100", "creditor_count": 1,
+        "monthly_payment": "410",
+        "term_months": 48,
+        "enrolled_debt": "18700",
+        "interest_saved": "6100",
+        "creditor_count": 1,
         "concessions": [{"creditor": "capital one", "apr": "9.90"}],
-    }  # fmt: skip
+    }
     assert _events("accepted") == [plan]
     assert _events("enrolled") == [plan]
     assert Application.objects.get(pk=draft.pk).status == "enrolled"
@@ -103,9 +112,13 @@ def test_a_snapshot_without_figures_is_accepted_without_events(draft, consumer):
     offer = plan_offer_publish(application=draft, snapshot={"monthly": "$1"}, document="Plan")
 
     plan_offer_accept(
-        application=draft, offer_id=offer.public_id, document_hash=offer.document_hash,
-        typed_name="Ana Lopez", consented=True, actor=consumer,
-    )  # fmt: skip
+        application=draft,
+        offer_id=offer.public_id,
+        document_hash=offer.document_hash,
+        typed_name="Ana Lopez",
+        consented=True,
+        actor=consumer,
+    )
 
     assert plan_terms_from_snapshot({"monthly": "$1"}) is None
     assert _events("accepted") == _events("enrolled") == []
@@ -114,18 +127,25 @@ def test_a_snapshot_without_figures_is_accepted_without_events(draft, consumer):
 
 @pytest.mark.parametrize(
     ("category", "stored"),
-    [("payment_too_high", "payment_too_high"), ("chose_other_option", "chose_other_option"),
-     ("Ana Lopez, 1 Peach St", "other")],
-)  # fmt: skip
+    [
+        ("payment_too_high", "payment_too_high"),
+        ("chose_other_option", "chose_other_option"),
+        ("Ana Lopez, 1 Peach St", "other"),
+    ],
+)
 def test_declining_records_the_closed_list_category_and_emits_only_it(
     draft, consumer, category, stored
 ):
     offer = _offer(draft)
 
     plan_offer_decline(
-        application=draft, offer_id=offer.public_id, document_hash=offer.document_hash,
-        reason="My sister Ana will help", category=category, actor=consumer,
-    )  # fmt: skip
+        application=draft,
+        offer_id=offer.public_id,
+        document_hash=offer.document_hash,
+        reason="My sister Ana will help",
+        category=category,
+        actor=consumer,
+    )
 
     offer.refresh_from_db()
     assert (offer.decline_category, offer.decline_reason) == (stored, "My sister Ana will help")
@@ -136,27 +156,40 @@ def test_declining_without_a_category_is_other(draft, consumer):
     offer = _offer(draft)
 
     plan_offer_decline(
-        application=draft, offer_id=offer.public_id, document_hash=offer.document_hash,
-        reason="", actor=consumer,
-    )  # fmt: skip
+        application=draft,
+        offer_id=offer.public_id,
+        document_hash=offer.document_hash,
+        reason="",
+        actor=consumer,
+    )
 
     assert _events("declined") == [{"decline_reason": "other"}]
 
 
 def test_counseling_request_without_an_application_has_its_own_case(consumer):
     request = counseling_request_create(
-        consumer=consumer, application=None, preferred_times=["morning"], phone="4045550123",
-        language="en", note="Call Ana", topic="student_loans",
-    )  # fmt: skip
+        consumer=consumer,
+        application=None,
+        preferred_times=["morning"],
+        phone="4045550123",
+        language="en",
+        note="Call Ana",
+        topic="student_loans",
+    )
     default = counseling_request_create(
-        consumer=consumer, application=None, preferred_times=[], phone=None, language="en",
+        consumer=consumer,
+        application=None,
+        preferred_times=[],
+        phone=None,
+        language="en",
         note=None,
-    )  # fmt: skip
+    )
 
     assert (request.topic, default.topic) == ("student_loans", "debt")
     assert _events("counseling_requested") == [
-        {"counseling_topic": "student_loans"}, {"counseling_topic": "debt"},
-    ]  # fmt: skip
+        {"counseling_topic": "student_loans"},
+        {"counseling_topic": "debt"},
+    ]
     pids = OutboxEvent.objects.values_list("payload__case_pid", flat=True).order_by("pk")
     assert len(set(pids)) == 2  # counseling-<public_id>: one case per request
 
@@ -169,9 +202,13 @@ def test_the_forms_offer_the_closed_lists(signed_in, consumer):
 
     signed_in.post(
         reverse("intake:counseling-request"),
-        {"preferred_times": ["evening"], "phone": "404-555-0123", "language": "en",
-         "topic": "bankruptcy"},
-    )  # fmt: skip
+        {
+            "preferred_times": ["evening"],
+            "phone": "404-555-0123",
+            "language": "en",
+            "topic": "bankruptcy",
+        },
+    )
     assert CounselingRequest.objects.get().topic == "bankruptcy"
     assert _events("counseling_requested") == [{"counseling_topic": "bankruptcy"}]
 
@@ -188,9 +225,13 @@ def test_the_decline_form_posts_its_category(signed_in, consumer):
 
     signed_in.post(
         reverse("intake:offer-decline", kwargs={"public_id": application.public_id}),
-        {"offer": str(offer.public_id), "document_hash": offer.document_hash,
-         "category": "chose_other_option", "reason": ""},
-    )  # fmt: skip
+        {
+            "offer": str(offer.public_id),
+            "document_hash": offer.document_hash,
+            "category": "chose_other_option",
+            "reason": "",
+        },
+    )
 
     offer.refresh_from_db()
     assert (offer.status, offer.decline_category) == ("declined", "chose_other_option")

@@ -115,8 +115,10 @@ def test_on_success_public_token_is_exchanged_and_the_item_kept(linking, draft, 
     connection = BankConnection.objects.get(application=draft)
     item = PlaidItem.objects.get(public_id=connection.item_public_id)
     assert (item.status, item.institution_id, connection.institution_id) == (
-        "ok", "ins_109509", "ins_109509",
-    )  # fmt: skip
+        "ok",
+        "ins_109509",
+        "ins_109509",
+    )
     assert [a["id"][9:] for a in done["metadata"]["accounts"]] == ["chk", "cc"]
     draft.refresh_from_db()
     assert "bank" in draft.completed_steps and not draft.bank_manual
@@ -128,10 +130,13 @@ def test_on_success_public_token_is_exchanged_and_the_item_kept(linking, draft, 
 def test_a_link_token_the_sandbox_never_issued_gets_no_public_token(plaid):
     answer = requests.post(
         f"{plaid}/link/sandbox/complete",
-        json={"link_token": "link-sandbox-forged", "institution_id": "ins_109508",
-              "username": "user_good"},
+        json={
+            "link_token": "link-sandbox-forged",
+            "institution_id": "ins_109508",
+            "username": "user_good",
+        },
         timeout=5,
-    )  # fmt: skip
+    )
     assert (answer.status_code, answer.json()["error_code"]) == (400, "INVALID_LINK_TOKEN")
 
 
@@ -140,9 +145,16 @@ def test_update_mode_repairs_the_same_item(linking, draft, plaid):
     _on_success(linking, draft, _link_in_sandbox(plaid, token))
     connection = BankConnection.objects.get(application=draft)
     item = PlaidItem.objects.get(public_id=connection.item_public_id)
-    requests.post(f"{plaid}/sandbox/item/reset_login", timeout=5, json={
-        "access_token": item.access_token, "client_id": "test-client-id",
-        "secret": "test-secret"}, headers={"Plaid-Version": "2020-09-14"})  # fmt: skip
+    requests.post(
+        f"{plaid}/sandbox/item/reset_login",
+        timeout=5,
+        json={
+            "access_token": item.access_token,
+            "client_id": "test-client-id",
+            "secret": "test-secret",
+        },
+        headers={"Plaid-Version": "2020-09-14"},
+    )
     PlaidItem.objects.filter(pk=item.pk).update(status="login_required")
     step = linking.get(url(draft, "step-bank"))
     assert f"?item={connection.public_id}".encode() in step.content
@@ -175,23 +187,34 @@ def test_malformed_link_result_is_logged_and_shown(linking, draft, caplog):
 
 def test_link_exit_with_an_error_is_logged_and_the_step_offers_other_ways(linking, draft, caplog):
     caplog.set_level(logging.INFO, logger="creditgenie.intake")
-    response = linking.post(url(draft, "bank-link"), {
-        "exit": "1", "status": "institution_not_found", "error_code": "INSTITUTION_DOWN",
-        "error_type": "INSTITUTION_ERROR",
-    })  # fmt: skip
+    response = linking.post(
+        url(draft, "bank-link"),
+        {
+            "exit": "1",
+            "status": "institution_not_found",
+            "error_code": "INSTITUTION_DOWN",
+            "error_type": "INSTITUTION_ERROR",
+        },
+    )
     assert response["Location"] == url(draft, "step-bank")
     record = next(r for r in caplog.records if r.getMessage() == "plaid link exit")
     assert (record.levelno, record.link_status, record.error_code, record.error_type) == (
-        logging.WARNING, "INSTITUTION_NOT_FOUND", "INSTITUTION_DOWN", "INSTITUTION_ERROR",
-    )  # fmt: skip
+        logging.WARNING,
+        "INSTITUTION_NOT_FOUND",
+        "INSTITUTION_DOWN",
+        "INSTITUTION_ERROR",
+    )
     step = linking.get(url(draft, "step-bank")).content
     assert b"Your bank could not be connected right now." in step
     assert b'name="manual"' in step and b'name="continue"' in step
 
 
 def test_link_token_failure_is_shown_not_swallowed(linking, draft, plaid, caplog):
-    requests.post(f"{plaid}/sandbox/admin/faults", timeout=5,
-                  json={"path": "/link/token/create", "faults": ["INVALID_FIELD"]})  # fmt: skip
+    requests.post(
+        f"{plaid}/sandbox/admin/faults",
+        timeout=5,
+        json={"path": "/link/token/create", "faults": ["INVALID_FIELD"]},
+    )
     caplog.set_level(logging.INFO, logger="creditgenie.intake")
     response = linking.get(url(draft, "bank-link"))
     assert response.status_code == 302 and response["Location"] == url(draft, "step-bank")

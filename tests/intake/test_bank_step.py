@@ -93,15 +93,22 @@ def test_i_dont_bank_online_is_recorded_and_completes_the_step(signed_in, draft)
 
 def test_link_exit_is_logged_with_codes_only(consented, draft, caplog):
     caplog.set_level(logging.INFO, logger="creditgenie.intake")
-    consented.post(url(draft, "bank-link"), {
-        "exit": "1", "status": "institution_not_found", "error_code": "INSTITUTION_DOWN",
-        "error_type": "ana@example.com",
-    })  # fmt: skip
+    consented.post(
+        url(draft, "bank-link"),
+        {
+            "exit": "1",
+            "status": "institution_not_found",
+            "error_code": "INSTITUTION_DOWN",
+            "error_type": "ana@example.com",
+        },
+    )
     record = next(r for r in caplog.records if r.getMessage() == "plaid link exit")
     assert record.levelno == logging.WARNING
     assert (record.link_status, record.error_code, record.error_type) == (
-        "INSTITUTION_NOT_FOUND", "INSTITUTION_DOWN", "INVALID",
-    )  # fmt: skip
+        "INSTITUTION_NOT_FOUND",
+        "INSTITUTION_DOWN",
+        "INVALID",
+    )
     assert "ana@example.com" not in caplog.text
     assert not BankConnection.objects.exists()
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from intake.budget import (
+from intake.engine.budget import (
     Band,
     DebtPayment,
     Expense,
@@ -18,7 +18,7 @@ from intake.budget import (
     dti_band,
     monthly_amount,
 )
-from intake.domain_errors import DomainError
+from intake.engine.errors import DomainError
 
 
 @pytest.mark.parametrize(

@@ -31,14 +31,19 @@ def _snapshot() -> list[tuple]:
         "consumer__username"
     ):
         home = getattr(app, "household", None)
-        rows.append((
-            app.consumer.username, app.status, app.language, tuple(app.completed_steps),
-            (home.first_name, home.ssn, home.street, home.birth_date) if home else None,
-            tuple(app.debts.values_list("creditor", "balance", "apr", "minimum_payment")),
-            tuple(app.incomes.values_list("kind", "gross", "frequency")),
-            tuple(app.expenses.values_list("category", "amount")),
-            tuple(app.consents.values_list("kind", "text_hash")),
-        ))  # fmt: skip
+        rows.append(
+            (
+                app.consumer.username,
+                app.status,
+                app.language,
+                tuple(app.completed_steps),
+                (home.first_name, home.ssn, home.street, home.birth_date) if home else None,
+                tuple(app.debts.values_list("creditor", "balance", "apr", "minimum_payment")),
+                tuple(app.incomes.values_list("kind", "gross", "frequency")),
+                tuple(app.expenses.values_list("category", "amount")),
+                tuple(app.consents.values_list("kind", "text_hash")),
+            )
+        )
     return rows
 
 

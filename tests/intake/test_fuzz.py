@@ -12,8 +12,9 @@ from intake.models import Household
 from .conftest import ABOUT_YOU, EXPENSES, rows, url
 
 junk = st.text(max_size=40) | st.sampled_from(["$-1", "1,2,3.999", "1e9", "NaN", "١٢٣", "\x00"])
-FUZZ = settings(max_examples=25, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+FUZZ = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @FUZZ
@@ -37,8 +38,12 @@ def test_income_never_500(signed_in, draft, field, value):
 
 
 @FUZZ
-@given(field=st.sampled_from(["creditor", "kind", "balance", "apr", "minimum_payment",
-                              "past_due", "row_id", "secured"]), value=junk)  # fmt: skip
+@given(
+    field=st.sampled_from(
+        ["creditor", "kind", "balance", "apr", "minimum_payment", "past_due", "row_id", "secured"]
+    ),
+    value=junk,
+)
 def test_debts_never_500(signed_in, draft, field, value):
     row = {"creditor": "Card", "kind": "credit_card", "balance": "5", "minimum_payment": "1"}
     response = signed_in.post(url(draft, "step-debts"), rows([row | {field: value}]))
@@ -57,7 +62,12 @@ def test_expenses_never_500_and_keep_other_lines(signed_in, draft, value):
 
 @pytest.mark.parametrize("step", ["consents", "bank", "documents", "review"])
 @FUZZ
-@given(data=st.dictionaries(st.sampled_from(["privacy", "esign", "skip", "done", "kind",
-                                             "credit_pull", "x"]), junk, max_size=5))  # fmt: skip
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["privacy", "esign", "skip", "done", "kind", "credit_pull", "x"]),
+        junk,
+        max_size=5,
+    )
+)
 def test_other_steps_never_500(signed_in, draft, step, data):
     assert signed_in.post(url(draft, f"step-{step}"), data).status_code in (200, 302)

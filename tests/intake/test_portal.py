@@ -52,8 +52,9 @@ def test_withdrawn_fcra_consent_stops_pulls_and_is_audited(signed_in, submitted)
         "action", "purpose"
     )
     assert list(purposes) == [
-        ("create", "consent given: credit_pull"), ("update", "consent withdrawn: credit_pull"),
-    ]  # fmt: skip
+        ("create", "consent given: credit_pull"),
+        ("update", "consent withdrawn: credit_pull"),
+    ]
 
 
 def test_accepting_records_the_hash_of_the_exact_document(signed_in, submitted):
@@ -62,10 +63,15 @@ def test_accepting_records_the_hash_of_the_exact_document(signed_in, submitted):
     page = signed_in.get(url(submitted, "offer")).content.decode()
     assert "$412.00" in page and "Big Bank" in page
 
-    response = signed_in.post(url(submitted, "offer-accept"), {
-        "offer": offer.public_id, "document_hash": offer.document_hash,
-        "typed_name": "Ana Lopez", "consent": "on",
-    })  # fmt: skip
+    response = signed_in.post(
+        url(submitted, "offer-accept"),
+        {
+            "offer": offer.public_id,
+            "document_hash": offer.document_hash,
+            "typed_name": "Ana Lopez",
+            "consent": "on",
+        },
+    )
 
     assert response["Location"] == url(submitted, "application")
     acceptance = PlanAcceptance.objects.get(application=submitted)
@@ -103,26 +109,41 @@ def test_superseded_offer_is_refused(signed_in, submitted):
     new = plan_offer_publish(application=submitted, snapshot=SNAPSHOT, document=DOCUMENT + " v2")
     _recent_auth(signed_in)
 
-    signed_in.post(url(submitted, "offer-accept"), {
-        "offer": old.public_id, "document_hash": old.document_hash,
-        "typed_name": "Ana Lopez", "consent": "on",
-    })  # fmt: skip
+    signed_in.post(
+        url(submitted, "offer-accept"),
+        {
+            "offer": old.public_id,
+            "document_hash": old.document_hash,
+            "typed_name": "Ana Lopez",
+            "consent": "on",
+        },
+    )
 
     assert not PlanAcceptance.objects.exists()
     old.refresh_from_db()
     assert (old.superseded, old.status, new.superseded) == (True, "open", False)
     with pytest.raises(OfferNotOpen):
-        plan_offer_accept(application=submitted, offer_id=old.public_id,
-                          document_hash=old.document_hash, typed_name="Ana", consented=True,
-                          actor=submitted.consumer)  # fmt: skip
+        plan_offer_accept(
+            application=submitted,
+            offer_id=old.public_id,
+            document_hash=old.document_hash,
+            typed_name="Ana",
+            consented=True,
+            actor=submitted.consumer,
+        )
 
 
 def test_accepting_needs_a_recent_sign_in(signed_in, submitted):
     offer = plan_offer_publish(application=submitted, snapshot=SNAPSHOT, document=DOCUMENT)
-    response = signed_in.post(url(submitted, "offer-accept"), {
-        "offer": offer.public_id, "document_hash": offer.document_hash,
-        "typed_name": "Ana Lopez", "consent": "on",
-    })  # fmt: skip
+    response = signed_in.post(
+        url(submitted, "offer-accept"),
+        {
+            "offer": offer.public_id,
+            "document_hash": offer.document_hash,
+            "typed_name": "Ana Lopez",
+            "consent": "on",
+        },
+    )
 
     assert response["Location"].startswith("/accounts/reauthenticate/")
     assert not PlanAcceptance.objects.exists()
@@ -158,8 +179,10 @@ def test_counseling_request_reaches_the_queue_without_any_step(signed_in, consum
     assert response.status_code == 302
     request = CounselingRequest.objects.get()
     assert (request.phone, request.preferred_times, request.language) == (
-        "4045550199", ["morning", "saturday"], "es",
-    )  # fmt: skip
+        "4045550199",
+        ["morning", "saturday"],
+        "es",
+    )
     assert list(counseling_requests_open()) == [request]
     assert mail.outbox == [] or "404" not in mail.outbox[0].body
 

@@ -41,9 +41,13 @@ def flagged(signed_in, draft):
     ]
     for source, code, severity, visible, detail in flags:
         VerificationFlag.objects.create(
-            application=draft, source=source, code=code, severity=severity,
-            consumer_visible=visible, detail=detail,
-        )  # fmt: skip
+            application=draft,
+            source=source,
+            code=code,
+            severity=severity,
+            consumer_visible=visible,
+            detail=detail,
+        )
     return draft
 
 
@@ -84,9 +88,13 @@ def test_portal_shows_no_section_without_consumer_visible_flags(signed_in, draft
     fill(signed_in, draft)
     signed_in.post(url(draft, "submit"))
     VerificationFlag.objects.create(
-        application=draft, source="identity", code="identity_mismatch", severity="warning",
-        consumer_visible=False, detail="Name score 40.",
-    )  # fmt: skip
+        application=draft,
+        source="identity",
+        code="identity_mismatch",
+        severity="warning",
+        consumer_visible=False,
+        detail="Name score 40.",
+    )
 
     response = signed_in.get(url(draft, "application"))
 

@@ -69,8 +69,9 @@ def test_debts_match_into_matched_missing_and_extra():
     matched, missing, extra = debts_match([amazon, lowes, doctor], report)
 
     assert [(d.creditor, r["creditor"]) for d, r in matched] == [
-        ("Amazon card", "SYNCB/AMAZON"), ("Lowe's", "SYNCB/LOWES"),
-    ]  # fmt: skip
+        ("Amazon card", "SYNCB/AMAZON"),
+        ("Lowe's", "SYNCB/LOWES"),
+    ]
     assert [r["creditor"] for r in missing] == ["ALLY"]
     assert extra == [doctor]
 

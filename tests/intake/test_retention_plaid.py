@@ -42,8 +42,9 @@ def linked(signed_in, draft, plaid, settings):
     signed_in.post(url(draft, "bank-link"), {**link, "item": str(old.public_id)})
     live = BankConnection.objects.get(application=draft, removed_at__isnull=True)
     item = PlaidItem.objects.get(public_id=live.item_public_id)
-    PlaidAccount.objects.create(item=item, account_id="acc-retention", name="Checking",
-                                type="depository")  # fmt: skip
+    PlaidAccount.objects.create(
+        item=item, account_id="acc-retention", name="Checking", type="depository"
+    )
     return draft, old, live, item.access_token
 
 

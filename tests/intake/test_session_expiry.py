@@ -53,10 +53,15 @@ def test_autosave_after_the_idle_limit_is_refused_and_the_draft_keeps_what_was_s
         assert signed_out.path == "/accounts/signed-out/"
         back = parse_qs(signed_out.query)
         assert back == {"reason": ["idle"], "next": [url(draft, "step-expenses")]}
-        assert _expenses(draft) == before == {
-            "rent": Decimal("1200.00"), "groceries": Decimal("500.50"),
-            "electric": Decimal("120.00"),
-        }  # fmt: skip
+        assert (
+            _expenses(draft)
+            == before
+            == {
+                "rent": Decimal("1200.00"),
+                "groceries": Decimal("500.50"),
+                "electric": Decimal("120.00"),
+            }
+        )
 
         signed_in.force_login(consumer)  # signing in again
         resumed = signed_in.get(back["next"][0])
@@ -64,8 +69,10 @@ def test_autosave_after_the_idle_limit_is_refused_and_the_draft_keeps_what_was_s
     assert resumed.status_code == 200
     form = resumed.context["form"]
     assert {name: form[name].value() for name in EXPENSES} == {
-        "rent": "1200.00", "groceries": "500.50", "electric": "120.00"
-    }  # fmt: skip
+        "rent": "1200.00",
+        "groceries": "500.50",
+        "electric": "120.00",
+    }
     about = signed_in.get(url(draft, "step-about-you")).context["form"]
     for name in ("first_name", "last_name", "birth_date", "street", "city", "zip_code"):
         assert about[name].value() == ABOUT_YOU[name], name

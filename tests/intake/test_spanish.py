@@ -30,9 +30,17 @@ from .catalogue import (
 from .conftest import ABOUT_YOU, fill, rows, url
 
 NAMES = (
-    "Test Credit Counseling", "Test CC", "Credit Genie", "Big Bank Card", "Ana", "Lopez",
-    "Peach St", "Atlanta", "English", *US_STATES.values(),
-)  # fmt: skip
+    "Test Credit Counseling",
+    "Test CC",
+    "Credit Genie",
+    "Big Bank Card",
+    "Ana",
+    "Lopez",
+    "Peach St",
+    "Atlanta",
+    "English",
+    *US_STATES.values(),
+)
 SNAPSHOT = {
     "monthly_deposit": "$412.00",
     "payoff_date": "03/2030",
@@ -151,9 +159,11 @@ def test_portal_offer_messages_and_call_request_are_spanish(spanish, draft, othe
     application = Application.objects.get(pk=draft.pk)
     plan_offer_publish(application=application, snapshot=SNAPSHOT, document=DOCUMENT)
     message_post(
-        application=application, author=other_consumer, body="Hola Ana, ya revisé su presupuesto.",
+        application=application,
+        author=other_consumer,
+        body="Hola Ana, ya revisé su presupuesto.",
         from_staff=True,
-    )  # fmt: skip
+    )
     session = spanish.session
     session[AUTH_TIME] = time.time()
     session.save()

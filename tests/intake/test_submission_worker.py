@@ -44,6 +44,7 @@ def test_double_submit_queues_one_verification_job(worker, agency_profile):
     assert draft.status == Application.Status.SUBMITTED
     assert VerificationRequest.objects.filter(application=draft).count() == 1
     assert list(draft.status_changes.values_list("stage", flat=True)) == [
-        "submitted", "verifying",
-    ]  # fmt: skip
+        "submitted",
+        "verifying",
+    ]
     assert verification_request_record(application_id=draft.pk) is False  # redelivery: no-op

@@ -23,8 +23,12 @@ def test_about_you_saves_encrypted_pii_and_masks_the_ssn(signed_in, draft):
     assert response["Location"] == url(draft, "step-consents")
     home = Household.objects.get(application=draft)
     assert (home.first_name, home.last_name, home.ssn, home.phone, home.zip_code) == (
-        "Ana", "Lopez", "123-45-6789", "4045550123", "30301",
-    )  # fmt: skip
+        "Ana",
+        "Lopez",
+        "123-45-6789",
+        "4045550123",
+        "30301",
+    )
     assert home.ssn_masked == "***-**-6789"
     with connection.cursor() as cursor:
         cursor.execute("SELECT ssn, first_name FROM intake_household WHERE id = %s", [home.pk])
@@ -137,8 +141,10 @@ def test_bureau_debt_stays_a_bureau_debt_when_edited(signed_in, draft):
 
     debt = Debt.objects.get(application=draft)
     assert (debt.public_id, debt.source, debt.creditor) == (
-        bureau.public_id, "bureau", "Big Bank Card",
-    )  # fmt: skip
+        bureau.public_id,
+        "bureau",
+        "Big Bank Card",
+    )
 
 
 def test_submit_sends_to_the_first_incomplete_step_with_errors(signed_in, draft):
@@ -195,13 +201,20 @@ def test_submitted_application_steps_change_nothing(signed_in, draft):
 
 
 def test_consents_record_text_version_hash_ip_and_user_agent(signed_in, draft):
-    signed_in.post(url(draft, "step-consents"), {"privacy": "on", "esign": "on"},
-                   REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="TestBrowser/1.0")  # fmt: skip
+    signed_in.post(
+        url(draft, "step-consents"),
+        {"privacy": "on", "esign": "on"},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_USER_AGENT="TestBrowser/1.0",
+    )
 
     consent = Consent.objects.get(application=draft, kind="privacy")
     assert (consent.text_version, consent.text_language, consent.ip, consent.user_agent) == (
-        "2026-01", "en", "203.0.113.9", "TestBrowser/1.0",
-    )  # fmt: skip
+        "2026-01",
+        "en",
+        "203.0.113.9",
+        "TestBrowser/1.0",
+    )
     assert len(consent.text_hash) == 64
 
 
@@ -211,16 +224,25 @@ def test_autosave_returns_a_fragment_and_saves(signed_in, draft):
     assert response.status_code == 200
     assert response.content.decode().strip().startswith("Saved at")
     assert dict(draft.expenses.values_list("category", "amount")) == {
-        "rent": Decimal("1200.00"), "groceries": Decimal("500.50"), "electric": Decimal("120.00"),
-    }  # fmt: skip
+        "rent": Decimal("1200.00"),
+        "groceries": Decimal("500.50"),
+        "electric": Decimal("120.00"),
+    }
 
 
 def test_review_shows_every_figure_and_the_budget_in_plain_words(signed_in, draft):
     fill(signed_in, draft)
     page = signed_in.get(url(draft, "step-review")).content.decode()
 
-    for text in ("Ana Lopez", "***-**-6789", "$4,000.00", "$1,200.00", "Big Bank Card",
-                 "Each month you bring home $3,200.00", "Debt payments take 6%"):  # fmt: skip
+    for text in (
+        "Ana Lopez",
+        "***-**-6789",
+        "$4,000.00",
+        "$1,200.00",
+        "Big Bank Card",
+        "Each month you bring home $3,200.00",
+        "Debt payments take 6%",
+    ):
         assert text in page, text
     assert page.count("review-edit") == 6
 
@@ -237,8 +259,10 @@ def test_query_count_is_constant_in_the_number_of_rows(signed_in, draft, step):
 
     def grow(n: int) -> None:
         incomes = [{"kind": "wages", "gross": "100", "frequency": "monthly"}] * n
-        debts = [{"creditor": f"C{i}", "kind": "medical", "balance": "5",
-                  "minimum_payment": "1"} for i in range(n)]  # fmt: skip
+        debts = [
+            {"creditor": f"C{i}", "kind": "medical", "balance": "5", "minimum_payment": "1"}
+            for i in range(n)
+        ]
         signed_in.post(url(draft, "step-income"), rows(incomes))
         signed_in.post(url(draft, "step-debts"), rows(debts))
         signed_in.post(url(draft, "step-expenses"), dict.fromkeys(["rent", "gas", "pets"][:n], "9"))

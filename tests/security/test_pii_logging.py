@@ -60,9 +60,17 @@ def test_error_with_pii_leaves_none_in_any_configured_handler(client, db, every_
 
 def _gunicorn(env: dict[str, str], out: Path, port: int) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "gunicorn", "-c", "python:creditgenie.gunicorn_conf",
-        "creditgenie.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:creditgenie.gunicorn_conf",
+        "creditgenie.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+    ]
     with out.open("w") as sink:
         return subprocess.Popen(command, env=env, cwd=BASE_DIR, stdout=sink, stderr=sink)
 

@@ -34,12 +34,17 @@ def test_landing_page_shows_the_agency_brand(client, agency_profile):
 def test_profile_edited_in_admin_changes_the_header(admin_client, agency_profile):
     url = f"/admin/tenants/agencyprofile/{agency_profile.pk}/change/"
     form = {
-        "name": "Acme Credit Counseling", "short_name": "Acme", "brand_colour": "#112233",
-        "states_served": ["GA", "FL"], "phone": "555-0100", "email": "help@acme.example.org",
-        "timezone": "America/Chicago", "languages": ["en", "es"],
+        "name": "Acme Credit Counseling",
+        "short_name": "Acme",
+        "brand_colour": "#112233",
+        "states_served": ["GA", "FL"],
+        "phone": "555-0100",
+        "email": "help@acme.example.org",
+        "timezone": "America/Chicago",
+        "languages": ["en", "es"],
         # Read-only here: the fee schedule page validates, steps up and audits it.
         "fee_schedule": '{"enrollment_fee": "999"}',
-    }  # fmt: skip
+    }
     before = agency_profile.fee_schedule
     response = admin_client.post(url, form)
     assert response.status_code == 302
@@ -53,9 +58,13 @@ def test_profile_edited_in_admin_changes_the_header(admin_client, agency_profile
 def test_profile_admin_rejects_bad_colour_and_keeps_input(admin_client, agency_profile):
     url = f"/admin/tenants/agencyprofile/{agency_profile.pk}/change/"
     form = {
-        "name": "Renamed", "short_name": "R", "brand_colour": "blue",
-        "timezone": "America/Chicago", "languages": ["en"], "fee_schedule": "{}",
-    }  # fmt: skip
+        "name": "Renamed",
+        "short_name": "R",
+        "brand_colour": "blue",
+        "timezone": "America/Chicago",
+        "languages": ["en"],
+        "fee_schedule": "{}",
+    }
     response = admin_client.post(url, form)
     body = response.content.decode()
     assert response.status_code == 200

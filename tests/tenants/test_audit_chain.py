@@ -24,9 +24,14 @@ pytestmark = pytest.mark.django_db
 
 def _record(object_id: str = "a1", **extra: object) -> AuditEvent:
     return audit_record(
-        actor=None, role="", action="read", object_type="application", object_id=object_id,
-        purpose="chain test", **extra,
-    )  # fmt: skip
+        actor=None,
+        role="",
+        action="read",
+        object_type="application",
+        object_id=object_id,
+        purpose="chain test",
+        **extra,
+    )
 
 
 def _verify(*args: str) -> tuple[str, list[str]]:
@@ -47,12 +52,22 @@ def _sql(statement: str, params: list[object]) -> None:
 
 def _row(seq: int, prev_hash: str, **changes: object) -> dict[str, object]:
     row = {
-        "seq": seq, "created_at": datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC),
-        "actor_id": 7, "actor_label": "counselor-1", "role": "counselor", "action": "read",
-        "object_type": "application", "object_id": "x", "case_id": "x", "purpose": "",
-        "grant_id": "", "outcome": "allowed", "request_id": "r", "ip": "192.0.2.1",
+        "seq": seq,
+        "created_at": datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC),
+        "actor_id": 7,
+        "actor_label": "counselor-1",
+        "role": "counselor",
+        "action": "read",
+        "object_type": "application",
+        "object_id": "x",
+        "case_id": "x",
+        "purpose": "",
+        "grant_id": "",
+        "outcome": "allowed",
+        "request_id": "r",
+        "ip": "192.0.2.1",
         "prev_hash": prev_hash,
-    }  # fmt: skip
+    }
     row["hash"] = chain_hash(prev_hash, row)
     row.update(changes)
     return row

@@ -81,13 +81,20 @@ def test_application_view_records_a_read_with_request_id_and_ip(client, consumer
     public_id = str(application.public_id)
     assert _events(request_id="req-0001-abcd") == [
         {
-            "actor_id": consumer.pk, "actor_label": "consumer-a", "role": "consumer",
-            "action": "read", "object_type": "application", "object_id": public_id,
-            "case_id": public_id, "purpose": "consumer viewing own application",
-            "outcome": "allowed", "request_id": "req-0001-abcd", "ip": "203.0.113.7",
+            "actor_id": consumer.pk,
+            "actor_label": "consumer-a",
+            "role": "consumer",
+            "action": "read",
+            "object_type": "application",
+            "object_id": public_id,
+            "case_id": public_id,
+            "purpose": "consumer viewing own application",
+            "outcome": "allowed",
+            "request_id": "req-0001-abcd",
+            "ip": "203.0.113.7",
             "grant_id": "",
         }
-    ]  # fmt: skip
+    ]
 
 
 def test_application_view_records_a_denied_event_for_a_foreign_application(
@@ -99,9 +106,10 @@ def test_application_view_records_a_denied_event_for_a_foreign_application(
     response = client.get(url, headers={"X-Request-ID": "req-0002-abcd"})
 
     assert response.status_code == 404
-    assert [(e["actor_id"], e["action"], e["object_id"], e["outcome"]) for e in _events(
-        request_id="req-0002-abcd"
-    )] == [(other_consumer.pk, "read", str(application.public_id), "denied")]  # fmt: skip
+    assert [
+        (e["actor_id"], e["action"], e["object_id"], e["outcome"])
+        for e in _events(request_id="req-0002-abcd")
+    ] == [(other_consumer.pk, "read", str(application.public_id), "denied")]
 
 
 def test_client_ip_trusts_forwarded_for_only_when_configured(settings):
@@ -127,9 +135,13 @@ def test_audit_history_view_shows_the_case_to_reviewers_and_records_the_read(
 ):
     reviewer = _staff("reviewer-1", role)
     earlier = audit_record(
-        actor=None, role="", action="read", object_type="application",
-        object_id=str(application.public_id), case_id=str(application.public_id),
-    )  # fmt: skip
+        actor=None,
+        role="",
+        action="read",
+        object_type="application",
+        object_id=str(application.public_id),
+        case_id=str(application.public_id),
+    )
     client.force_login(reviewer)
 
     response = client.get(_history_url(application), headers={"X-Request-ID": "req-0003-abcd"})
@@ -139,13 +151,20 @@ def test_audit_history_view_shows_the_case_to_reviewers_and_records_the_read(
     assert "system" in response.content.decode()
     assert _events(request_id="req-0003-abcd") == [
         {
-            "actor_id": reviewer.pk, "actor_label": "reviewer-1", "role": str(role),
-            "action": "read", "object_type": "audit_history",
-            "object_id": str(application.public_id), "case_id": str(application.public_id),
-            "purpose": HISTORY_PURPOSE, "outcome": "allowed", "request_id": "req-0003-abcd",
-            "ip": "127.0.0.1", "grant_id": "",
+            "actor_id": reviewer.pk,
+            "actor_label": "reviewer-1",
+            "role": str(role),
+            "action": "read",
+            "object_type": "audit_history",
+            "object_id": str(application.public_id),
+            "case_id": str(application.public_id),
+            "purpose": HISTORY_PURPOSE,
+            "outcome": "allowed",
+            "request_id": "req-0003-abcd",
+            "ip": "127.0.0.1",
+            "grant_id": "",
         }
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("who", ["owner", "counselor", "platform_support"])
@@ -156,9 +175,9 @@ def test_audit_history_view_is_404_and_denied_for_everyone_else(client, applicat
     response = client.get(_history_url(application), headers={"X-Request-ID": "req-0004-abcd"})
 
     assert response.status_code == 404
-    assert [(e["actor_id"], e["object_type"], e["outcome"]) for e in _events(
-        request_id="req-0004-abcd"
-    )] == [(user.pk, "audit_history", "denied")]  # fmt: skip
+    assert [
+        (e["actor_id"], e["object_type"], e["outcome"]) for e in _events(request_id="req-0004-abcd")
+    ] == [(user.pk, "audit_history", "denied")]
 
 
 def test_audit_history_view_sends_anonymous_visitors_to_sign_in(client, application):
@@ -175,9 +194,13 @@ def test_audit_history_view_query_count_is_constant(
     supervisor = _staff("supervisor-1", Role.SUPERVISOR)
     for number in range(rows):
         audit_record(
-            actor=supervisor, role="supervisor", action="read", object_type="note",
-            object_id=str(number), case_id=str(application.public_id),
-        )  # fmt: skip
+            actor=supervisor,
+            role="supervisor",
+            action="read",
+            object_type="note",
+            object_id=str(number),
+            case_id=str(application.public_id),
+        )
     client.force_login(supervisor)
 
     # deployment stamp, session, user, roles, application, count, agency profile, rows;
@@ -200,21 +223,37 @@ def test_audit_log_line_has_the_fields_and_no_personal_data(
 
     with django_capture_on_commit_callbacks(execute=True):
         event = audit_record(
-            actor=user, role="counselor", action="read", object_type="application",
-            object_id="c0ffee", case_id="c0ffee", purpose="counseling review",
-            grant_id="grant-1", request=request,
-        )  # fmt: skip
+            actor=user,
+            role="counselor",
+            action="read",
+            object_type="application",
+            object_id="c0ffee",
+            case_id="c0ffee",
+            purpose="counseling review",
+            grant_id="grant-1",
+            request=request,
+        )
 
     (record,) = [r for r in caplog.records if r.name == "creditgenie.audit"]
     line = JsonFormatter().format(record)
     assert json.loads(line)["audit"] == {
-        "seq": event.seq, "created_at": event.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor_id": user.pk, "actor_label": "counselor-7", "role": "counselor",
-        "action": "read", "object_type": "application", "object_id": "c0ffee",
-        "case_id": "c0ffee", "purpose": "counseling review", "grant_id": "grant-1",
-        "outcome": "allowed", "request_id": "req-0005-abcd",
-        "ip": "203.0.113.7", "prev_hash": event.prev_hash, "hash": event.hash,
-    }  # fmt: skip
+        "seq": event.seq,
+        "created_at": event.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor_id": user.pk,
+        "actor_label": "counselor-7",
+        "role": "counselor",
+        "action": "read",
+        "object_type": "application",
+        "object_id": "c0ffee",
+        "case_id": "c0ffee",
+        "purpose": "counseling review",
+        "grant_id": "grant-1",
+        "outcome": "allowed",
+        "request_id": "req-0005-abcd",
+        "ip": "203.0.113.7",
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
     for personal in ("Ana", "Lopez", "ana.lopez", "example.org"):
         assert personal not in line
 
@@ -264,9 +303,13 @@ def test_every_audited_view_records_a_denied_event_for_an_unknown_object(client,
             response = client.post(reverse(name, kwargs=kwargs))
 
         assert response.status_code == 404, name
-        assert [(e["action"], e["object_type"], e["outcome"]) for e in _events(
-            actor=other_consumer, object_id=str(kwargs.get(spec.id_kwarg, "")),
-            object_type=spec.object_type,
-        )] == [(spec.action, spec.object_type, "denied")], name  # fmt: skip
+        assert [
+            (e["action"], e["object_type"], e["outcome"])
+            for e in _events(
+                actor=other_consumer,
+                object_id=str(kwargs.get(spec.id_kwarg, "")),
+                object_type=spec.object_type,
+            )
+        ] == [(spec.action, spec.object_type, "denied")], name
     # 30 + casework: status, task, task done, message, re-run; + bank OAuth return
     assert len(audited) == 36

@@ -45,10 +45,12 @@ SEED = {
 
 def _plan(saved: str, concessions) -> f.PlanTerms:
     return f.PlanTerms(
-        monthly_payment=Decimal("400"), term_months=48, enrolled_debt=Decimal("15000"),
+        monthly_payment=Decimal("400"),
+        term_months=48,
+        enrolled_debt=Decimal("15000"),
         interest_saved=Decimal(saved),
         concessions=tuple(f.Concession(creditor=c, apr=Decimal(a)) for c, a in concessions),
-    )  # fmt: skip
+    )
 
 
 def _facts(stage: str, saved: str | None, concessions) -> object:
@@ -138,8 +140,9 @@ def test_benchmarks_equal_a_direct_computation_with_small_cells_suppressed(shipp
     # The shape of the seed: what is shown and what is suppressed.
     acme, beacon, cedar = bench.agencies
     assert (acme.enrollment_rate.value, acme.median_interest_saved.value) == (
-        Decimal("75.0"), Decimal("3800.00"),
-    )  # fmt: skip
+        Decimal("75.0"),
+        Decimal("3800.00"),
+    )
     assert all(c.suppressed for c in beacon.funnel) and beacon.median_interest_saved.suppressed
     assert (cedar.enrollment_rate.value, cedar.funnel[0].value) == (Decimal("55.6"), 10)
     assert expected["creditors"] == {"capital one": Decimal("8.50"), "tiny credit union": None}

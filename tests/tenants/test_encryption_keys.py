@@ -215,8 +215,13 @@ def test_malformed_encryption_setting_stops_the_process(variable, value, message
     env = os.environ | {variable: value}
     result = subprocess.run(
         [sys.executable, "-c", "import creditgenie.settings"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
     assert result.returncode == 1
     assert "ImproperlyConfigured" in result.stderr
@@ -227,7 +232,12 @@ def test_kms_provider_without_key_id_stops_the_process():
     env = os.environ | {"CREDITGENIE_KEY_PROVIDER": "kms", "AWS_KMS_KEY_ID": ""}
     result = subprocess.run(
         [sys.executable, "-c", "import creditgenie.settings"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
     assert "CREDITGENIE_KEY_PROVIDER=kms needs AWS_KMS_KEY_ID" in result.stderr

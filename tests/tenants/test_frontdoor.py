@@ -28,9 +28,12 @@ def registry(db):
         public_url="https://beacon.example.org/",
     )
     closed = Agency.objects.create(
-        slug="closed", display_name="Closed Agency", public_url="https://closed.example.org",
-        active=False, priority=1,
-    )  # fmt: skip
+        slug="closed",
+        display_name="Closed Agency",
+        public_url="https://closed.example.org",
+        active=False,
+        priority=1,
+    )
     ReferralCode.objects.create(agency=acme, code="acme-flyer")
     ReferralCode.objects.create(agency=closed, code="closed-flyer")
     ReferralCode.objects.create(agency=beacon, code="old-code", active=False)
@@ -125,8 +128,20 @@ def test_bad_territory_input_keeps_what_was_typed(client, registry):
     assert "Choose your state or enter your ZIP code." in empty.content.decode()
 
 
-CONSUMER_PII_WORDS = ("ssn", "social", "birth", "dob", "address", "phone", "email", "name",
-                      "zip", "income", "ip_addr", "user_agent")  # fmt: skip
+CONSUMER_PII_WORDS = (
+    "ssn",
+    "social",
+    "birth",
+    "dob",
+    "address",
+    "phone",
+    "email",
+    "name",
+    "zip",
+    "income",
+    "ip_addr",
+    "user_agent",
+)
 # Operators' own accounts (auth_user) are staff data, not consumer data.
 OPERATOR_TABLES = {"auth_user"}
 
@@ -148,11 +163,17 @@ def test_frontdoor_database_has_no_consumer_pii_column(platform):
     ]
     # display_name/first/last names of agencies and content types are not about consumers.
     allowed = {
-        ("tenants_agency", "display_name"), ("django_content_type", "app_label"),
-        ("auth_permission", "name"), ("auth_group", "name"), ("django_migrations", "name"),
-        ("django_content_type", "model"), ("auth_permission", "codename"),
-        ("tenants_agencyprofile", "name"), ("tenants_agencyprofile", "short_name"),
-        ("tenants_agencyprofile", "phone"), ("tenants_agencyprofile", "email"),
+        ("tenants_agency", "display_name"),
+        ("django_content_type", "app_label"),
+        ("auth_permission", "name"),
+        ("auth_group", "name"),
+        ("django_migrations", "name"),
+        ("django_content_type", "model"),
+        ("auth_permission", "codename"),
+        ("tenants_agencyprofile", "name"),
+        ("tenants_agencyprofile", "short_name"),
+        ("tenants_agencyprofile", "phone"),
+        ("tenants_agencyprofile", "email"),
         ("tenants_territory", "zip_prefix"),
-    }  # fmt: skip
+    }
     assert sorted(set(suspicious) - allowed) == []

@@ -51,9 +51,16 @@ def test_provision_agency_is_idempotent(platform):
     name = platform.databases["echo"]
 
     again = manage(
-        platform.frontdoor_env, "provision_agency", "echo", "--name", "Echo Credit Counseling",
-        "--public-url", "https://echo.example.org", "--database-url", f"{PG_SERVER}/{name}",
-    )  # fmt: skip
+        platform.frontdoor_env,
+        "provision_agency",
+        "echo",
+        "--name",
+        "Echo Credit Counseling",
+        "--public-url",
+        "https://echo.example.org",
+        "--database-url",
+        f"{PG_SERVER}/{name}",
+    )
 
     assert again.returncode == 0
     assert env_file_read(platform.tmp / "agencies" / "echo.env") == first
@@ -73,19 +80,27 @@ def _assert_failed_cleanly(result, platform, slug: str, message: str) -> None:
 def test_provision_agency_rejects_an_illegal_slug(platform):
     result = platform.provision("Bad_Slug!", check=False)
     _assert_failed_cleanly(
-        result, platform, "Bad_Slug!",
+        result,
+        platform,
+        "Bad_Slug!",
         "invalid slug 'Bad_Slug!': use 3-40 lowercase letters, digits or hyphens, "
         "starting with a letter",
-    )  # fmt: skip
+    )
     assert not pg_exists(platform.databases["Bad_Slug!"])
 
 
 def test_provision_agency_rejects_a_duplicate_slug_with_another_url(platform):
     platform.provision("foxtrot")
     result = manage(
-        platform.frontdoor_env, "provision_agency", "foxtrot", "--name", "Other",
-        "--public-url", "https://other.example.org", check=False,
-    )  # fmt: skip
+        platform.frontdoor_env,
+        "provision_agency",
+        "foxtrot",
+        "--name",
+        "Other",
+        "--public-url",
+        "https://other.example.org",
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "CommandError: agency 'foxtrot' is already registered with public URL "
@@ -97,10 +112,17 @@ def test_provision_agency_rejects_a_duplicate_slug_with_another_url(platform):
 def test_provision_agency_fails_cleanly_on_an_unreachable_database(platform):
     name = unique_name("cgt_golf")
     result = manage(
-        platform.frontdoor_env, "provision_agency", "golf", "--name", "Golf",
-        "--public-url", "https://golf.example.org",
-        "--database-url", f"postgres://postgres@127.0.0.1:1/{name}", check=False,
-    )  # fmt: skip
+        platform.frontdoor_env,
+        "provision_agency",
+        "golf",
+        "--name",
+        "Golf",
+        "--public-url",
+        "https://golf.example.org",
+        "--database-url",
+        f"postgres://postgres@127.0.0.1:1/{name}",
+        check=False,
+    )
     _assert_failed_cleanly(
         result, platform, "golf", "cannot reach the database server at 127.0.0.1:1"
     )

@@ -17,8 +17,13 @@ def _load(tmp_path, expression: str, **values: str) -> subprocess.CompletedProce
     env["DJANGO_SETTINGS_MODULE"] = "creditgenie.settings"
     return subprocess.run(
         [sys.executable, "-c", LOAD.format(expression)],
-        env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize(

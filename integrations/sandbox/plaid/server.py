@@ -28,14 +28,18 @@ from .state import Item, SandboxState
 
 VERSION = "2020-09-14"
 ERROR_TYPES = {
-    "ITEM_LOGIN_REQUIRED": ("ITEM_ERROR", 400), "INVALID_ACCESS_TOKEN": ("INVALID_INPUT", 400),
-    "INVALID_PUBLIC_TOKEN": ("INVALID_INPUT", 400), "ITEM_NOT_FOUND": ("ITEM_ERROR", 400),
-    "INVALID_API_KEYS": ("INVALID_INPUT", 400), "INVALID_FIELD": ("INVALID_REQUEST", 400),
+    "ITEM_LOGIN_REQUIRED": ("ITEM_ERROR", 400),
+    "INVALID_ACCESS_TOKEN": ("INVALID_INPUT", 400),
+    "INVALID_PUBLIC_TOKEN": ("INVALID_INPUT", 400),
+    "ITEM_NOT_FOUND": ("ITEM_ERROR", 400),
+    "INVALID_API_KEYS": ("INVALID_INPUT", 400),
+    "INVALID_FIELD": ("INVALID_REQUEST", 400),
     "ADDITIONAL_CONSENT_REQUIRED": ("ITEM_ERROR", 400),
-    "USER_PERMISSION_REVOKED": ("ITEM_ERROR", 400), "PRODUCT_NOT_READY": ("ITEM_ERROR", 400),
+    "USER_PERMISSION_REVOKED": ("ITEM_ERROR", 400),
+    "PRODUCT_NOT_READY": ("ITEM_ERROR", 400),
     "RATE_LIMIT_EXCEEDED": ("RATE_LIMIT_EXCEEDED", 429),
     "INTERNAL_SERVER_ERROR": ("API_ERROR", 500),
-}  # fmt: skip
+}
 
 
 # The sandbox Link page (what Plaid's Link iframe shows): test banks and personas.
@@ -95,14 +99,24 @@ def _money(value: str | None) -> float | None:
 
 def _accounts(item: Item, kinds: tuple[str, ...] = ("depository", "credit")) -> list[dict]:
     return [
-        {"account_id": f"{item.item_id[:8]}-{a['suffix_key']}", "mask": a["mask"],
-         "name": a["name"], "official_name": f"{a['name']} Account", "type": a["type"],
-         "subtype": a["subtype"], "balances": {
-             "current": _money(a["current"]), "available": _money(a["available"]),
-             "limit": _money(a["limit"]), "iso_currency_code": "USD",
-             "unofficial_currency_code": None}}
-        for a in _persona_accounts(item.persona) if a["type"] in kinds
-    ]  # fmt: skip
+        {
+            "account_id": f"{item.item_id[:8]}-{a['suffix_key']}",
+            "mask": a["mask"],
+            "name": a["name"],
+            "official_name": f"{a['name']} Account",
+            "type": a["type"],
+            "subtype": a["subtype"],
+            "balances": {
+                "current": _money(a["current"]),
+                "available": _money(a["available"]),
+                "limit": _money(a["limit"]),
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": None,
+            },
+        }
+        for a in _persona_accounts(item.persona)
+        if a["type"] in kinds
+    ]
 
 
 def _persona_accounts(persona: Persona) -> list[dict]:
@@ -117,10 +131,17 @@ def _persona_accounts(persona: Persona) -> list[dict]:
 
 
 def _item(item: Item) -> dict:
-    return {"item_id": item.item_id, "webhook": item.webhook or None, "error": None,
-            "available_products": ["balance", "identity"], "institution_id": item.institution_id,
-            "billed_products": ["liabilities", "transactions"], "products": ["transactions"],
-            "consent_expiration_time": None, "update_type": "background"}  # fmt: skip
+    return {
+        "item_id": item.item_id,
+        "webhook": item.webhook or None,
+        "error": None,
+        "available_products": ["balance", "identity"],
+        "institution_id": item.institution_id,
+        "billed_products": ["liabilities", "transactions"],
+        "products": ["transactions"],
+        "consent_expiration_time": None,
+        "update_type": "background",
+    }
 
 
 class Api:
@@ -147,8 +168,7 @@ class Api:
         expiration = datetime.now(UTC) + timedelta(hours=4)
         token = f"link-sandbox-{uuid.uuid4()}"
         self.state.link_token_issue(token, access_token, str(body.get("webhook") or ""))
-        return {"link_token": token,
-                "expiration": expiration.isoformat().replace("+00:00", "Z")}  # fmt: skip
+        return {"link_token": token, "expiration": expiration.isoformat().replace("+00:00", "Z")}
 
     def _item_known(self, access_token: str) -> Item:
         """Update mode: the item must exist and not be removed (login_required is fine)."""
@@ -165,9 +185,11 @@ class Api:
     def sandbox_public_token_create(self, body: dict) -> dict:
         options = body.get("options") or {}
         token, _item_id = self.state.public_token_create(
-            str(options.get("override_username") or "user_good"), str(options.get("webhook", "")),
-            str(body.get("institution_id", "ins_109508")), str(body.get("user_token", "")),
-        )  # fmt: skip
+            str(options.get("override_username") or "user_good"),
+            str(options.get("webhook", "")),
+            str(body.get("institution_id", "ins_109508")),
+            str(body.get("user_token", "")),
+        )
         return {"public_token": token}
 
     def item_public_token_exchange(self, body: dict) -> dict:
@@ -185,12 +207,23 @@ class Api:
     def identity_get(self, body: dict) -> dict:
         item = self._item(body)
         persona = item.persona
-        owner = {"names": [persona.owner],
-                 "emails": [{"data": persona.email, "primary": True, "type": "primary"}],
-                 "phone_numbers": [{"data": persona.phone, "primary": True, "type": "mobile"}],
-                 "addresses": [{"primary": True, "data": {
-                     "street": "2992 Cameron Road", "city": persona.city, "region": "NY",
-                     "postal_code": "14236", "country": "US"}}]}  # fmt: skip
+        owner = {
+            "names": [persona.owner],
+            "emails": [{"data": persona.email, "primary": True, "type": "primary"}],
+            "phone_numbers": [{"data": persona.phone, "primary": True, "type": "mobile"}],
+            "addresses": [
+                {
+                    "primary": True,
+                    "data": {
+                        "street": "2992 Cameron Road",
+                        "city": persona.city,
+                        "region": "NY",
+                        "postal_code": "14236",
+                        "country": "US",
+                    },
+                }
+            ],
+        }
         accounts = [a | {"owners": [owner]} for a in _accounts(item)]
         return {"accounts": accounts, "item": _item(item)}
 
@@ -199,11 +232,17 @@ class Api:
         user = body.get("user") or {}
         persona = item.persona
         name = _name_score(str(user.get("legal_name", "")), persona.owner)
-        scores = {"legal_name": {"score": name, "is_first_name_or_last_name_match": name >= 70,
-                                 "is_nickname_match": False, "is_business_name_detected": False},
-                  "phone_number": _exact(user.get("phone_number"), persona.phone),
-                  "email_address": _exact(user.get("email_address"), persona.email),
-                  "address": {"score": None, "is_postal_code_match": None}}  # fmt: skip
+        scores = {
+            "legal_name": {
+                "score": name,
+                "is_first_name_or_last_name_match": name >= 70,
+                "is_nickname_match": False,
+                "is_business_name_detected": False,
+            },
+            "phone_number": _exact(user.get("phone_number"), persona.phone),
+            "email_address": _exact(user.get("email_address"), persona.email),
+            "address": {"score": None, "is_postal_code_match": None},
+        }
         accounts = [a | scores for a in _accounts(item)]
         return {"accounts": accounts, "item": _item(item)}
 
@@ -215,15 +254,24 @@ class Api:
         added, modified, removed, cursor, more = self.state.sync_page(
             item, str(body.get("cursor") or ""), count
         )
-        return {"added": added, "modified": modified, "removed": removed, "next_cursor": cursor,
-                "has_more": more, "accounts": _accounts(item),
-                "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE"}  # fmt: skip
+        return {
+            "added": added,
+            "modified": modified,
+            "removed": removed,
+            "next_cursor": cursor,
+            "has_more": more,
+            "accounts": _accounts(item),
+            "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE",
+        }
 
     def liabilities_get(self, body: dict) -> dict:
         item = self._item(body)
         credit = [_card(item, card) for card in item.persona.cards]
-        return {"accounts": _accounts(item), "item": _item(item),
-                "liabilities": {"credit": credit, "mortgage": None, "student": None}}  # fmt: skip
+        return {
+            "accounts": _accounts(item),
+            "item": _item(item),
+            "liabilities": {"credit": credit, "mortgage": None, "student": None},
+        }
 
     def credit_bank_income_get(self, body: dict) -> dict:
         token = str(body.get("user_token", ""))
@@ -256,9 +304,12 @@ class Api:
     def sandbox_item_reset_login(self, body: dict) -> dict:
         item = self._item(body)
         item.login_required = True
-        error = {"error_type": "ITEM_ERROR", "error_code": "ITEM_LOGIN_REQUIRED",
-                 "error_message": "the login details of this item have changed",
-                 "display_message": None}  # fmt: skip
+        error = {
+            "error_type": "ITEM_ERROR",
+            "error_code": "ITEM_LOGIN_REQUIRED",
+            "error_message": "the login details of this item have changed",
+            "display_message": None,
+        }
         self.state.webhook_send(item.webhook, _webhook(item, "ITEM", "ERROR") | {"error": error})
         return {"reset_login": True}
 
@@ -278,17 +329,30 @@ def _exact(given: Any, known: str) -> dict:
 
 def _card(item: Item, card: Any) -> dict:
     due = (TODAY + timedelta(days=18)).isoformat()
-    return {"account_id": f"{item.item_id[:8]}-{card.account}", "is_overdue": card.overdue,
-            "aprs": [{"apr_percentage": float(card.purchase_apr), "apr_type": "purchase_apr",
-                      "balance_subject_to_apr": float(card.statement_balance),
-                      "interest_charge_amount": 118.71},
-                     {"apr_percentage": float(card.cash_apr), "apr_type": "cash_apr",
-                      "balance_subject_to_apr": 0.0, "interest_charge_amount": 0.0}],
-            "last_payment_amount": 150.0, "last_payment_date": "2026-06-10",
-            "last_statement_issue_date": "2026-06-12",
-            "last_statement_balance": float(card.statement_balance),
-            "minimum_payment_amount": float(card.minimum_payment),
-            "next_payment_due_date": due}  # fmt: skip
+    return {
+        "account_id": f"{item.item_id[:8]}-{card.account}",
+        "is_overdue": card.overdue,
+        "aprs": [
+            {
+                "apr_percentage": float(card.purchase_apr),
+                "apr_type": "purchase_apr",
+                "balance_subject_to_apr": float(card.statement_balance),
+                "interest_charge_amount": 118.71,
+            },
+            {
+                "apr_percentage": float(card.cash_apr),
+                "apr_type": "cash_apr",
+                "balance_subject_to_apr": 0.0,
+                "interest_charge_amount": 0.0,
+            },
+        ],
+        "last_payment_amount": 150.0,
+        "last_payment_date": "2026-06-10",
+        "last_statement_issue_date": "2026-06-12",
+        "last_statement_balance": float(card.statement_balance),
+        "minimum_payment_amount": float(card.minimum_payment),
+        "next_payment_due_date": due,
+    }
 
 
 def _income(item: Item) -> dict:
@@ -296,26 +360,47 @@ def _income(item: Item) -> dict:
     for index, (category, frequency, _per_pay) in enumerate(item.persona.income):
         pays = [t for t in item.persona.transactions if t.category == "INCOME"]
         total = sum(-float(t.amount) for t in pays)
-        sources.append({
-            "income_source_id": f"src-{index}", "income_description": pays[0].name,
-            "income_category": category, "account_id": f"{item.item_id[:8]}-chk",
-            "start_date": min(t.day for t in pays).isoformat(),
-            "end_date": max(t.day for t in pays).isoformat(), "pay_frequency": frequency,
-            "total_amount": round(total, 2), "transaction_count": len(pays),
-        })  # fmt: skip
+        sources.append(
+            {
+                "income_source_id": f"src-{index}",
+                "income_description": pays[0].name,
+                "income_category": category,
+                "account_id": f"{item.item_id[:8]}-chk",
+                "start_date": min(t.day for t in pays).isoformat(),
+                "end_date": max(t.day for t in pays).isoformat(),
+                "pay_frequency": frequency,
+                "total_amount": round(total, 2),
+                "transaction_count": len(pays),
+            }
+        )
     total = round(sum(s["total_amount"] for s in sources), 2)
-    return {"bank_income_id": f"bi-{item.item_id[:8]}", "days_requested": 180,
-            "generated_time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-            "items": [{"item_id": item.item_id, "bank_income_sources": sources,
-                       "institution_id": item.institution_id,
-                       "institution_name": "First Platypus Bank"}],
-            "bank_income_summary": {"total_amount": total, "iso_currency_code": "USD",
-                                    "unofficial_currency_code": None}}  # fmt: skip
+    return {
+        "bank_income_id": f"bi-{item.item_id[:8]}",
+        "days_requested": 180,
+        "generated_time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "items": [
+            {
+                "item_id": item.item_id,
+                "bank_income_sources": sources,
+                "institution_id": item.institution_id,
+                "institution_name": "First Platypus Bank",
+            }
+        ],
+        "bank_income_summary": {
+            "total_amount": total,
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": None,
+        },
+    }
 
 
 def _webhook(item: Item, kind: str, code: str) -> dict:
-    payload = {"webhook_type": kind, "webhook_code": code, "item_id": item.item_id,
-               "environment": "sandbox"}  # fmt: skip
+    payload = {
+        "webhook_type": kind,
+        "webhook_code": code,
+        "item_id": item.item_id,
+        "environment": "sandbox",
+    }
     if code == "SYNC_UPDATES_AVAILABLE":
         payload |= {"initial_update_complete": True, "historical_update_complete": True}
     return payload
@@ -339,11 +424,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, code: str, message: str = "", status: int | None = None) -> None:
         kind, default = ERROR_TYPES.get(code, ("API_ERROR", 500))
-        self._send(status or default, {
-            "error_type": kind, "error_code": code, "error_message": message or code,
-            "display_message": None, "request_id": _request_id(), "causes": [],
-            "status": status or default, "documentation_url": "", "suggested_action": None,
-        })  # fmt: skip
+        self._send(
+            status or default,
+            {
+                "error_type": kind,
+                "error_code": code,
+                "error_message": message or code,
+                "display_message": None,
+                "request_id": _request_id(),
+                "causes": [],
+                "status": status or default,
+                "documentation_url": "",
+                "suggested_action": None,
+            },
+        )
 
     def _send_file(self, content_type: str, data: bytes) -> None:
         self.send_response(200)
@@ -374,17 +468,31 @@ class Handler(BaseHTTPRequestHandler):
         username = str(body.get("username") or "")
         if institution not in dict(INSTITUTIONS) or username not in PERSONAS:
             return self._error("INVALID_FIELD", "choose a test bank and a test account", 400)
-        done = self.server.state.link_complete(str(body.get("link_token", "")), institution,
-                                               username)  # fmt: skip
+        done = self.server.state.link_complete(
+            str(body.get("link_token", "")), institution, username
+        )
         if done is None:
             return self._error("INVALID_LINK_TOKEN", "link token is invalid or expired", 400)
         public_token, item_id, persona, institution = done
-        accounts = [{"id": f"{item_id[:8]}-{a['suffix_key']}", "name": a["name"],
-                     "mask": a["mask"], "type": a["type"], "subtype": a["subtype"],
-                     "verification_status": None} for a in _persona_accounts(persona)]  # fmt: skip
-        metadata = {"institution": {"institution_id": institution,
-                                    "name": dict(INSTITUTIONS).get(institution, institution)},
-                    "accounts": accounts, "transfer_status": None}  # fmt: skip
+        accounts = [
+            {
+                "id": f"{item_id[:8]}-{a['suffix_key']}",
+                "name": a["name"],
+                "mask": a["mask"],
+                "type": a["type"],
+                "subtype": a["subtype"],
+                "verification_status": None,
+            }
+            for a in _persona_accounts(persona)
+        ]
+        metadata = {
+            "institution": {
+                "institution_id": institution,
+                "name": dict(INSTITUTIONS).get(institution, institution),
+            },
+            "accounts": accounts,
+            "transfer_status": None,
+        }
         return self._send(200, {"public_token": public_token, "metadata": metadata})
 
     def do_POST(self) -> None:

@@ -137,8 +137,10 @@ class SandboxState:
             end = start + len(page)
             more = end < len(item.events)
         kinds = {k: [t for kind, t in page if kind == k] for k in ("added", "modified", "removed")}
-        removed = [{"transaction_id": t["transaction_id"], "account_id": t["account_id"]}
-                   for t in kinds["removed"]]  # fmt: skip
+        removed = [
+            {"transaction_id": t["transaction_id"], "account_id": t["account_id"]}
+            for t in kinds["removed"]
+        ]
         next_cursor = base64.urlsafe_b64encode(str(end).encode()).decode()
         return kinds["added"], kinds["modified"], removed, next_cursor, more
 
@@ -148,21 +150,38 @@ class SandboxState:
         with self.lock:
             first, second = item.events[0][1], item.events[1][1]
             changed = first | {"amount": float(Decimal(str(first["amount"])) + Decimal("1.00"))}
-            extra = Txn("chk", "23.45", TODAY, "Corner Cafe", "FOOD_AND_DRINK",
-                        "FOOD_AND_DRINK_COFFEE", "in store")  # fmt: skip
+            extra = Txn(
+                "chk",
+                "23.45",
+                TODAY,
+                "Corner Cafe",
+                "FOOD_AND_DRINK",
+                "FOOD_AND_DRINK_COFFEE",
+                "in store",
+            )
             new = _txn(item, extra, len(item.events))
             item.events += [("modified", changed), ("removed", second), ("added", new)]
 
     def webhook_jwt(self, body: bytes, iat: int | None = None) -> str:
-        claims = {"iat": int(time.time()) if iat is None else iat,
-                  "request_body_sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
+        claims = {
+            "iat": int(time.time()) if iat is None else iat,
+            "request_body_sha256": hashlib.sha256(body).hexdigest(),
+        }
         return jwt.encode(claims, self.key, algorithm="ES256", headers={"kid": self.kid})
 
     def jwk(self) -> dict:
         numbers = self.key.public_key().public_numbers()
-        return {"alg": "ES256", "crv": "P-256", "kid": self.kid, "kty": "EC", "use": "sig",
-                "x": _b64(numbers.x), "y": _b64(numbers.y), "created_at": self.created_at,
-                "expired_at": None}  # fmt: skip
+        return {
+            "alg": "ES256",
+            "crv": "P-256",
+            "kid": self.kid,
+            "kty": "EC",
+            "use": "sig",
+            "x": _b64(numbers.x),
+            "y": _b64(numbers.y),
+            "created_at": self.created_at,
+            "expired_at": None,
+        }
 
     def webhook_send(self, url: str, payload: dict) -> None:
         """POSTs a signed webhook from a thread (Plaid delivers asynchronously)."""
@@ -180,13 +199,27 @@ class SandboxState:
 def _txn(item: Item, txn: Txn, index: int) -> dict:
     account = f"{item.item_id[:8]}-{txn.account}"
     return {
-        "transaction_id": f"{item.item_id[:8]}-t{index:04d}", "account_id": account,
-        "amount": float(txn.amount), "iso_currency_code": "USD", "unofficial_currency_code": None,
-        "date": txn.day.isoformat(), "authorized_date": txn.day.isoformat(),
-        "authorized_datetime": None, "datetime": None, "pending": False, "name": txn.name,
-        "merchant_name": txn.name, "payment_channel": txn.channel, "transaction_code": None,
-        "pending_transaction_id": None, "account_owner": None, "category": None,
+        "transaction_id": f"{item.item_id[:8]}-t{index:04d}",
+        "account_id": account,
+        "amount": float(txn.amount),
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": None,
+        "date": txn.day.isoformat(),
+        "authorized_date": txn.day.isoformat(),
+        "authorized_datetime": None,
+        "datetime": None,
+        "pending": False,
+        "name": txn.name,
+        "merchant_name": txn.name,
+        "payment_channel": txn.channel,
+        "transaction_code": None,
+        "pending_transaction_id": None,
+        "account_owner": None,
+        "category": None,
         "category_id": None,
-        "personal_finance_category": {"primary": txn.category, "detailed": txn.detailed,
-                                      "confidence_level": "VERY_HIGH"},
-    }  # fmt: skip
+        "personal_finance_category": {
+            "primary": txn.category,
+            "detailed": txn.detailed,
+            "confidence_level": "VERY_HIGH",
+        },
+    }

@@ -15,8 +15,12 @@ from pathlib import Path
 
 NS = "http://www.transunion.com/namespace"
 CONTRACT = Path(__file__).parent / "data" / "credit-report-response-v2.33.xml"
-_DATE = {"estimatedDay": "false", "estimatedMonth": "false", "estimatedCentury": "false",
-         "estimatedYear": "false"}  # fmt: skip
+_DATE = {
+    "estimatedDay": "false",
+    "estimatedMonth": "false",
+    "estimatedCentury": "false",
+    "estimatedYear": "false",
+}
 
 
 @dataclass(frozen=True)
@@ -38,21 +42,101 @@ class Trade:
 
 
 REVOLVING = (
-    Trade("SYNCB/AMAZON", "revolving", "CC", "2018-03-14", 4210, 5000, 5000, "01", 126, 0,
-          "111111111111111111111111"),
-    Trade("CAPITAL ONE", "revolving", "CC", "2016-07-02", 2875, 3300, 3000, "01", 86, 0,
-          "111111111111111111111111"),
-    Trade("DISCOVER FIN SVCS", "revolving", "CC", "2019-11-20", 6930, 7500, 7500, "02", 208, 95,
-          "211111111111111111111111", (1, 0, 0)),
-    Trade("CITI/SEARS", "revolving", "CH", "2012-05-09", 1120, 2500, 2500, "01", 40, 0,
-          "111111111111111111111111"),
-    Trade("JPMCB CARD", "revolving", "CC", "2015-01-30", 8460, 9000, 9000, "03", 254, 508,
-          "321111111111111111111111", (1, 1, 0)),
-    Trade("SYNCB/LOWES", "revolving", "CC", "2020-09-12", 1590, 2000, 2000, "01", 48, 0,
-          "111111111111111111111111"),
-)  # fmt: skip
-CAR = Trade("ALLY FINANCIAL", "installment", "AU", "2022-04-01", 11250, 24000, None, "01", 412,
-            0, "111111111111111111111111", ecoa="jointContractLiability")  # fmt: skip
+    Trade(
+        "SYNCB/AMAZON",
+        "revolving",
+        "CC",
+        "2018-03-14",
+        4210,
+        5000,
+        5000,
+        "01",
+        126,
+        0,
+        "111111111111111111111111",
+    ),
+    Trade(
+        "CAPITAL ONE",
+        "revolving",
+        "CC",
+        "2016-07-02",
+        2875,
+        3300,
+        3000,
+        "01",
+        86,
+        0,
+        "111111111111111111111111",
+    ),
+    Trade(
+        "DISCOVER FIN SVCS",
+        "revolving",
+        "CC",
+        "2019-11-20",
+        6930,
+        7500,
+        7500,
+        "02",
+        208,
+        95,
+        "211111111111111111111111",
+        (1, 0, 0),
+    ),
+    Trade(
+        "CITI/SEARS",
+        "revolving",
+        "CH",
+        "2012-05-09",
+        1120,
+        2500,
+        2500,
+        "01",
+        40,
+        0,
+        "111111111111111111111111",
+    ),
+    Trade(
+        "JPMCB CARD",
+        "revolving",
+        "CC",
+        "2015-01-30",
+        8460,
+        9000,
+        9000,
+        "03",
+        254,
+        508,
+        "321111111111111111111111",
+        (1, 1, 0),
+    ),
+    Trade(
+        "SYNCB/LOWES",
+        "revolving",
+        "CC",
+        "2020-09-12",
+        1590,
+        2000,
+        2000,
+        "01",
+        48,
+        0,
+        "111111111111111111111111",
+    ),
+)
+CAR = Trade(
+    "ALLY FINANCIAL",
+    "installment",
+    "AU",
+    "2022-04-01",
+    11250,
+    24000,
+    None,
+    "01",
+    412,
+    0,
+    "111111111111111111111111",
+    ecoa="jointContractLiability",
+)
 
 
 @dataclass(frozen=True)
@@ -67,18 +151,39 @@ class Persona:
 
 
 PERSONAS = {
-    "0001": Persona("thin_file", (Trade("SELF FINANCIAL", "installment", "FX", "2025-02-10",
-                                        380, 600, None, "01", 25, 0, "1111111111"),),
-                    score="+598"),
+    "0001": Persona(
+        "thin_file",
+        (
+            Trade(
+                "SELF FINANCIAL",
+                "installment",
+                "FX",
+                "2025-02-10",
+                380,
+                600,
+                None,
+                "01",
+                25,
+                0,
+                "1111111111",
+            ),
+        ),
+        score="+598",
+    ),
     "0002": Persona("no_hit", hit="regularNoHit", score=""),
     "0003": Persona("frozen", hit="regularHit", frozen=True, score=""),
     "0004": Persona("revolving", (*REVOLVING, CAR), score="+612"),
-    "0005": Persona("collections", (REVOLVING[1],),
-                    collections=(("LVNV FUNDING", "CREDIT ONE BANK", 1284, 950),
-                                 ("MIDLAND CREDIT MGMT", "COMENITY BANK", 2210, 1800)),
-                    score="+541"),
+    "0005": Persona(
+        "collections",
+        (REVOLVING[1],),
+        collections=(
+            ("LVNV FUNDING", "CREDIT ONE BANK", 1284, 950),
+            ("MIDLAND CREDIT MGMT", "COMENITY BANK", 2210, 1800),
+        ),
+        score="+541",
+    ),
     "0006": Persona("bankruptcy", (CAR,), bankruptcy=True, score="+523"),
-}  # fmt: skip
+}
 
 
 def _q(tag: str) -> str:
@@ -129,8 +234,9 @@ def _trade(trade: Trade, index: int) -> ET.Element:
     history.find(f"{_q('paymentPattern')}/{_q('text')}").text = trade.pattern
     counters = _add(history, "historicalCounters")
     _add(counters, "monthsReviewedCount", f"{len(trade.pattern):02d}")
-    for tag, count in zip(("late30DaysTotal", "late60DaysTotal", "late90DaysTotal"), trade.late,
-                          strict=True):  # fmt: skip
+    for tag, count in zip(
+        ("late30DaysTotal", "late60DaysTotal", "late90DaysTotal"), trade.late, strict=True
+    ):
         _add(counters, tag, f"{count:02d}")
     _add(node, "updateMethod", "automated")
     return node

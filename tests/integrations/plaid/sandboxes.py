@@ -24,8 +24,11 @@ def sandbox(module: str, *args: str) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", f"integrations.sandbox.{module}", "--port", str(port), *args],
-        cwd=BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url, proc)
@@ -72,8 +75,9 @@ def wait_until(check, timeout: float = 30.0, every: float = 0.1):
 
 
 def faults(url: str, path: str, *values: str) -> None:
-    requests.post(f"{url}/sandbox/admin/faults", json={"path": path, "faults": list(values)},
-                  timeout=5)  # fmt: skip
+    requests.post(
+        f"{url}/sandbox/admin/faults", json={"path": path, "faults": list(values)}, timeout=5
+    )
 
 
 def calls(url: str) -> dict[str, int]:

@@ -38,7 +38,10 @@ def test_balances_identity_and_match_of_the_card_persona(plaid):
     checking, card = client.accounts_balance_get(access_token=access_token)
     assert (card.type, card.subtype, card.mask) == ("credit", "credit card", "3333")
     assert (card.current, card.available, card.limit) == (
-        Decimal("4820.00"), Decimal("1180.00"), Decimal("6000.00"))  # fmt: skip
+        Decimal("4820.00"),
+        Decimal("1180.00"),
+        Decimal("6000.00"),
+    )
     assert checking.current == Decimal("410.00")
     owners = client.identity_get(access_token=access_token)[0]
     assert owners.names == ("Carla Dee Cardholder",)

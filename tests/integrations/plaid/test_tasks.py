@@ -47,7 +47,10 @@ def test_500_500_200_succeeds_after_backoff(plaid, celery_worker):
     assert PlaidTransaction.objects.filter(item=item).count() == 82
     card = PlaidAccount.objects.get(item=item, mask="3333")
     assert (card.current, card.purchase_apr, card.minimum_payment) == (
-        Decimal("4820.00"), Decimal("29.99"), Decimal("145.00"))  # fmt: skip
+        Decimal("4820.00"),
+        Decimal("29.99"),
+        Decimal("145.00"),
+    )
 
 
 def test_item_login_required_is_not_retried_and_asks_to_reconnect(plaid, celery_worker):
@@ -59,7 +62,10 @@ def test_item_login_required_is_not_retried_and_asks_to_reconnect(plaid, celery_
     assert _outcomes("accounts_balance_get") == ["permanent"]
     item.refresh_from_db()
     assert (item.status, item.error_code, item.sync_claimed_by) == (
-        "login_required", "ITEM_LOGIN_REQUIRED", "")  # fmt: skip
+        "login_required",
+        "ITEM_LOGIN_REQUIRED",
+        "",
+    )
     assert plaid_item_sync.delay(item_public_id=str(item.public_id)).get(timeout=30) == "skipped"
 
 

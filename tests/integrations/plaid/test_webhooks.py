@@ -36,8 +36,12 @@ def _post(client: Client, body: bytes, token: str):
 
 
 def _payload(item_id: str, code: str = "SYNC_UPDATES_AVAILABLE", kind: str = "TRANSACTIONS"):
-    return {"webhook_type": kind, "webhook_code": code, "item_id": item_id,
-            "environment": "sandbox"}  # fmt: skip
+    return {
+        "webhook_type": kind,
+        "webhook_code": code,
+        "item_id": item_id,
+        "environment": "sandbox",
+    }
 
 
 @pytest.fixture
@@ -118,8 +122,10 @@ def test_forged_deliveries_get_400_queue_nothing_and_log_a_security_event(
         body = body.replace(b"SYNC_UPDATES_AVAILABLE", b"USER_PERMISSION_REVOKED")
     elif attack == "no-header":
         token = ""
-    with caplog.at_level("WARNING", logger="creditgenie.security"), \
-            django_capture_on_commit_callbacks() as queued:  # fmt: skip
+    with (
+        caplog.at_level("WARNING", logger="creditgenie.security"),
+        django_capture_on_commit_callbacks() as queued,
+    ):
         response = _post(client, body, token)
     assert response.status_code == 400
     # Only the audit trail's log line waits for the commit: no task was queued.

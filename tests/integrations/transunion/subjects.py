@@ -8,8 +8,9 @@ from integrations.transunion.client import BureauSubject
 
 
 def make_subject(last4: str = "0004") -> BureauSubject:
-    return BureauSubject("CARLA", "CARDHOLDER", f"66600{last4}", "1980-02-03", "1 MAIN ST",
-                         "DENVER", "CO", "80202")  # fmt: skip
+    return BureauSubject(
+        "CARLA", "CARDHOLDER", f"66600{last4}", "1980-02-03", "1 MAIN ST", "DENVER", "CO", "80202"
+    )
 
 
 def bureau_calls(url: str) -> dict:

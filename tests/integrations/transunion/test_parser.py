@@ -29,7 +29,10 @@ def test_bundled_contract_is_the_shared_file_unchanged():
 def test_contract_file_summary_and_indicative_data():
     report = _contract()
     assert (report.summary.hit_indicator, report.summary.hit, report.summary.frozen) == (
-        "regularHit", True, False)  # fmt: skip
+        "regularHit",
+        True,
+        False,
+    )
     assert report.summary.in_file_since == date(1993, 4, 1)
     person = report.indicative
     assert person.names == ("ROBERT E UPHOLD SR",)
@@ -46,16 +49,35 @@ def test_contract_tradelines_with_exact_values():
     report = _contract()
     assert len(report.tradelines) == 32
     assert report.tradelines[0] == Tradeline(
-        creditor="5/3 BANK NA", industry_code="B", portfolio_type="installment",
-        account_type="AU", ecoa="jointContractLiability", opened=date(2020, 2, 6),
-        effective=date(2021, 11, 30), closed=None, paid_out=None, balance=Decimal("16015"),
-        high_credit=Decimal("20295"), credit_limit=None, account_rating="02",
-        scheduled_payment=Decimal("336"), past_due=Decimal("189"),
-        payment_pattern="11111111111111111111", late_30=0, late_60=0, late_90=0, remarks=(),
-    )  # fmt: skip
+        creditor="5/3 BANK NA",
+        industry_code="B",
+        portfolio_type="installment",
+        account_type="AU",
+        ecoa="jointContractLiability",
+        opened=date(2020, 2, 6),
+        effective=date(2021, 11, 30),
+        closed=None,
+        paid_out=None,
+        balance=Decimal("16015"),
+        high_credit=Decimal("20295"),
+        credit_limit=None,
+        account_rating="02",
+        scheduled_payment=Decimal("336"),
+        past_due=Decimal("189"),
+        payment_pattern="11111111111111111111",
+        late_30=0,
+        late_60=0,
+        late_90=0,
+        remarks=(),
+    )
     jcp = report.tradelines[1]
     assert (jcp.creditor, jcp.portfolio_type, jcp.closed, jcp.credit_limit, jcp.remarks) == (
-        "SYNCB/JCP", "revolving", date(2021, 10, 17), Decimal("124"), ("CLO",))  # fmt: skip
+        "SYNCB/JCP",
+        "revolving",
+        date(2021, 10, 17),
+        Decimal("124"),
+        ("CLO",),
+    )
     kinds = [t.portfolio_type for t in report.tradelines]
     assert (kinds.count("revolving"), kinds.count("installment")) == (14, 14)
 
@@ -63,10 +85,15 @@ def test_contract_tradelines_with_exact_values():
 def test_contract_inquiries_and_score_with_factors():
     report = _contract()
     assert [(i.subscriber, i.date) for i in report.inquiries][:2] == [
-        ("ON THE BARRE", date(2022, 1, 27)), ("MOTOR CITY C", date(2020, 10, 4))]  # fmt: skip
+        ("ON THE BARRE", date(2022, 1, 27)),
+        ("MOTOR CITY C", date(2020, 10, 4)),
+    ]
     assert len(report.inquiries) == 5
     assert (report.score.model, report.score.value, report.score.factors) == (
-        "00V60", 667, ("09", "07", "85", "05"))  # fmt: skip
+        "00V60",
+        667,
+        ("09", "07", "85", "05"),
+    )
     assert report.public_records == () and report.collections == ()
 
 
@@ -76,8 +103,18 @@ def _persona(last4: str):
 
 def test_revolving_persona_tradelines_exact():
     report = _persona("0004")
-    rows = [(t.creditor, t.portfolio_type, t.balance, t.credit_limit, t.scheduled_payment,
-             t.past_due, (t.late_30, t.late_60, t.late_90)) for t in report.tradelines]  # fmt: skip
+    rows = [
+        (
+            t.creditor,
+            t.portfolio_type,
+            t.balance,
+            t.credit_limit,
+            t.scheduled_payment,
+            t.past_due,
+            (t.late_30, t.late_60, t.late_90),
+        )
+        for t in report.tradelines
+    ]
     D = Decimal
     assert rows == [
         ("SYNCB/AMAZON", "revolving", D("4210"), D("5000"), D("126"), D("0"), (0, 0, 0)),
@@ -95,24 +132,32 @@ def test_revolving_persona_tradelines_exact():
 def test_thin_file_collections_and_bankruptcy_personas():
     thin = _persona("0001")
     assert [(t.creditor, t.balance, t.account_type) for t in thin.tradelines] == [
-        ("SELF FINANCIAL", Decimal("380"), "FX")]  # fmt: skip
+        ("SELF FINANCIAL", Decimal("380"), "FX")
+    ]
     collections = _persona("0005")
-    assert [(c.agency, c.original_creditor, c.balance, c.original_balance)
-            for c in collections.collections] == [
+    assert [
+        (c.agency, c.original_creditor, c.balance, c.original_balance)
+        for c in collections.collections
+    ] == [
         ("LVNV FUNDING", "CREDIT ONE BANK", Decimal("1284"), Decimal("950")),
         ("MIDLAND CREDIT MGMT", "COMENITY BANK", Decimal("2210"), Decimal("1800")),
-    ]  # fmt: skip
+    ]
     assert [t.creditor for t in collections.tradelines] == ["CAPITAL ONE"]
     bankrupt = _persona("0006")
     assert [(p.type, p.filed, p.paid) for p in bankrupt.public_records] == [
-        ("7X", date(2021, 3, 2), date(2021, 7, 19))]  # fmt: skip
+        ("7X", date(2021, 3, 2), date(2021, 7, 19))
+    ]
     assert bankrupt.score.value == 523
 
 
 def test_no_hit_and_frozen_files():
     no_hit = _persona("0002")
     assert (no_hit.summary.hit, no_hit.tradelines, no_hit.score, no_hit.indicative.names) == (
-        False, (), None, ())  # fmt: skip
+        False,
+        (),
+        None,
+        (),
+    )
     frozen = _persona("0003")
     assert (frozen.summary.hit, frozen.summary.frozen, frozen.tradelines) == (True, True, ())
 

@@ -25,9 +25,11 @@ def celery_worker():
 
 def _request(key: str, last4: str = "0004", consent: bool = True) -> BureauPull:
     return services.bureau_pull_request(
-        idempotency_key=key, subject=make_subject(last4), consent_given=consent,
+        idempotency_key=key,
+        subject=make_subject(last4),
+        consent_given=consent,
         consent_reference="consent-fcra-1" if consent else "",
-    )  # fmt: skip
+    )
 
 
 def _done(pull: BureauPull) -> BureauPull:

@@ -31,14 +31,29 @@ def worker_process(bureau: str, name: str) -> Iterator[subprocess.Popen]:
     db = connection.settings_dict
     env = os.environ | {
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "TRANSUNION_URL": bureau, "TRANSUNION_READ_TIMEOUT": "30",
+        "TRANSUNION_URL": bureau,
+        "TRANSUNION_READ_TIMEOUT": "30",
         "CREDITGENIE_KEY_FILE": str(settings.CREDITGENIE_KEY_FILE),
-    }  # fmt: skip
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "creditgenie", "worker", "--pool=prefork",
-         "--concurrency=1", "--loglevel=WARNING", "-n", f"{name}@%h"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "creditgenie",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         yield proc
     finally:
@@ -55,17 +70,20 @@ def test_worker_killed_mid_pull_completes_the_job_once(bureau):
     bureau_faults(bureau, "slow:8")
     with worker_process(bureau, "first") as first:
         pull = services.bureau_pull_request(
-            idempotency_key="application:sigkill", subject=make_subject("0004"),
-            consent_given=True, consent_reference="consent-fcra-kill",
-        )  # fmt: skip
+            idempotency_key="application:sigkill",
+            subject=make_subject("0004"),
+            consent_given=True,
+            consent_reference="consent-fcra-kill",
+        )
         # Mid-task: the attempt row is written and the bureau has the request.
         wait_until(lambda: bureau_calls(bureau)["pulls"].get(pull.reference) == 1, timeout=60)
         assert VendorAttempt.objects.get(subject=pull.reference).outcome == "pending"
         (child,) = _children(first.pid)
         os.kill(child, signal.SIGKILL)
         with worker_process(bureau, "second"):
-            wait_until(lambda: BureauPull.objects.filter(pk=pull.pk, status="done").exists(),
-                       timeout=90)  # fmt: skip
+            wait_until(
+                lambda: BureauPull.objects.filter(pk=pull.pk, status="done").exists(), timeout=90
+            )
     assert CreditReport.objects.filter(pull=pull).count() == 1
     assert BureauPull.objects.filter(idempotency_key="application:sigkill").count() == 1
     calls = bureau_calls(bureau)

@@ -43,9 +43,15 @@ def test_demo_seed_emits_the_funnel_and_the_benchmarks_show_it_after_a_ship(ware
     assert row.funnel[FUNNEL.index("enrolled")].value == enrolled
     assert row.median_interest_saved.value is not None
     assert {c.creditor for c in result.creditors} <= {
-        "chase", "capital one", "discover", "citibank", "bank of america", "wells fargo",
-        "barclays", "synchrony bank",
-    }  # fmt: skip
+        "chase",
+        "capital one",
+        "discover",
+        "citibank",
+        "bank of america",
+        "wells fargo",
+        "barclays",
+        "synchrony bank",
+    }
     assert result.creditors  # some issuer rests on 5 consumers or more
 
 

@@ -43,10 +43,23 @@ PII = {
 }
 FREE_TEXT = "Lost my job at the Quackenbush cannery in March"
 NEEDLES = (
-    "Zebulon", "Quackenbush", "zebulon.quackenbush", "078-05-1120", "078051120", "Mockingbird",
-    "Walla", "94110", "555-0199", "1983-07-14", "07/14/1983", "cannery",
-    "4321.49", "612.34", "23456.78", "3456.78",
-)  # fmt: skip
+    "Zebulon",
+    "Quackenbush",
+    "zebulon.quackenbush",
+    "078-05-1120",
+    "078051120",
+    "Mockingbird",
+    "Walla",
+    "94110",
+    "555-0199",
+    "1983-07-14",
+    "07/14/1983",
+    "cannery",
+    "4321.49",
+    "612.34",
+    "23456.78",
+    "3456.78",
+)
 
 
 @pytest.fixture
@@ -94,20 +107,30 @@ def test_every_event_type_lands_in_its_partition_with_the_documented_schema(ware
             key=key, kind="consumer", agency="test-agency", ref=subject.consumer_ref
         )
         allowed = set(EVENT_COLUMNS[f.EventType(kind)]) | {
-            "event_id", "event_type", "occurred_hour", "schema_version", "agency", "date",
-        }  # fmt: skip
+            "event_id",
+            "event_type",
+            "occurred_hour",
+            "schema_version",
+            "agency",
+            "date",
+        }
         filled = {name for name, value in row.items() if value not in (None, [])}
         assert filled <= allowed, kind
     assert {k: rows["submitted"][k] for k in ("age_band", "zip3", "household_band")} == {
-        "age_band": "35-44", "zip3": "941", "household_band": "3-4",
-    }  # fmt: skip
+        "age_band": "35-44",
+        "zip3": "941",
+        "household_band": "3-4",
+    }
     assert (rows["submitted"]["income_band"], rows["submitted"]["debt_band"]) == (
-        "3000-3999", "20000-34999",
-    )  # fmt: skip
+        "3000-3999",
+        "20000-34999",
+    )
     enrolled = rows["enrolled"]
     assert (enrolled["monthly_payment"], enrolled["enrolled_debt"], enrolled["interest_saved"]) == (
-        Decimal("610.00"), Decimal("23500.00"), Decimal("4300.00"),
-    )  # fmt: skip
+        Decimal("610.00"),
+        Decimal("23500.00"),
+        Decimal("4300.00"),
+    )
     assert enrolled["concessions"] == [
         {"creditor": "capital one", "apr": Decimal("9.90")},
         {"creditor": "discover", "apr": Decimal("7.13")},

@@ -59,27 +59,59 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "analytics.md"
 # Distinctive values, one set per consumer: none of them may reach the warehouse. The SSNs
 # end in 0004, the bureau sandbox's persona with a credit file.
 ZEB = {
-    "first_name": "Zebulon", "last_name": "Quixwright", "birth_date": "07/19/1971",
-    "ssn": "579-31-0004", "street": "8127 Marigold Terrace", "city": "Vexhollow",
-    "state": "GA", "zip_code": "30318", "phone": "(404) 555-0187",
-    "email": "zebulon.quixwright@example.net", "household_size": "3", "dependents": "1",
-    "employment_status": "full_time", "preferred_language": "es",
-}  # fmt: skip
+    "first_name": "Zebulon",
+    "last_name": "Quixwright",
+    "birth_date": "07/19/1971",
+    "ssn": "579-31-0004",
+    "street": "8127 Marigold Terrace",
+    "city": "Vexhollow",
+    "state": "GA",
+    "zip_code": "30318",
+    "phone": "(404) 555-0187",
+    "email": "zebulon.quixwright@example.net",
+    "household_size": "3",
+    "dependents": "1",
+    "employment_status": "full_time",
+    "preferred_language": "es",
+}
 PHI = {
-    "first_name": "Philomena", "last_name": "Dravenhurst", "birth_date": "11/02/1958",
-    "ssn": "468-22-0004", "street": "44 Juniperhollow Lane", "city": "Quarrington",
-    "state": "GA", "zip_code": "31405", "phone": "(912) 555-0143",
-    "email": "p.dravenhurst@example.org", "household_size": "1", "dependents": "0",
-    "employment_status": "retired", "preferred_language": "en",
-}  # fmt: skip
+    "first_name": "Philomena",
+    "last_name": "Dravenhurst",
+    "birth_date": "11/02/1958",
+    "ssn": "468-22-0004",
+    "street": "44 Juniperhollow Lane",
+    "city": "Quarrington",
+    "state": "GA",
+    "zip_code": "31405",
+    "phone": "(912) 555-0143",
+    "email": "p.dravenhurst@example.org",
+    "household_size": "1",
+    "dependents": "0",
+    "employment_status": "retired",
+    "preferred_language": "en",
+}
 ZEB_DEBTS = rows(
-    [{"creditor": "Quixwright Pawnbrokers", "kind": "credit_card", "balance": "$9,870",
-      "apr": "27.49%", "minimum_payment": "296"}]
-)  # fmt: skip
+    [
+        {
+            "creditor": "Quixwright Pawnbrokers",
+            "kind": "credit_card",
+            "balance": "$9,870",
+            "apr": "27.49%",
+            "minimum_payment": "296",
+        }
+    ]
+)
 PHI_DEBTS = rows(
-    [{"creditor": "Dravenhurst Furniture Credit", "kind": "credit_card", "balance": "$6,430",
-      "apr": "22.99%", "minimum_payment": "193"}]
-)  # fmt: skip
+    [
+        {
+            "creditor": "Dravenhurst Furniture Credit",
+            "kind": "credit_card",
+            "balance": "$6,430",
+            "apr": "22.99%",
+            "minimum_payment": "193",
+        }
+    ]
+)
 MESSAGE = "Zebulon here: my gate code is Marigold-7719, call after nine."
 ZEB_NOTE = "Ask for Zebulon at the Vexhollow bakery"
 OCT_NOTE = "Octavius Brummelkamp, flat above Thistlewood Pharmacy"
@@ -89,27 +121,60 @@ TYPED_NAME = "Zebulon Quixwright"
 CLOSE_TEXT = "Quixwright moved to Reykjavik"
 
 PII = (
-    "Zebulon", "Quixwright", "1971-07-19", "07/19/1971", "579-31-0004", "579310004",
-    "8127 Marigold Terrace", "Marigold", "Vexhollow", "(404) 555-0187", "4045550187",
-    "zebulon.quixwright@example.net", "Philomena", "Dravenhurst", "1958-11-02", "11/02/1958",
-    "468-22-0004", "468220004", "44 Juniperhollow Lane", "Juniperhollow", "Quarrington",
-    "(912) 555-0143", "9125550143", "p.dravenhurst@example.org", "Pawnbrokers",
-    "Furniture Credit", "Octavius", "Brummelkamp", "Thistlewood", "6785550166", "Bartholomew",
-    "Reykjavik", "Carla Dee Cardholder", "Cardholder", "zq-consumer", "pd-consumer",
+    "Zebulon",
+    "Quixwright",
+    "1971-07-19",
+    "07/19/1971",
+    "579-31-0004",
+    "579310004",
+    "8127 Marigold Terrace",
+    "Marigold",
+    "Vexhollow",
+    "(404) 555-0187",
+    "4045550187",
+    "zebulon.quixwright@example.net",
+    "Philomena",
+    "Dravenhurst",
+    "1958-11-02",
+    "11/02/1958",
+    "468-22-0004",
+    "468220004",
+    "44 Juniperhollow Lane",
+    "Juniperhollow",
+    "Quarrington",
+    "(912) 555-0143",
+    "9125550143",
+    "p.dravenhurst@example.org",
+    "Pawnbrokers",
+    "Furniture Credit",
+    "Octavius",
+    "Brummelkamp",
+    "Thistlewood",
+    "6785550166",
+    "Bartholomew",
+    "Reykjavik",
+    "Carla Dee Cardholder",
+    "Cardholder",
+    "zq-consumer",
+    "pd-consumer",
     "ob-consumer",
-)  # fmt: skip
+)
 # Exact ZIP codes: checked outside the random hex columns, where five digits can occur.
 ZIPS = ("30318", "31405")
 HEX_COLUMNS = ("event_id", "consumer_pid", "case_pid")
 
 # The data dictionary's Spectrum DDL, as Arrow types.
 DDL_TYPES = {
-    "VARCHAR": pa.string(), "CHAR": pa.string(), "TIMESTAMP": pa.timestamp("ms", tz="UTC"),
-    "SMALLINT": pa.int16(), "INT": pa.int32(), "DECIMAL(12,2)": pa.decimal128(12, 2),
+    "VARCHAR": pa.string(),
+    "CHAR": pa.string(),
+    "TIMESTAMP": pa.timestamp("ms", tz="UTC"),
+    "SMALLINT": pa.int16(),
+    "INT": pa.int32(),
+    "DECIMAL(12,2)": pa.decimal128(12, 2),
     "ARRAY<STRUCT<creditor:VARCHAR(60), apr:DECIMAL(5,2)>>": pa.list_(
         pa.struct([("creditor", pa.string()), ("apr", pa.decimal128(5, 2))])
     ),
-}  # fmt: skip
+}
 ALL_CONSENTS = {"privacy": "on", "esign": "on", "credit_pull": "on", "bank_data": "on"}
 
 
@@ -156,9 +221,12 @@ def _person(username: str, *roles: str) -> tuple[Client, object]:
 
 def _wizard(client: Client, application: Application, about: dict, consents: dict, debts: dict):
     for step, values in (
-        ("about-you", about), ("consents", consents), ("income", INCOMES),
-        ("expenses", EXPENSES), ("debts", debts),
-    ):  # fmt: skip
+        ("about-you", about),
+        ("consents", consents),
+        ("income", INCOMES),
+        ("expenses", EXPENSES),
+        ("debts", debts),
+    ):
         response = client.post(url(application, f"step-{step}"), values)
         assert response.status_code == 302, (step, response.content[:2000])
 
@@ -195,19 +263,31 @@ def _seed(counselor) -> dict[str, object]:
     assert zeb_client.post(url(zeb_app, "bank-link"), link).status_code == 302
     assert zeb_client.post(url(zeb_app, "step-bank"), {}).status_code == 302
     _submit_and_verify(zeb_client, zeb_app)
-    counseling = {"preferred_times": ["evening"], "phone": "(404) 555-0187",
-                  "language": "es", "topic": "budget", "note": ZEB_NOTE}  # fmt: skip
+    counseling = {
+        "preferred_times": ["evening"],
+        "phone": "(404) 555-0187",
+        "language": "es",
+        "topic": "budget",
+        "note": ZEB_NOTE,
+    }
     assert zeb_client.post("/talk-to-a-counselor/", counseling).status_code == 302
     zeb_offer = _offer(zeb_app, counselor)
     assert zeb_client.post(url(zeb_app, "messages"), {"body": MESSAGE}).status_code == 302
-    accept = {"offer": str(zeb_offer.public_id), "document_hash": zeb_offer.document_hash,
-              "typed_name": TYPED_NAME, "consent": "on"}  # fmt: skip
+    accept = {
+        "offer": str(zeb_offer.public_id),
+        "document_hash": zeb_offer.document_hash,
+        "typed_name": TYPED_NAME,
+        "consent": "on",
+    }
     assert zeb_client.post(url(zeb_app, "offer-accept"), accept).status_code == 302
     zeb_app.refresh_from_db()
     application_status_change(
-        application=zeb_app, status="closed", reason=CLOSE_TEXT, actor=counselor,
+        application=zeb_app,
+        status="closed",
+        reason=CLOSE_TEXT,
+        actor=counselor,
         close_reason="withdrawn",
-    )  # fmt: skip
+    )
 
     phi_client, phi = _person("pd-consumer", Role.CONSUMER)
     phi_app = application_start(consumer=phi)
@@ -216,13 +296,22 @@ def _seed(counselor) -> dict[str, object]:
     assert phi_client.post(url(phi_app, "step-bank"), {"skip": "on"}).status_code == 302
     _submit_and_verify(phi_client, phi_app)
     phi_offer = _offer(phi_app, counselor)
-    decline = {"offer": str(phi_offer.public_id), "document_hash": phi_offer.document_hash,
-               "category": "payment_too_high", "reason": DECLINE_TEXT}  # fmt: skip
+    decline = {
+        "offer": str(phi_offer.public_id),
+        "document_hash": phi_offer.document_hash,
+        "category": "payment_too_high",
+        "reason": DECLINE_TEXT,
+    }
     assert phi_client.post(url(phi_app, "offer-decline"), decline).status_code == 302
 
     oct_client, octavius = _person("ob-consumer", Role.CONSUMER)
-    counseling = {"preferred_times": ["morning"], "phone": OCT_PHONE, "language": "en",
-                  "topic": "housing", "note": OCT_NOTE}  # fmt: skip
+    counseling = {
+        "preferred_times": ["morning"],
+        "phone": OCT_PHONE,
+        "language": "en",
+        "topic": "housing",
+        "note": OCT_NOTE,
+    }
     assert oct_client.post("/talk-to-a-counselor/", counseling).status_code == 302
     return {"zeb": zeb_app, "zeb_offer": zeb_offer, "phi": phi_app, "octavius": octavius}
 
@@ -241,16 +330,19 @@ def test_every_event_type_ships_with_the_documented_schema_and_no_personal_data(
     assert PlanAcceptance.objects.get(application=zeb_app).typed_name == TYPED_NAME
     declined = PlanOffer.objects.get(application=phi_app)
     assert (declined.decline_category, declined.decline_reason) == (
-        "payment_too_high", DECLINE_TEXT,
-    )  # fmt: skip
+        "payment_too_high",
+        DECLINE_TEXT,
+    )
     octavius_request = CounselingRequest.objects.get(consumer=seeded["octavius"])
     assert (octavius_request.note, octavius_request.topic) == (OCT_NOTE, "housing")
     assert Application.objects.get(pk=zeb_app.pk).status == "closed"
     queued = OutboxEvent.objects.count()
 
     assert warehouse_ship.delay().get(timeout=60) == {
-        "batches": 1, "events": queued, "failed": False,
-    }  # fmt: skip
+        "batches": 1,
+        "events": queued,
+        "failed": False,
+    }
 
     (name,) = shipped_files(stream)
     path = Path(name)
@@ -259,10 +351,20 @@ def test_every_event_type_ships_with_the_documented_schema_and_no_personal_data(
     # Every one of the eleven event types.
     kinds = sorted({row["event_type"] for row in rows})
     assert kinds == sorted(
-        ["application_started", "step_completed", "submitted", "verification_completed",
-         "verification_failed", "plan_offered", "accepted", "declined", "enrolled", "closed",
-         "counseling_requested"]
-    )  # fmt: skip
+        [
+            "application_started",
+            "step_completed",
+            "submitted",
+            "verification_completed",
+            "verification_failed",
+            "plan_offered",
+            "accepted",
+            "declined",
+            "enrolled",
+            "closed",
+            "counseling_requested",
+        ]
+    )
     # The schema is exactly the documented one, in its order.
     schema = pq.read_schema(path)
     assert [(field.name, field.type) for field in schema] == documented_columns()
@@ -281,17 +383,21 @@ def test_every_event_type_ships_with_the_documented_schema_and_no_personal_data(
     age = 55 - (date.today() < date(date.today().year, 7, 19))
     expected_band = "45-54" if age < 55 else "55-64"
     assert (submitted["age_band"], submitted["zip3"], submitted["household_band"]) == (
-        expected_band, "303", "3-4",
-    )  # fmt: skip
+        expected_band,
+        "303",
+        "3-4",
+    )
     assert (submitted["income_band"], submitted["debt_band"]) == ("4000-5999", "5000-9999")
     assert {r["verification_source"] for r in of("verification_completed", zeb_case)} >= {
-        "bureau", "bank",
-    }  # fmt: skip
+        "bureau",
+        "bank",
+    }
     assert ("identity", "identity_mismatch") in {
         (r["verification_source"], r["failure_reason"]) for r in of("verification_failed", zeb_case)
     }
-    failed = [(r["verification_source"], r["failure_reason"])
-              for r in of("verification_failed", phi_case)]  # fmt: skip
+    failed = [
+        (r["verification_source"], r["failure_reason"]) for r in of("verification_failed", phi_case)
+    ]
     assert failed == [("bureau", "consent_missing")]
     results = seeded["zeb_offer"].snapshot["results"]
     ten, hundred = Decimal(10), Decimal(100)

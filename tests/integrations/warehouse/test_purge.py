@@ -71,9 +71,10 @@ def test_a_batch_not_marked_shipped_keeps_its_events_whatever_its_age(warehouse,
     settings.CREDITGENIE_WAREHOUSE_PURGE_DAYS = 1
     batches = _ship_three_batches(settings)
     ShipBatch.objects.filter(pk=batches[0].pk).update(
-        status=ShipBatch.Status.PENDING, shipped_at=None,
+        status=ShipBatch.Status.PENDING,
+        shipped_at=None,
         created_at=timezone.now() - dt.timedelta(days=90),
-    )  # fmt: skip
+    )
     ShipBatch.objects.filter(pk=batches[1].pk).update(
         status=ShipBatch.Status.WRITING, shipped_at=None
     )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from counselor.dmp import Payoff, Plan
-from intake.money import ZERO
+from counselor.engine.dmp import Payoff, Plan
+from intake.engine.money import ZERO
 
 WIDTH, HEIGHT, PAD = Decimal(640), Decimal(260), Decimal(40)
 TENTH = Decimal("0.1")

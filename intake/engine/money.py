@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
-from intake.domain_errors import DomainError
+from intake.engine.errors import DomainError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")

@@ -12,10 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from counselor.dmp import MAX_MONTHS, Debt, Plan, amortize, first_interest, level_payment
-from counselor.eligibility import Assessment, Outcome
-from intake.domain_errors import DomainError
-from intake.money import HUNDRED, ZERO, ceil_cents, money_text, non_negative, percent, round_cents
+from counselor.engine.dmp import MAX_MONTHS, Debt, Plan, amortize, first_interest, level_payment
+from counselor.engine.eligibility import Assessment, Outcome
+from intake.engine.errors import DomainError
+from intake.engine.money import (
+    HUNDRED,
+    ZERO,
+    ceil_cents,
+    money_text,
+    non_negative,
+    percent,
+    round_cents,
+)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
 
-from intake.domain_errors import DomainError
-from intake.irs_standards import Standard, StandardsVersion, load_standards
-from intake.money import ZERO, Number, money_text, non_negative, round_cents
+from intake.engine.errors import DomainError
+from intake.engine.irs_standards import Standard, StandardsVersion, load_standards
+from intake.engine.money import ZERO, Number, money_text, non_negative, round_cents
 
 RATIO_PLACES = Decimal("0.0001")
 
@@ -174,7 +174,7 @@ class Expense:
 class DebtLike(Protocol):
     """Anything with a monthly payment and the secured / housing flags.
 
-    ``intake.budget.DebtPayment`` and ``counselor.dmp.Debt`` both qualify.
+    ``intake.engine.budget.DebtPayment`` and ``counselor.engine.dmp.Debt`` both qualify.
     """
 
     @property

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from counselor.dmp import DEFAULT_TERMS, CreditorTerms
+from counselor.engine.dmp import DEFAULT_TERMS, Concessions
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 NAME, ALIAS, PREFIX, DEFAULT = "name", "alias", "prefix", "default"
@@ -39,7 +39,7 @@ class TermsRow:
     version: int
     creditor: str
     aliases: tuple[str, ...]
-    terms: CreditorTerms
+    terms: Concessions
     is_default: bool = False
     active: bool = True
 
@@ -51,7 +51,7 @@ class TermsMatch:
     name: str
     rule: str
     row: TermsRow | None
-    terms: CreditorTerms
+    terms: Concessions
 
     @property
     def label(self) -> str:
@@ -94,6 +94,6 @@ class TermsTable:
             return TermsMatch(name, DEFAULT, self.default, self.default.terms)
         return TermsMatch(name, DEFAULT, None, DEFAULT_TERMS)
 
-    def terms_for(self, name: str) -> CreditorTerms:
-        """``terms_for`` for :func:`counselor.dmp.propose_plan`."""
+    def terms_for(self, name: str) -> Concessions:
+        """``terms_for`` for :func:`counselor.engine.dmp.propose_plan`."""
         return self.match(name).terms

@@ -23,9 +23,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from counselor.builder import HouseholdBudget, ProposalResult, TermsOverride
-from counselor.dmp import Debt
-from intake.budget import Expense, Income
+from counselor.engine.builder import HouseholdBudget, ProposalResult, TermsOverride
+from counselor.engine.dmp import Debt
+from intake.engine.budget import Expense, Income
 
 Json = dict[str, Any]
 

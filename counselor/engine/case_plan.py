@@ -2,8 +2,8 @@
 
 ``inputs_from_case`` turns the intake's ``PlanFacts`` (budget figures and debts, stated or
 prefilled from the credit report) into the builder's inputs snapshot
-(``counselor.snapshots``), and records which entry of the agency's creditor terms table
-matched each debt (``terms_matched``, by the rules of ``counselor.terms_match``).
+(``counselor.engine.snapshots``), and records which entry of the agency's creditor terms table
+matched each debt (``terms_matched``, by the rules of ``counselor.engine.terms_match``).
 
 Gaps in what was stated, and what the snapshot holds instead (each listed in the debt's
 ``assumed``, so the counselor sees it in the builder):
@@ -20,9 +20,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from counselor.snapshots import Json
-from counselor.terms_match import TermsTable
-from intake.money import ZERO, money_text
+from counselor.engine.snapshots import Json
+from counselor.engine.terms_match import TermsTable
+from intake.engine.money import ZERO, money_text
 
 CENTS = Decimal("0.01")
 
@@ -42,11 +42,16 @@ def _debt_row(n: int, debt: Any) -> Json:
     if not creditor:
         creditor, assumed = f"Unnamed creditor {n}", [*assumed, "creditor"]
     return {
-        "id": f"d{n}", "creditor": creditor, "balance": _text(debt.balance),
-        "apr": _text(debt.apr), "min_payment": _text(debt.minimum_payment),
-        "secured": bool(debt.secured), "is_housing": bool(debt.is_housing),
-        "source": debt.source, "assumed": assumed,
-    }  # fmt: skip
+        "id": f"d{n}",
+        "creditor": creditor,
+        "balance": _text(debt.balance),
+        "apr": _text(debt.apr),
+        "min_payment": _text(debt.minimum_payment),
+        "secured": bool(debt.secured),
+        "is_housing": bool(debt.is_housing),
+        "source": debt.source,
+        "assumed": assumed,
+    }
 
 
 def inputs_from_case(*, facts: Any, table: TermsTable, start: date) -> Json:
@@ -59,12 +64,17 @@ def inputs_from_case(*, facts: Any, table: TermsTable, start: date) -> Json:
     matched = []
     for row in (d for d in debts if not d["secured"]):  # secured debts are never enrolled
         match = table.match(row["creditor"])
-        matched.append({
-            "debt": row["id"], "creditor": row["creditor"], "entry": match.label,
-            "rule": match.rule, "entry_id": match.row.public_id if match.row else None,
-            "entry_version": match.row.version if match.row else None,
-            "concession_apr": _optional(match.terms.concession_apr),
-        })  # fmt: skip
+        matched.append(
+            {
+                "debt": row["id"],
+                "creditor": row["creditor"],
+                "entry": match.label,
+                "rule": match.rule,
+                "entry_id": match.row.public_id if match.row else None,
+                "entry_version": match.row.version if match.row else None,
+                "concession_apr": _optional(match.terms.concession_apr),
+            }
+        )
     return {
         "state": facts.state or None,
         "start": start.isoformat(),

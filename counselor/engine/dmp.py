@@ -16,8 +16,8 @@ from functools import cached_property
 from itertools import repeat
 from typing import NamedTuple
 
-from intake.domain_errors import DomainError
-from intake.money import CENT, HUNDRED, ZERO, ceil_cents, non_negative, percent, round_cents
+from intake.engine.errors import DomainError
+from intake.engine.money import CENT, HUNDRED, ZERO, ceil_cents, non_negative, percent, round_cents
 
 MAX_MONTHS = 600
 APR_DIVISOR = Decimal(1200)
@@ -26,7 +26,7 @@ TOO_LONG = f"not paid off within {MAX_MONTHS} months"
 
 
 @dataclass(frozen=True)
-class CreditorTerms:
+class Concessions:
     """One creditor's DMP concessions, from the agency's editable terms table.
 
     ``concession_apr=None`` means no concession is known: the current APR stays.
@@ -52,10 +52,10 @@ class CreditorTerms:
             raise DomainError("max_term_months", f"must be a whole number from 1 to {MAX_MONTHS}")
 
 
-DEFAULT_TERMS = CreditorTerms(notes="Default terms: 2% of balance, no concession known, 60 months.")
+DEFAULT_TERMS = Concessions(notes="Default terms: 2% of balance, no concession known, 60 months.")
 
 
-def default_terms(creditor: str) -> CreditorTerms:
+def default_terms(creditor: str) -> Concessions:
     """``terms_for`` for an agency with no terms table: 2%, current APR, 60 months."""
     return DEFAULT_TERMS
 
@@ -222,7 +222,7 @@ class PlanLine:
     """One enrolled creditor: its fixed monthly payment and full schedule."""
 
     debt: Debt
-    terms: CreditorTerms
+    terms: Concessions
     apr: Decimal
     payment: Decimal
     schedule: tuple[ScheduleRow, ...]
@@ -325,7 +325,7 @@ class Plan:
         return PlanMonth(index + 1, due, payments, paid, self.monthly_fee, paid + self.monthly_fee)
 
 
-def _tier_terms(terms: CreditorTerms, tier: str) -> tuple[Decimal, Decimal | None]:
+def _tier_terms(terms: Concessions, tier: str) -> tuple[Decimal, Decimal | None]:
     if tier == "standard":
         return terms.min_payment_pct, terms.concession_apr
     if tier == "hardship":
@@ -334,7 +334,7 @@ def _tier_terms(terms: CreditorTerms, tier: str) -> tuple[Decimal, Decimal | Non
     raise DomainError("tier", f"unknown tier {tier!r}; use 'standard' or 'hardship'")
 
 
-def _plan_line(debt: Debt, terms: CreditorTerms, tier: str, start: date) -> PlanLine:
+def _plan_line(debt: Debt, terms: Concessions, tier: str, start: date) -> PlanLine:
     min_pct, concession = _tier_terms(terms, tier)
     apr = debt.apr if concession is None else min(concession, debt.apr)
     term = terms.max_term_months
@@ -351,7 +351,7 @@ def _fee(value: object, name: str) -> Decimal:
 
 def propose_plan(
     debts: Sequence[Debt],
-    terms_for: Callable[[str], CreditorTerms] = default_terms,
+    terms_for: Callable[[str], Concessions] = default_terms,
     *,
     monthly_fee: Decimal,
     setup_fee: Decimal,

@@ -1,6 +1,6 @@
 """DMP fee caps per state, the agency's fee schedule clipped to them, and waivers.
 
-The caps are versioned data (``counselor/data/dmp_fee_caps_<date>.json``, a
+The caps are versioned data (``counselor/engine/data/dmp_fee_caps_<date>.json``, a
 copy of the sourced research file); the date in the file name is the data
 version. How each state's rule is applied is written out below, because the
 statutes mix dollar caps, per-creditor caps and percentages.
@@ -16,8 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from intake.domain_errors import DomainError
-from intake.money import HUNDRED, ZERO, money_text, non_negative, round_cents
+from intake.engine.errors import DomainError
+from intake.engine.money import HUNDRED, ZERO, money_text, non_negative, round_cents
 
 DATA_FILE = "dmp_fee_caps_2026-11-27.json"
 DATA_VERSION = date.fromisoformat(DATA_FILE.removeprefix("dmp_fee_caps_").removesuffix(".json"))
@@ -83,7 +83,9 @@ class AppliedFees:
 @cache
 def load_caps() -> Any:
     """The shipped fee-cap table, read once."""
-    text = resources.files("counselor").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    text = (
+        resources.files("counselor.engine").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    )
     return json.loads(text)
 
 

@@ -1,6 +1,6 @@
 """The DMP builder's maths, by composition of the engine only (no Django).
 
-``build_proposal`` prices one version of a proposal: the budget (intake.budget), the
+``build_proposal`` prices one version of a proposal: the budget (intake.engine.budget), the
 plan (dmp.propose_plan with the agency's terms and the counselor's overrides), the fees
 (fees.apply_fees, clipped to the state cap), the minimum-payment baseline and the
 comparison, the eligibility assessment and the options. Views and templates show these
@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from counselor.dmp import Comparison, CreditorTerms, Debt, Payoff, Plan, baseline, compare
-from counselor.dmp import propose_plan as engine_propose_plan
-from counselor.eligibility import DEFAULT_CUSHION, Assessment, assess
-from counselor.fees import AppliedFees, FeeSchedule, apply_fees
-from counselor.options import OptionResult, compare_options
-from intake.budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
-from intake.domain_errors import DomainError
-from intake.money import ZERO, percent
+from counselor.engine.dmp import Comparison, Concessions, Debt, Payoff, Plan, baseline, compare
+from counselor.engine.dmp import propose_plan as engine_propose_plan
+from counselor.engine.eligibility import DEFAULT_CUSHION, Assessment, assess
+from counselor.engine.fees import AppliedFees, FeeSchedule, apply_fees
+from counselor.engine.options import OptionResult, compare_options
+from intake.engine.budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
+from intake.engine.errors import DomainError
+from intake.engine.money import ZERO, percent
 
 OVERRIDABLE = ("concession_apr", "min_payment_pct", "max_term_months")
 
@@ -57,7 +57,7 @@ class TermsOverride:
         if all(getattr(self, name) is None for name in OVERRIDABLE):
             raise DomainError("override", f"the override of {self.creditor} changes nothing")
 
-    def apply(self, terms: CreditorTerms) -> CreditorTerms:
+    def apply(self, terms: Concessions) -> Concessions:
         """The agency's terms with this override's values in place."""
         changes = {n: getattr(self, n) for n in OVERRIDABLE if getattr(self, n) is not None}
         note = f"Overridden by the counselor: {self.reason.strip()}"
@@ -86,12 +86,12 @@ class ProposalResult:
 
 
 def overridden_terms_for(
-    terms_for: Callable[[str], CreditorTerms], overrides: Sequence[TermsOverride]
-) -> Callable[[str], CreditorTerms]:
+    terms_for: Callable[[str], Concessions], overrides: Sequence[TermsOverride]
+) -> Callable[[str], Concessions]:
     """``terms_for`` with the counselor's overrides (by creditor name) applied."""
     by_creditor = {override.creditor: override for override in overrides}
 
-    def lookup(creditor: str) -> CreditorTerms:
+    def lookup(creditor: str) -> Concessions:
         terms = terms_for(creditor)
         override = by_creditor.get(creditor)
         return override.apply(terms) if override else terms
@@ -111,7 +111,7 @@ def build_proposal(
     debts: Sequence[Debt],
     household_budget: HouseholdBudget,
     state: str | None,
-    terms_for: Callable[[str], CreditorTerms],
+    terms_for: Callable[[str], Concessions],
     fee_schedule: FeeSchedule,
     start: date,
     overrides: Sequence[TermsOverride] = (),

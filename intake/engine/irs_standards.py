@@ -1,6 +1,6 @@
 """IRS Collection Financial Standards, shipped as versioned data.
 
-The table (``intake/data/irs_collection_financial_standards_2025.json``) is a
+The table (``intake/engine/data/irs_collection_financial_standards_2025.json``) is a
 copy of the sourced research file. Sections carry their own effective dates
 (2025 national standards and transportation, 2024 health care and housing
 examples). A value the source did not give is ``None`` and is reported as
@@ -141,7 +141,7 @@ class IrsStandards:
 @cache
 def load_standards() -> IrsStandards:
     """Read the shipped table once; the version comes from the file itself."""
-    text = resources.files("intake").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    text = resources.files("intake.engine").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
     table = json.loads(text)
     version = StandardsVersion(
         name=TABLE_NAME,

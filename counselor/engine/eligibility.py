@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from counselor.dmp import Debt, Plan, retier
-from intake.budget import BudgetAnalysis
-from intake.domain_errors import DomainError
-from intake.money import ZERO, money_text, non_negative
+from counselor.engine.dmp import Debt, Plan, retier
+from intake.engine.budget import BudgetAnalysis
+from intake.engine.errors import DomainError
+from intake.engine.money import ZERO, money_text, non_negative
 
 DEFAULT_CUSHION = Decimal("200")
 
@@ -167,7 +167,7 @@ def assess(
     """Apply the CTA test; ``debts`` give the contractual minimums (unsecured only).
 
     ``plan`` is priced at the standard tier (re-priced if not); the hardship
-    tier is derived from it with :func:`counselor.dmp.retier` unless given.
+    tier is derived from it with :func:`counselor.engine.dmp.retier` unless given.
     """
     if not debts:
         raise DomainError("debts", "at least one debt is required")
