@@ -46,7 +46,7 @@ from intake.selectors import (
 )
 from intake.services.casework import CLOSE_REASONS, allowed_statuses
 from tenants.encryption.blind_index import blind_index
-from tenants.roles import Role, has_role
+from tenants.roles import CASEWORK_ROLES, Role, has_role
 
 PAGE_SIZE = 25
 TABS = ("mine", "unassigned", "requests", "all")
@@ -236,7 +236,7 @@ def case_workers() -> QuerySet[Any]:
     """Counselors and supervisors a case can be assigned to, by username."""
     return (
         get_user_model()
-        .objects.filter(groups__name__in=(Role.COUNSELOR, Role.SUPERVISOR), is_active=True)
+        .objects.filter(groups__name__in=CASEWORK_ROLES, is_active=True)
         .distinct()
         .order_by("username")
     )

@@ -29,9 +29,7 @@ from integrations.warehouse.services import outbox_emit
 from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
 from tenants.audit.services import audit_record
-from tenants.roles import Role
-
-CASE_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
+from tenants.roles import CASEWORK_ROLES
 
 
 def case_assign(
@@ -66,7 +64,7 @@ def case_assign(
         assignment.refresh_from_db(fields=["version"])
         audit_record(
             actor=actor,
-            role=audit_role_for(actor, CASE_ROLES),
+            role=audit_role_for(actor, CASEWORK_ROLES),
             action=AuditAction.UPDATE,
             object_type="case_assignment",
             object_id=str(application.public_id),
@@ -196,7 +194,7 @@ def case_note_save(
         )
         audit_record(
             actor=actor,
-            role=audit_role_for(actor, CASE_ROLES),
+            role=audit_role_for(actor, CASEWORK_ROLES),
             action=action,
             object_type="case_note",
             object_id=str(note.note_id),
@@ -274,7 +272,7 @@ def case_offer_send(
         )
         audit_record(
             actor=actor,
-            role=audit_role_for(actor, CASE_ROLES),
+            role=audit_role_for(actor, CASEWORK_ROLES),
             action=AuditAction.CREATE,
             object_type="plan_offer",
             object_id=str(offer.public_id),
@@ -368,7 +366,7 @@ def case_task_add(
         )
         audit_record(
             actor=actor,
-            role=audit_role_for(actor, CASE_ROLES),
+            role=audit_role_for(actor, CASEWORK_ROLES),
             action=AuditAction.CREATE,
             object_type="case_task",
             object_id=str(task.public_id),
@@ -399,7 +397,7 @@ def case_task_complete(
         CaseAssignment.objects.filter(application=application).update(version=F("version") + 1)
         audit_record(
             actor=actor,
-            role=audit_role_for(actor, CASE_ROLES),
+            role=audit_role_for(actor, CASEWORK_ROLES),
             action=AuditAction.UPDATE,
             object_type="case_task",
             object_id=str(task_id),
@@ -437,7 +435,7 @@ def case_verification_rerun(
         if rerun:
             audit_record(
                 actor=actor,
-                role=audit_role_for(actor, CASE_ROLES),
+                role=audit_role_for(actor, CASEWORK_ROLES),
                 action=AuditAction.UPDATE,
                 object_type="verification",
                 object_id=str(application.public_id),

@@ -21,7 +21,7 @@ from counselor.case_services import case_assign, case_note_save, case_offer_send
 from counselor.dashboard import supervisor_dashboard
 from counselor.errors import CaseConflict, CaseError, ProposalError
 from counselor.models import Proposal, ProposalVersion
-from counselor.permissions import PLAN_BUILDERS, can_build_plans
+from counselor.permissions import can_build_plans
 from counselor.selectors import proposal_for_case, proposal_version_get, proposal_version_latest
 from counselor.services import proposal_start_from_case
 from counselor.views import plan_document
@@ -30,13 +30,13 @@ from intake.selectors import household_of
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
-from tenants.roles import Role, has_role
+from tenants.roles import CASEWORK_ROLES, Role, has_role
 from tenants.signin import require_recent_auth
 from tenants.uploads.errors import StoredFileUnavailable
 from tenants.uploads.responses import stored_file_response
 from tenants.uploads.services import stored_file_open
 
-CASE = {"acting_as": PLAN_BUILDERS, "case_kwarg": "public_id"}
+CASE = {"acting_as": CASEWORK_ROLES, "case_kwarg": "public_id"}
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -59,7 +59,7 @@ def _case_application(request: HttpRequest, public_id: UUID) -> Application:
 
 @require_GET
 @login_required
-@audited(AuditAction.READ, "case_queue", acting_as=PLAN_BUILDERS, purpose="counselor queue")
+@audited(AuditAction.READ, "case_queue", acting_as=CASEWORK_ROLES, purpose="counselor queue")
 def queue(request: HttpRequest) -> HttpResponse:
     """One page of a tab, with the filters, sort and blind-index search of the URL."""
     _staff_only(request)
@@ -86,7 +86,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@audited(AuditAction.READ, "case_search", acting_as=PLAN_BUILDERS, purpose="counselor search")
+@audited(AuditAction.READ, "case_search", acting_as=CASEWORK_ROLES, purpose="counselor search")
 def queue_search(request: HttpRequest) -> HttpResponse:
     """A search typed by a counselor, turned into a blind index for the queue's URL (what
     was typed never reaches a URL or a log). Rate limited (group "search")."""
@@ -241,7 +241,7 @@ def _document_download(request: HttpRequest, *, document: Document) -> HttpRespo
         opened = stored_file_open(
             stored_file=document.stored_file,
             actor=request.user,
-            role=audit_role_for(request.user, PLAN_BUILDERS),
+            role=audit_role_for(request.user, CASEWORK_ROLES),
             purpose="document download for counseling review",
             request=request,
         )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from tenants.roles import Role, has_role
-
-PLAN_BUILDERS = (Role.COUNSELOR, Role.SUPERVISOR)
+from tenants.roles import Role, has_role, is_caseworker
 
 
 def can_build_plans(user: object) -> bool:
     """Counselors and supervisors price, save and print DMP proposals."""
-    return has_role(user, *PLAN_BUILDERS)
+    return is_caseworker(user)
 
 
 def can_administer_terms(user: object) -> bool:

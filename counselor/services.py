@@ -30,7 +30,7 @@ from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
 from tenants.audit.services import audit_record
 from tenants.models import AgencyProfile
-from tenants.roles import Role
+from tenants.roles import CASEWORK_ROLES, Role
 
 TERMS_FIELDS = (
     "creditor",
@@ -44,7 +44,6 @@ TERMS_FIELDS = (
     "active",
 )
 TERMS_PURPOSE = "creditor terms table maintenance"
-PLAN_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
 
 
 def _terms_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -268,7 +267,7 @@ def _audit_overrides(
         if old.get(override["creditor"]) != override:
             audit_record(
                 actor=actor,
-                role=audit_role_for(actor, PLAN_ROLES),
+                role=audit_role_for(actor, CASEWORK_ROLES),
                 action=AuditAction.UPDATE,
                 object_type="terms_override",
                 object_id=str(proposal.public_id),
@@ -291,7 +290,7 @@ def _version_write(
     )
     audit_record(
         actor=actor,
-        role=audit_role_for(actor, PLAN_ROLES),
+        role=audit_role_for(actor, CASEWORK_ROLES),
         action=AuditAction.CREATE,
         object_type="proposal_version",
         object_id=str(proposal.public_id),

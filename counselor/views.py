@@ -26,15 +26,16 @@ from counselor.engine.snapshots import Json, inputs_parse
 from counselor.errors import ProposalConflict, ProposalError
 from counselor.forms import BuilderForm
 from counselor.models import Proposal, ProposalVersion
-from counselor.permissions import PLAN_BUILDERS, can_build_plans
+from counselor.permissions import can_build_plans
 from counselor.selectors import proposal_for_case, proposal_version_get, proposal_version_latest
 from counselor.services import proposal_build_from, proposal_save
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
+from tenants.roles import CASEWORK_ROLES
 from tenants.selectors import agency_profile_get
 from tenants.signin import is_htmx
 
-BUILDER = {"acting_as": PLAN_BUILDERS, "case_kwarg": "public_id"}
+BUILDER = {"acting_as": CASEWORK_ROLES, "case_kwarg": "public_id"}
 
 
 def get_proposal_for(request: HttpRequest, public_id: UUID) -> Proposal:

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.COUNSELOR, Role.SUPERVISOR, Role.AGENCY_ADMIN, Role.PLATFORM_SUPPORT})
+# The people who work cases: review applications, build plans, send offers.
+CASEWORK_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
 
 
 def roles_of(user: object) -> frozenset[str]:
@@ -36,6 +38,11 @@ def roles_of(user: object) -> frozenset[str]:
 
 def has_role(user: object, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def is_caseworker(user: object) -> bool:
+    """Counselors and supervisors: the queue, cases, plans and offers."""
+    return has_role(user, *CASEWORK_ROLES)
 
 
 def role_grant(user: object, role: str) -> None:

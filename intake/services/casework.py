@@ -15,7 +15,7 @@ from integrations.warehouse import facts as wf
 from integrations.warehouse.services import outbox_emit
 from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
-from tenants.roles import Role
+from tenants.roles import CASEWORK_ROLES
 
 from ..errors import IntakeError
 from ..models import Application, PlanOffer, StatusChange
@@ -35,7 +35,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 CLOSE_REASONS: tuple[str, ...] = wf.CLOSE_REASONS
-CASE_ROLES = (Role.COUNSELOR, Role.SUPERVISOR)
 
 
 class StatusChangeRefused(IntakeError):
@@ -127,7 +126,7 @@ def application_status_change(
         request=request,
         purpose=f"status {old} to {status}"
         + (f" (close reason {close_reason})" if status == S.CLOSED else ""),
-        role=audit_role_for(actor, CASE_ROLES),
+        role=audit_role_for(actor, CASEWORK_ROLES),
     )
     if status == S.CLOSED:
         enrolled_at = (

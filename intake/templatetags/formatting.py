@@ -1,4 +1,7 @@
-"""Formatting for consumer pages: money and ratios in plain words (no domain logic)."""
+"""Formatting for every page: money, percentages and the frozen plan document.
+
+Formatting only, no arithmetic beyond scaling a ratio; a missing figure reads as an
+em dash on every page, consumer and staff alike."""
 
 from __future__ import annotations
 
@@ -11,20 +14,35 @@ from django.utils.safestring import mark_safe
 from intake.engine.money import money_text
 
 register = template.Library()
+MISSING = "\u2014"
 
 
 @register.filter
 def money(value: Decimal | None) -> str:
-    """$1,234.56; blank for no value."""
-    return "" if value is None else money_text(Decimal(value))
+    """``Decimal("1234.5")`` -> ``$1,234.50``; None -> an em dash."""
+    return MISSING if value is None else money_text(Decimal(value))
 
 
 @register.filter
-def percent(ratio: Decimal | None) -> str:
-    """0.3512 -> 35%."""
-    if ratio is None:
-        return ""
-    return f"{(Decimal(ratio) * 100).quantize(Decimal(1), ROUND_HALF_UP)}%"
+def pct(value: Decimal | None) -> str:
+    """A rate already in percent: ``Decimal("24.99")`` -> ``24.99%``; None -> an em dash."""
+    return MISSING if value is None else f"{value}%"
+
+
+@register.filter
+def ratio(value: Decimal | None) -> str:
+    """A fraction as a percentage: ``Decimal("0.3512")`` -> ``35.12%``; None -> an em dash."""
+    if value is None:
+        return MISSING
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.01'))}%"
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    """A fraction as a whole percentage for consumers: ``0.3512`` -> ``35%``."""
+    if value is None:
+        return MISSING
+    return f"{(Decimal(value) * 100).quantize(Decimal(1), ROUND_HALF_UP)}%"
 
 
 # What a written action plan is made of (counselor/templates action_plan_en/es.html).
