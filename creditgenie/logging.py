@@ -60,3 +60,28 @@ class JsonFormatter(_BaseJsonFormatter):
             key: scrub(value) if isinstance(value, str) and key not in _TRUSTED else value
             for key, value in log_data.items()
         }
+
+
+def logging_config(level: str) -> dict[str, object]:
+    """LOGGING for settings: JSON lines on stderr with the request id; audit events always
+    reach the log pipeline, whatever the general level."""
+    console = {"handlers": ["console"], "level": level, "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "creditgenie.logging.RequestIdFilter"}},
+        "formatters": {"json": {"()": "creditgenie.logging.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": console,
+            "django.server": console,
+            "creditgenie.audit": {**console, "level": "INFO"},
+        },
+    }

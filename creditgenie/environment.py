@@ -1,0 +1,235 @@
+"""Reading the environment for creditgenie/settings.py: typed values that fail loudly.
+
+Each helper returns a value or raises ImproperlyConfigured naming the variable, so the
+settings module stays a flat list of names, each assigned once. The builders at the end
+turn a few variables into the dictionaries Django, django-storages and Celery expect.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_RATE_RE = re.compile(r"^[1-9]\d*/(?:[1-9]\d*)?[smhd]$")
+_LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?(/.*)?$")
+_HEX_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def read_env_file(base_dir: Path) -> None:
+    """Loads a developer's .env, or the file CREDITGENIE_ENV_FILE names; the process
+    environment wins over the file."""
+    named = env.str("CREDITGENIE_ENV_FILE", default="")
+    if named and not Path(named).is_file():
+        raise ImproperlyConfigured(f"CREDITGENIE_ENV_FILE={named!r} does not exist")
+    if named or (base_dir / ".env").is_file():
+        environ.Env.read_env(named or base_dir / ".env", overwrite=False)
+
+
+def require(condition: bool, message: str) -> None:
+    """Stops the process with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise ImproperlyConfigured(message)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A boolean variable; anything but the usual spellings is an error, not False."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A whole number, optionally within [minimum, maximum]; the error names the variable."""
+    raw = env.str(name, default="").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        lowest = "must not be negative" if minimum == 0 else f"must be at least {minimum}"
+        raise ImproperlyConfigured(f"{name}={value} {lowest}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}={value} must be at most {maximum}")
+    return value
+
+
+def env_str(name: str, default: str) -> str:
+    """A string variable; set but empty counts as not set."""
+    return env.str(name, default="").strip() or default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    return env.list(name, default=default)
+
+
+def env_match(name: str, default: str, pattern: str, message: str) -> str:
+    """A string that must match ``pattern`` whole when set; ``message`` says the form."""
+    value = env_str(name, default)
+    require(not value or bool(re.fullmatch(pattern, value)), f"{name} {message}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.str(name, default=default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of {', '.join(choices)}")
+    return value
+
+
+def env_slug(name: str, default: str) -> str:
+    value = env.str(name, default=default)
+    if not re.match(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be 3-40 lowercase letters, digits or hyphens, "
+            "starting with a letter"
+        )
+    return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as 60/m (per minute) or 10/5m (per five minutes)."""
+    value = env_str(name, default)
+    require(bool(_RATE_RE.match(value)), f"{name}={value!r} is not a rate like 60/m or 10/5m")
+    return value
+
+
+def env_hex_key(name: str, default: str = "") -> str:
+    """A 32-byte key as 64 lowercase hex digits, or empty."""
+    value = env_str(name, default)
+    require(not value or bool(_HEX_KEY.fullmatch(value)), f"{name} must be 64 lowercase hex digits")
+    return value
+
+
+def env_vendor_url(name: str, default: str = "") -> str:
+    """An outside service's URL: https, or http on loopback only (local sandboxes)."""
+    value = env_str(name, default)
+    if value and not (value.startswith("https://") or _LOOPBACK_HTTP.match(value)):
+        raise ImproperlyConfigured(f"{name} must be an https:// URL (http only on loopback)")
+    return value.rstrip("/")
+
+
+def secret_key(*, debug: bool, tenant: str) -> str:
+    """SECRET_KEY from the environment; only a debug run may fall back to a local one."""
+    value = env.str("SECRET_KEY", default="")
+    require(bool(value) or debug, "SECRET_KEY is required unless DJANGO_DEBUG=true")
+    return value or f"insecure-local-only-{tenant}"
+
+
+def database_config(default_url: str) -> dict[str, Any]:
+    """DATABASES["default"] from DATABASE_URL: PostgreSQL or SQLite only."""
+    try:
+        config = env.db_url_config(env_str("DATABASE_URL", default_url))
+    except (ImproperlyConfigured, ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+    engine = config.get("ENGINE")
+    require(
+        engine in ("django.db.backends.postgresql", "django.db.backends.sqlite3"),
+        "DATABASE_URL is malformed: use a postgres:// or sqlite:// URL",
+    )
+    options = dict(config.get("OPTIONS", {}))
+    if engine == "django.db.backends.postgresql":
+        options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    return {
+        **config,
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+    }
+
+
+def cache_config(*, tenant: str) -> dict[str, Any]:
+    """Redis when CACHE_URL (or REDIS_URL) is set, else a per-process memory cache."""
+    url = env_str("CACHE_URL", env_str("REDIS_URL", ""))
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": tenant}
+    require(
+        url.startswith(("redis://", "rediss://")), "CACHE_URL must be a redis:// or rediss:// URL"
+    )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": tenant,  # deployments sharing a Redis never share counters
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+
+
+def document_storage(
+    *, bucket: str, kms_key: str, endpoint: str | None, tenant: str, media_root: Path
+) -> dict[str, Any]:
+    """S3 with SSE-KMS under the agency's key when a bucket is set, else local files."""
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media_root, "base_url": None},
+        }
+    require(bool(kms_key), "AWS_STORAGE_BUCKET_NAME needs AWS_KMS_KEY_ID (SSE-KMS)")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": env.str("AWS_STORAGE_PREFIX", default=tenant),
+            "endpoint_url": endpoint,
+            "object_parameters": {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key},
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
+
+
+def broker_transport_options(url: str, folder: Path) -> dict[str, Any]:
+    """Kombu transport options for the filesystem, SQS or Redis broker."""
+    if url == "filesystem://":
+        return {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        }
+    if url.startswith("sqs://"):
+        # Credentials come from the instance role (sqs://) or the URL; a host in the URL is
+        # an endpoint (a local SQS stand-in), spoken over http unless CELERY_SQS_SECURE.
+        return {
+            "region": env_str("AWS_SQS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1")),
+            "visibility_timeout": 3600,
+            "polling_interval": 1,
+            "wait_time_seconds": 10,
+            "is_secure": env_bool("CELERY_SQS_SECURE", True),
+        }
+    return {"visibility_timeout": 3600}
+
+
+def analytics_key(*, key_file: Path, frontdoor: bool, debug: bool, blind_index_key: str) -> str:
+    """The platform's pseudonym key: the environment, else (front door) its key file, else a
+    fixed key for local debug runs (their data is made up), else empty (stream off)."""
+    value = env_hex_key("CREDITGENIE_ANALYTICS_KEY")
+    if not value and frontdoor and key_file.is_file():
+        value = key_file.read_text().strip()
+    if not value and debug:
+        value = "0a" * 32
+    require(
+        not value or bool(_HEX_KEY.fullmatch(value)),
+        "CREDITGENIE_ANALYTICS_KEY must be 64 lowercase hex digits",
+    )
+    require(
+        not value or value != blind_index_key,
+        "CREDITGENIE_ANALYTICS_KEY must differ from the agency's keys",
+    )
+    return value
