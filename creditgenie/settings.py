@@ -584,6 +584,8 @@ PLAID_SYNC_PAGE_SIZE = env_int("PLAID_SYNC_PAGE_SIZE", 250)
 PLAID_WEBHOOK_MAX_AGE_SECONDS = 300  # Plaid: reject webhooks whose iat is over 5 minutes old
 PLAID_WEBHOOK_CLOCK_SKEW_SECONDS = env_int("PLAID_WEBHOOK_CLOCK_SKEW_SECONDS", 30)
 PLAID_WEBHOOK_KEY_CACHE_SECONDS = env_int("PLAID_WEBHOOK_KEY_CACHE_SECONDS", 3600)
+# A kid Plaid does not know is remembered this long: forged kids do not each cost a call.
+PLAID_WEBHOOK_UNKNOWN_KID_SECONDS = env_int("PLAID_WEBHOOK_UNKNOWN_KID_SECONDS", 300)
 if PLAID_ENV == "production" and "plaid.com" not in PLAID_HOST:
     raise ImproperlyConfigured("PLAID_ENV=production needs Plaid's own host in PLAID_HOST")
 # Plaid Link in the browser (static/js/plaid_link.js): Plaid's script in production; in
@@ -625,6 +627,13 @@ TRANSUNION_TIMEOUT = (
     env_int("TRANSUNION_READ_TIMEOUT", 30),
 )
 TRANSUNION_REPORT_RETENTION_DAYS = env_int("TRANSUNION_REPORT_RETENTION_DAYS", 90)
+# A bureau answer larger than this is refused before parsing (a full file is ~0.1 MB).
+TRANSUNION_MAX_RESPONSE_BYTES = env_int("TRANSUNION_MAX_RESPONSE_BYTES", 10 * 1024 * 1024)
+# How long a pull, a bank sync or a vendor call may stay claimed before the sweeper
+# (``integrations.verification_sweep``, every VERIFICATION_SWEEP_SECONDS) ends it as
+# "timed out" and offers "re-run". Longer than a task's time limit.
+VERIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("VERIFICATION_CLAIM_TIMEOUT_SECONDS", 600)
+VERIFICATION_SWEEP_SECONDS = env_int("VERIFICATION_SWEEP_SECONDS", 60)
 if TRANSUNION_URL.startswith("https://") and not (TRANSUNION_CLIENT_CERT and TRANSUNION_CLIENT_KEY):
     raise ImproperlyConfigured("TRANSUNION_URL over https needs TRANSUNION_CLIENT_CERT and _KEY")
 if min(*PLAID_TIMEOUT, *TRANSUNION_TIMEOUT) < 1 or not 1 <= PLAID_SYNC_PAGE_SIZE <= 500:
@@ -636,6 +645,10 @@ if not IS_FRONTDOOR:
         "task": "integrations.credit_reports_purge",
         "schedule": 24 * 3600,
     }
+    for _task in ("integrations.verification_sweep", "intake.verification_sweep"):
+        CELERY_BEAT_SCHEDULE[_task] = {"task": _task, "schedule": VERIFICATION_SWEEP_SECONDS}
+if min(TRANSUNION_MAX_RESPONSE_BYTES, VERIFICATION_CLAIM_TIMEOUT_SECONDS) < 1:
+    raise ImproperlyConfigured("TRANSUNION_MAX_RESPONSE_BYTES and claim timeouts must be >= 1")
 # --- end of Plaid and TransUnion (integrations) ----------------------------------------------
 
 # --- Analytics warehouse (integrations.warehouse) ------------------------------------------
