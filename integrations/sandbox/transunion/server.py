@@ -7,7 +7,8 @@ POST /lookup  a lookup document → the stored response for its userRefNumber, o
 Fault switches: POST /sandbox/admin/faults {"faults": ["slow:5", "500", "error:SYS_BUSY"]};
 each pull takes the next one. Hostile answers: "body:malformed" (cut-off XML),
 "body:bad_date", "body:bad_balance", "body:bad_late_count" (one bad value in a
-well-formed report), "huge:<n>" (the report with <n> copies of a tradeline). GET /sandbox/admin/calls → {"pulls": {ref: n}, "lookups": n}.
+well-formed report), "huge:<n>" (the report with <n> copies of a tradeline).
+GET /sandbox/admin/calls → {"pulls": {ref: n}, "lookups": n}.
 """
 
 from __future__ import annotations
