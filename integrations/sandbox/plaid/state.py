@@ -76,6 +76,7 @@ class SandboxState:
         with self.lock:
             self.faults.clear()
             self.calls.clear()
+            self.expired_at = None
 
     def public_token_create(self, username: str, webhook: str, institution: str) -> tuple[str, str]:
         """A public token for a new item; returns it with the item id it will exchange to."""
