@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
@@ -233,3 +234,28 @@ def analytics_key(*, key_file: Path, frontdoor: bool, debug: bool, blind_index_k
         "CREDITGENIE_ANALYTICS_KEY must differ from the agency's keys",
     )
     return value
+
+
+def content_security_policy(*, frontdoor: bool, https: bool, logout_origin: str) -> dict[str, Any]:
+    """django-csp's policy: scripts only from our origin or with this response's nonce, no
+    inline JS or CSS; data: images are USWDS's icons. Forms post to our origin; the front
+    door's end in a redirect to an agency's origin and an agency's sign-out form in one to
+    its provider's logout page, which form-action also governs in browsers."""
+    if frontdoor:
+        form_action = [SELF, "https:", *([] if https else ["http:"])]
+    else:
+        form_action = [SELF, *([logout_origin] if logout_origin else [])]
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "form-action": form_action,
+            "frame-ancestors": [NONE],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+        }
+    }

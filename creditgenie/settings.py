@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF
-
 from creditgenie.environment import (
     analytics_key,
     broker_transport_options,
     cache_config,
+    content_security_policy,
     database_config,
     document_storage,
     env,
@@ -210,28 +209,10 @@ CREDITGENIE_STEP_UP_SECONDS = env_int("CREDITGENIE_STEP_UP_SECONDS", 5 * 60, min
 CREDITGENIE_GRANT_MAX_SECONDS = env_int("CREDITGENIE_GRANT_MAX_SECONDS", 8 * 3600, minimum=60)
 
 # --- Content Security Policy (django-csp), docs/security.md --------------------------------
-# Scripts only from our origin or carrying this response's nonce; no inline JS or CSS at
-# all. data: images are USWDS's icons inside its stylesheet. The front door's forms end in
-# a redirect to an agency's own origin, which form-action also governs in browsers; an
-# agency's sign-out form redirects to its provider's logout page.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "form-action": (
-            [SELF, "https:", *([] if HTTPS else ["http:"])]
-            if IS_FRONTDOOR
-            else [SELF, *([OIDC_LOGOUT_ORIGIN] if OIDC_LOGOUT_ORIGIN else [])]
-        ),
-        "frame-ancestors": [NONE],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-    }
-}
+# No inline JS or CSS; the directives and why: creditgenie.environment.content_security_policy.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    frontdoor=IS_FRONTDOOR, https=HTTPS, logout_origin=OIDC_LOGOUT_ORIGIN
+)
 
 # --- Cache and rate limits, docs/security.md -------------------------------------------------
 # Rate-limit counters live in Django's cache. A local-memory cache counts per process, so
@@ -352,6 +333,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# How long a pull, a bank sync or a vendor call may stay claimed before the sweeper (every
+# VERIFICATION_SWEEP_SECONDS) ends it as "timed out" and offers "re-run"; over a task's limit.
+VERIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("VERIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
+VERIFICATION_SWEEP_SECONDS = env_int("VERIFICATION_SWEEP_SECONDS", 60, minimum=1)
 # Run by `celery -A creditgenie beat` (one per deployment); schedules in seconds.
 CELERY_BEAT_SCHEDULE = (
     {}
@@ -364,6 +349,10 @@ CELERY_BEAT_SCHEDULE = (
         "credit-reports-purge": {
             "task": "integrations.credit_reports_purge",
             "schedule": 24 * 3600,
+        },
+        **{
+            task: {"task": task, "schedule": VERIFICATION_SWEEP_SECONDS}
+            for task in ("integrations.verification_sweep", "intake.verification_sweep")
         },
     }
 )
@@ -414,6 +403,8 @@ PLAID_SYNC_PAGE_SIZE = env_int("PLAID_SYNC_PAGE_SIZE", 250, minimum=1, maximum=5
 PLAID_WEBHOOK_MAX_AGE_SECONDS = 300  # Plaid: reject webhooks whose iat is over 5 minutes old
 PLAID_WEBHOOK_CLOCK_SKEW_SECONDS = env_int("PLAID_WEBHOOK_CLOCK_SKEW_SECONDS", 30)
 PLAID_WEBHOOK_KEY_CACHE_SECONDS = env_int("PLAID_WEBHOOK_KEY_CACHE_SECONDS", 3600, minimum=0)
+# A kid Plaid does not know is remembered this long: forged kids do not each cost a call.
+PLAID_WEBHOOK_UNKNOWN_KID_SECONDS = env_int("PLAID_WEBHOOK_UNKNOWN_KID_SECONDS", 300, minimum=0)
 require(
     PLAID_ENV != "production" or "plaid.com" in PLAID_HOST,
     "PLAID_ENV=production needs Plaid's own host in PLAID_HOST",
@@ -449,6 +440,8 @@ TRANSUNION_TIMEOUT = (
     env_int("TRANSUNION_READ_TIMEOUT", 30, minimum=1),
 )
 TRANSUNION_REPORT_RETENTION_DAYS = env_int("TRANSUNION_REPORT_RETENTION_DAYS", 90, minimum=1)
+# A bureau answer larger than this is refused before parsing (a full file is ~0.1 MB).
+TRANSUNION_MAX_RESPONSE_BYTES = env_int("TRANSUNION_MAX_RESPONSE_BYTES", 10 << 20, minimum=1)
 require(
     not TRANSUNION_URL.startswith("https://")
     or bool(TRANSUNION_CLIENT_CERT and TRANSUNION_CLIENT_KEY),

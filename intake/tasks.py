@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import Task, shared_task
+from django.db import DatabaseError
 from django.utils import timezone
 
 from integrations.errors import TransientVendorError, VendorError
@@ -11,7 +12,7 @@ from .retention import retention_purge
 from .services import verification_request_record
 from .services.bank import bank_connections_remove
 from .services.reconciliation import verification_reconcile
-from .services.verification import verification_ready, verification_start
+from .services.verification import verification_ready, verification_start, verification_sweep
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 POLL_SECONDS = 0.25
@@ -39,10 +40,19 @@ def verification_requested(*, application_id: int) -> bool:
     return created
 
 
-@shared_task(bind=True, name="intake.verification_reconcile", max_retries=None, **RELIABLE)
+@shared_task(
+    bind=True,
+    name="intake.verification_reconcile",
+    max_retries=None,
+    autoretry_for=(DatabaseError,),  # a dropped connection: the next try gets a new one
+    retry_backoff=1,
+    retry_backoff_max=60,
+    **RELIABLE,
+)
 def verification_reconcile_task(self: Task, *, application_id: int) -> bool:
     """Waits (short countdowns) until the pull and syncs have finished, then reconciles
-    once (verification_ready bounds the wait by VERIFICATION_WAIT)."""
+    once (verification_ready bounds the wait by VERIFICATION_WAIT). A vendor failure
+    inside degrades one check (the reconciliation's rule), never the task."""
     if not verification_ready(application_id=application_id):
         # Quick polls for the usual few seconds, then slower while a vendor is down.
         slow = self.request.retries >= FAST_POLLS
@@ -68,3 +78,10 @@ def bank_connections_remove_task(self: Task, *, application_id: int) -> int:
         if error.permanent:
             raise
         raise TransientVendorError(str(error), False, code=error.code) from None
+
+
+@shared_task(name="intake.verification_sweep")
+def verification_sweep_task() -> int:
+    """Re-queues reconciliations left undone past VERIFICATION_WAIT (beat, with
+    ``integrations.verification_sweep``)."""
+    return verification_sweep()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
-from django.db import models
+from django.conf import settings
+from django.db import DatabaseError, models
 from django.utils import timezone
 
 from .errors import VendorError, VendorTimeout
@@ -48,6 +50,11 @@ class VendorAttempt(models.Model):
         return f"{self.vendor} {self.operation} {self.outcome}"
 
 
+def claim_lease() -> timedelta:
+    """How long a pull, a sync or a call may stay claimed before it counts as abandoned."""
+    return timedelta(seconds=settings.VERIFICATION_CLAIM_TIMEOUT_SECONDS)
+
+
 def _outcome_of(error: VendorError) -> str:
     if isinstance(error, VendorTimeout):
         return VendorAttempt.Outcome.UNKNOWN
@@ -70,6 +77,10 @@ def attempt_finish(
 def vendor_call(*, vendor: str, operation: str, subject: str) -> Iterator[VendorAttempt]:
     """Writes a pending attempt (committed on its own unless the caller holds a
     transaction), yields it, then records ok or the VendorError's outcome and re-raises.
+    Any other exception (a bug, a parser surprise) ends the attempt as permanent
+    ``UNEXPECTED`` and is raised as a permanent VendorError naming the operation, so no
+    row stays pending; a database error is raised as it is (the row cannot be written:
+    the sweeper ends it after its timeout).
 
     The caller may set ``attempt.request_id`` from the vendor's answer before leaving.
     """
@@ -81,4 +92,24 @@ def vendor_call(*, vendor: str, operation: str, subject: str) -> Iterator[Vendor
             attempt, outcome=_outcome_of(error), request_id=error.request_id, error_code=error.code
         )
         raise
+    except DatabaseError:
+        raise
+    except Exception as error:
+        attempt_finish(attempt, outcome=VendorAttempt.Outcome.PERMANENT, error_code="UNEXPECTED")
+        message = f"{vendor} {operation}: unexpected {type(error).__name__}"
+        raise VendorError(message, True, code="UNEXPECTED") from error
     attempt_finish(attempt, outcome=VendorAttempt.Outcome.OK, request_id=attempt.request_id)
+
+
+def attempts_sweep(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Ends attempts left pending longer than ``older_than`` (the worker died, the
+    connection dropped): outcome ``unknown`` with code TIMED_OUT, since the call may
+    have reached the vendor (a bureau pull reconciles it by reference before calling
+    again). Side effects: UPDATE of those rows. Returns how many."""
+    now = now or timezone.now()
+    stale = VendorAttempt.objects.filter(
+        outcome=VendorAttempt.Outcome.PENDING, started_at__lt=now - older_than
+    )
+    return stale.update(
+        outcome=VendorAttempt.Outcome.UNKNOWN, error_code="TIMED_OUT", finished_at=now
+    )

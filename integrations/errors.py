@@ -42,3 +42,36 @@ class ConsentMissing(VendorError):
 
     def __init__(self) -> None:
         super().__init__("no live FCRA consent: the bureau pull is refused", True, code="CONSENT")
+
+
+class ContractMismatch(VendorError):
+    """The vendor answered, but not in the shape its SDK or our parser accepts: retrying
+    the same call gets the same answer, so it is permanent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, True, code="CONTRACT_MISMATCH")
+
+
+# Error codes as people read them: the counselor sees why a check failed.
+REASONS = {
+    "TIMED_OUT": "timed out",
+    "TIMEOUT": "the vendor did not answer in time",
+    "CONNECTION": "the vendor could not be reached",
+    "CONTRACT_MISMATCH": "the vendor's answer was not in its documented format",
+    "REPORT_UNREADABLE": "the credit report could not be read",
+    "RESPONSE_TOO_LARGE": "the credit report was larger than the configured limit",
+    "BAD_RESPONSE": "the bureau's answer was not a credit report",
+    "UNEXPECTED": "an unexpected error stopped the check",
+    "ITEM_LOGIN_REQUIRED": "the bank needs the consumer to sign in again",
+    "USER_PERMISSION_REVOKED": "the consumer revoked the bank's access",
+    "CONSENT_WITHDRAWN": "the consumer withdrew the bank-data consent",
+}
+
+
+def failure_reason(code: str) -> str:
+    """A plain sentence for an error code (ours or the vendor's)."""
+    if code in REASONS:
+        return REASONS[code]
+    if code.startswith("HTTP_5") or code in ("SYS_BUSY", "SYS_UNAVAILABLE"):
+        return "the vendor was unavailable"
+    return f"the vendor refused the request ({code or 'no code'})"

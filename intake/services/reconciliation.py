@@ -4,8 +4,8 @@ Runs once per verification (``intake.verification_reconcile`` when every pull an
 waits for has finished). Tolerances:
 
 - Income: stated take-home pay per month (net, or gross when no net was given) against
-  bank deposits categorised INCOME over the last BANK_WINDOW_DAYS (per month = total / 6),
-  or Plaid's bank income when the item has it. Within INCOME_TOLERANCE (10 %) they agree;
+  bank deposits categorised INCOME over the last BANK_WINDOW_DAYS (per month = total / 6).
+  Within INCOME_TOLERANCE (10 %) they agree;
   up to INCOME_CRITICAL (25 %) a warning; beyond it critical.
 - Debts: open tradelines and collections with a balance, matched to stated debts by
   normalized creditor name (abbreviations like "SYNCB" and "JPMCB" expanded, filler words
@@ -17,6 +17,10 @@ waits for has finished). Tolerances:
 - Expenses: bank spending per counseling group (EXPENSE_GROUPS) per month against the
   stated worksheet; more than 25 % and $50 above what was stated is a warning.
 - Identity: Plaid's name score below IDENTITY_MIN_SCORE (70) is a warning.
+
+Each check degrades on its own: a check whose vendor call fails (any exception) is
+recorded as not checked with its reason, and the others still run; the case never
+fails as a whole.
 
 When the consumer stated no debts, the report's tradelines become Debt rows with source
 ``bureau`` (editable like any other row).
@@ -35,7 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from intake.engine.budget import LINE_ITEMS, monthly_amount
-from integrations.errors import VendorError
+from integrations.errors import VendorError, failure_reason
 from integrations.plaid.models import PlaidAccount, PlaidItem, PlaidTransaction
 from integrations.plaid.services import plaid_identity_match
 from integrations.transunion.models import BureauPull, CreditReport
@@ -235,12 +239,8 @@ def _window(transactions: list[PlaidTransaction]) -> list[PlaidTransaction]:
     return [t for t in transactions if t.date >= start and not t.pending]
 
 
-def bank_monthly_income(items: list[PlaidItem], transactions: list[PlaidTransaction]) -> Decimal:
-    """Bank income per month: Plaid's bank income when present, else INCOME deposits."""
-    reported = [i for i in items if i.income_total is not None and i.income_days]
-    if reported:
-        per_day = sum((i.income_total / i.income_days for i in reported), Decimal(0))
-        return (per_day * Decimal("365") / 12).quantize(CENT)
+def bank_monthly_income(transactions: list[PlaidTransaction]) -> Decimal:
+    """Bank income per month: the INCOME deposits of the window."""
     deposits = sum((-t.amount for t in transactions if t.category == "INCOME"), Decimal(0))
     return (deposits / BANK_WINDOW_MONTHS).quantize(CENT)
 
@@ -475,7 +475,7 @@ def _bureau(run: Reconciliation, application: Application, pull: BureauPull | No
             "bureau",
             "bureau_failed",
             "critical",
-            f"Verification failed — re-run (bureau {pull.status}, {pull.error_code}).",
+            f"Credit report failed: {failure_reason(pull.error_code)}. Re-run is available.",
             data={"pull": str(pull.public_id), "error_code": pull.error_code},
         )
         run.failures.append(("bureau", "vendor_unavailable"))
@@ -493,7 +493,21 @@ def _bureau(run: Reconciliation, application: Application, pull: BureauPull | No
         return
     run.verified.add("bureau")
     run.result["bureau"] |= {"score": report.score}
+    if report.summary.get("score_only"):
+        _score_only(run, report.summary)
+        return
     _report(run, application, report.summary)
+
+
+SCORE_ONLY = "The bureau returned a score-only report: tradelines were not included."
+
+
+def _score_only(run: Reconciliation, summary: dict[str, Any]) -> None:
+    """A model report: the bureau's counts stand in for the tradelines, which the
+    counselor gets from the consumer (or a re-run of the full report)."""
+    counts = summary.get("credit_summary") or {}
+    run.result["bureau"] |= {"score_only": True, "credit_summary": counts}
+    run.flag("bureau", "score_only_report", "warning", SCORE_ONLY, data=counts)
 
 
 def _report(run: Reconciliation, application: Application, summary: dict[str, Any]) -> None:
@@ -607,13 +621,17 @@ def _identity(run: Reconciliation, household: Household | None, items: list[Plai
                 phone=household.phone or "",
                 email=household.email or "",
             )
-        except VendorError as error:
+        except Exception as error:  # per-check degradation: identity unknown, the rest runs
+            code = error.code if isinstance(error, VendorError) else "UNEXPECTED"
             run.flag(
                 "identity",
                 "identity_not_checked",
                 "info",
-                f"Identity match not available ({error.code}).",
+                f"Identity not checked: {failure_reason(code)}.",
+                data={"error_code": code},
             )
+            run.result["identity"] = {"name_score": None, "error_code": code}
+            run.failures.append(("identity", "vendor_unavailable"))
             continue
         names = [s.name for s in scores if s.name is not None]
         if names:
@@ -651,13 +669,22 @@ def _bank(run: Reconciliation, application: Application) -> list[PlaidItem]:
                 consumer_visible=True,
             )
             run.failures.append(("bank", "login_required"))
+        elif item.status == PlaidItem.Status.FAILED:
+            run.flag(
+                "bank",
+                "bank_sync_failed",
+                "critical",
+                f"Bank data failed: {failure_reason(item.error_code)}. Re-run is available.",
+                data={"error_code": item.error_code},
+            )
+            run.failures.append(("bank", "vendor_unavailable"))
     usable = [i for i in items if i.synced_at is not None and i.status != PlaidItem.Status.REMOVED]
     if not usable:
         return []
     accounts = list(PlaidAccount.objects.filter(item__in=usable).order_by("pk"))
     txns = _window(list(PlaidTransaction.objects.filter(item__in=usable)))
     _accounts(run, application, accounts)
-    _income(run, stated_monthly_income(application), bank_monthly_income(usable, txns))
+    _income(run, stated_monthly_income(application), bank_monthly_income(txns))
     _expenses(run, application, txns)
     run.verified.add("bank")
     return usable

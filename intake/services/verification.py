@@ -3,6 +3,7 @@ sync of each connected bank; then whether everything it waits for has finished."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -10,9 +11,9 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.errors import ConsentMissing
+from integrations.errors import ConsentMissing, failure_reason
 from integrations.plaid.models import PlaidItem
-from integrations.plaid.services import SYNCABLE, plaid_item_sync_queue
+from integrations.plaid.services import SYNCABLE, plaid_item_sync_queue, plaid_item_sync_rerun
 from integrations.transunion.client import BureauSubject
 from integrations.transunion.models import BureauPull
 from integrations.transunion.services import bureau_pull_request, bureau_pull_rerun
@@ -146,28 +147,76 @@ def verification_ready(*, application_id: int, now: Any = None) -> bool:
 RECONCILE_TASK = "intake.verification_reconcile"
 
 
+@dataclass(frozen=True)
+class FailedCheck:
+    """One check that ended without data, for the counselor's case page."""
+
+    check: str  # "Credit report", "Bank data", "Identity"
+    reason: str  # plain words: "timed out", "the vendor was unavailable", ...
+    rerun_available: bool  # verification_rerun would queue it again
+
+
+def verification_failed_checks(*, application: Application) -> list[FailedCheck]:
+    """Each failed check with its plain reason and whether "re-run" is offered: the
+    bureau pull (failed), each connected bank whose sync failed, and the identity
+    match when the reconciliation could not run it. Reads only."""
+    request = VerificationRequest.objects.filter(application=application).first()
+    if request is None:
+        return []
+    checks = []
+    pull = BureauPull.objects.filter(public_id=request.bureau_pull_id).first()
+    if pull is not None and pull.status == BureauPull.Status.FAILED:
+        checks.append(FailedCheck("Credit report", failure_reason(pull.error_code), True))
+    ids = [c.item_public_id for c in _connections(application)]
+    for item in PlaidItem.objects.filter(public_id__in=ids, status=PlaidItem.Status.FAILED):
+        checks.append(FailedCheck("Bank data", failure_reason(item.error_code), True))
+    identity = (request.result or {}).get("identity") or {}
+    if identity.get("error_code"):
+        checks.append(FailedCheck("Identity", failure_reason(identity["error_code"]), True))
+    return checks
+
+
 @transaction.atomic
 def verification_rerun(*, application: Application, actor: Any = None) -> bool:
-    """The counselor's "Verification failed — re-run": the failed bureau pull is queued
-    again (same reference: a pull the bureau did make is found, not repeated) and the
-    reconciliation runs again when it finishes. False when nothing had failed.
-    Side effects: pull status pending and its task queued; completed_at cleared; the
-    reconciliation task queued after commit."""
+    """The counselor's "re-run": the failed bureau pull is queued again (same reference:
+    a pull the bureau did make is found, not repeated), each failed bank sync is queued
+    again, and the reconciliation runs again when they finish (which retries a failed
+    identity match). False when nothing had failed.
+    Side effects: pull status pending and item status ok, their tasks queued; completed_at
+    cleared; the reconciliation task queued after commit."""
     request = (
         VerificationRequest.objects.select_for_update().filter(application=application).first()
     )
-    if request is None or request.bureau_pull_id is None:
+    if request is None or not verification_failed_checks(application=application):
         return False
     pull = BureauPull.objects.filter(public_id=request.bureau_pull_id).first()
-    if pull is None or pull.status != BureauPull.Status.FAILED:
-        return False
-    bureau_pull_rerun(pull_public_id=pull.public_id)
+    if pull is not None and pull.status == BureauPull.Status.FAILED:
+        bureau_pull_rerun(pull_public_id=pull.public_id)
+    for connection in _connections(application):
+        plaid_item_sync_rerun(item_public_id=connection.item_public_id)
     request.completed_at, request.started_at = None, timezone.now()
     request.save(update_fields=["completed_at", "started_at"])
-    application_id = application.pk
+    verification_reconcile_queue(application_id=application.pk)
+    return True
+
+
+def verification_reconcile_queue(*, application_id: int) -> None:
+    """Queues the reconciliation (which waits for the pull and syncs) after commit."""
     transaction.on_commit(
         lambda: current_app.send_task(
             RECONCILE_TASK, kwargs={"application_id": application_id}, countdown=0.25
         )
     )
-    return True
+
+
+def verification_sweep(*, now: Any = None) -> int:
+    """Verifications started longer ago than VERIFICATION_WAIT and never reconciled (the
+    reconciliation's message was lost with its worker or broker) get their
+    reconciliation queued again; it runs with what arrived. Returns how many."""
+    cutoff = (now or timezone.now()) - VERIFICATION_WAIT
+    stuck = VerificationRequest.objects.filter(
+        started_at__lt=cutoff, completed_at__isnull=True
+    ).values_list("application_id", flat=True)
+    for application_id in stuck:
+        verification_reconcile_queue(application_id=application_id)
+    return len(stuck)

@@ -7,7 +7,7 @@ Plaid's envelope (``error_type``, ``error_code``, ``request_id``; HTTP 400 and o
 becomes ``VendorError(permanent=...)``. Nothing here logs tokens, names or amounts.
 
 Reference: https://plaid.com/docs/api/ (link, items, accounts, identity, transactions,
-liabilities, income, webhooks); plaid-python 46 (API version 2020-09-14).
+liabilities, webhooks); plaid-python 46 (API version 2020-09-14).
 """
 
 from __future__ import annotations
@@ -15,17 +15,15 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import plaid
+import plaid.exceptions
 import urllib3
 from django.conf import settings
 from plaid.api import plaid_api
 from plaid.model.accounts_balance_get_request import AccountsBalanceGetRequest
 from plaid.model.country_code import CountryCode
-from plaid.model.credit_bank_income_get_request import CreditBankIncomeGetRequest
 from plaid.model.identity_get_request import IdentityGetRequest
 from plaid.model.identity_match_request import IdentityMatchRequest
 from plaid.model.identity_match_user import IdentityMatchUser
@@ -43,19 +41,15 @@ from plaid.model.sandbox_public_token_create_request_options import (
 )
 from plaid.model.transactions_sync_request import TransactionsSyncRequest
 from plaid.model.transactions_sync_request_options import TransactionsSyncRequestOptions
-from plaid.model.user_create_request import UserCreateRequest
 from plaid.model.webhook_verification_key_get_request import WebhookVerificationKeyGetRequest
 
-from ..errors import VendorError, VendorTimeout
+from ..errors import ContractMismatch, VendorError, VendorTimeout
 from .types import (
     Account,
     AccountOwners,
-    BankIncome,
     CardLiability,
     IdentityScores,
-    IncomeSource,
     LinkToken,
-    PlaidUser,
     SyncPage,
     SyncResult,
     TokenExchange,
@@ -129,12 +123,26 @@ def error_from_api(error: plaid.ApiException) -> VendorError:
     return VendorError(message, permanent, code=code, request_id=str(body.get("request_id", "")))
 
 
-def _call(method: Callable[..., Any], request: Any) -> Any:
-    """Calls one SDK method with the configured timeouts, mapping every failure."""
+def _endpoint(method: Callable[..., Any]) -> str:
+    """The Plaid path of an SDK method: ``identity_match`` -> ``/identity/match``."""
+    name = getattr(method, "__name__", "") or getattr(method, "name", "")
+    return "/" + name.replace("_", "/") if name else "an endpoint"
+
+
+def _call(method: Callable[..., Any], request: Any, **options: Any) -> Any:
+    """Calls one SDK method with the configured timeouts, mapping every failure: Plaid's
+    error envelope, timeouts, connection errors, and an answer that plaid-python's
+    models refuse (ApiValueError, ApiTypeError, ApiAttributeError, ApiKeyError: a
+    contract mismatch, permanent, naming the endpoint)."""
     try:
-        return method(request, _request_timeout=settings.PLAID_TIMEOUT)
+        return method(request, _request_timeout=settings.PLAID_TIMEOUT, **options)
     except plaid.ApiException as error:
         raise error_from_api(error) from None
+    except plaid.exceptions.OpenApiException as error:
+        what = type(error).__name__
+        raise ContractMismatch(
+            f"Plaid {_endpoint(method)}: the answer does not fit plaid-python's model ({what})"
+        ) from None
     except (urllib3.exceptions.TimeoutError, urllib3.exceptions.ProtocolError) as error:
         raise VendorTimeout(f"Plaid did not answer in time ({type(error).__name__})") from None
     except urllib3.exceptions.HTTPError as error:
@@ -142,10 +150,18 @@ def _call(method: Callable[..., Any], request: Any) -> Any:
         raise VendorError(message, False, code="CONNECTION") from None
 
 
-def user_create(*, client_user_id: str) -> PlaidUser:
-    """POST /user/create: a Plaid user for bank income. Side effects: creates it at Plaid."""
-    answer = _call(_api().user_create, UserCreateRequest(client_user_id=client_user_id))
-    return PlaidUser(user_id=answer.user_id, user_token=answer.get("user_token", ""))
+def _raw(method: Callable[..., Any], request: Any) -> dict[str, Any]:
+    """The answer as JSON, read by us instead of plaid-python's models: for endpoints
+    whose SDK model is stricter than Plaid's spec (it requires fields the spec marks
+    optional). A body that is not a JSON object is a contract mismatch."""
+    response = _call(method, request, _preload_content=False)
+    try:
+        body = json.loads(response.data)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ContractMismatch(f"Plaid {_endpoint(method)}: the answer is not a JSON object")
+    return body
 
 
 def link_token_create(
@@ -154,7 +170,6 @@ def link_token_create(
     language: str = "en",
     products: tuple[str, ...] = ("transactions", "liabilities", "identity"),
     access_token: str = "",
-    user_token: str = "",
     redirect_uri: str = "",
 ) -> LinkToken:
     """POST /link/token/create: a token for Plaid Link; with ``access_token`` it opens
@@ -166,8 +181,6 @@ def link_token_create(
         extra["access_token"] = access_token
     else:
         extra["products"] = [Products(p) for p in products]
-    if user_token:
-        extra["user_token"] = user_token
     if redirect_uri:
         extra["redirect_uri"] = redirect_uri
     request = LinkTokenCreateRequest(
@@ -181,20 +194,16 @@ def link_token_create(
     return LinkToken(link_token=answer.link_token, expiration=answer.expiration)
 
 
-def sandbox_public_token_create(
-    *, institution_id: str, username: str = "user_good", user_token: str = ""
-) -> str:
+def sandbox_public_token_create(*, institution_id: str, username: str = "user_good") -> str:
     """POST /sandbox/public_token/create (sandbox only): what Link would return.
     ``username`` picks the sandbox persona (``override_username``)."""
     options = SandboxPublicTokenCreateRequestOptions(override_username=username)
     if settings.PLAID_WEBHOOK_URL:
         options.webhook = settings.PLAID_WEBHOOK_URL
-    extra = {"user_token": user_token} if user_token else {}
     request = SandboxPublicTokenCreateRequest(
         institution_id=institution_id,
         initial_products=[Products("transactions"), Products("liabilities")],
         options=options,
-        **extra,
     )
     return _call(_api().sandbox_public_token_create, request).public_token
 
@@ -256,27 +265,36 @@ def identity_get(*, access_token: str) -> tuple[AccountOwners, ...]:
     )
 
 
-def _score(part: Any) -> int | None:
-    return None if part is None else part.get("score")
+def _score(scores: Any, part: str) -> int | None:
+    """One 0-100 score of a match answer; absent, null or not a whole number: None."""
+    found = scores.get(part) if isinstance(scores, dict) else None
+    value = found.get("score") if isinstance(found, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def identity_match(
     *, access_token: str, legal_name: str, phone: str = "", email: str = ""
 ) -> tuple[IdentityScores, ...]:
-    """POST /identity/match: Plaid scores the bank's owner data against the consumer's."""
+    """POST /identity/match: Plaid scores the bank's owner data against the consumer's.
+    Read tolerantly: Plaid documents partial scores (``NameMatchScore`` with only
+    ``score``, ``address`` without ``is_postal_code_match``, whole parts absent) that
+    plaid-python 46's models refuse; only the scores are kept, a missing one is None."""
     user = {"legal_name": legal_name} | ({"phone_number": phone} if phone else {})
     user |= {"email_address": email} if email else {}
     request = IdentityMatchRequest(access_token=access_token, user=IdentityMatchUser(**user))
-    answer = _call(_api().identity_match, request)
+    accounts = _raw(_api().identity_match, request).get("accounts")
+    if not isinstance(accounts, list):
+        raise ContractMismatch("Plaid /identity/match: the answer has no accounts list")
     return tuple(
         IdentityScores(
-            account_id=raw.account_id,
-            name=_score(raw.legal_name),
-            phone=_score(raw.phone_number),
-            email=_score(raw.email_address),
-            address=_score(raw.address),
+            account_id=str(raw.get("account_id", "")),
+            name=_score(raw, "legal_name"),
+            phone=_score(raw, "phone_number"),
+            email=_score(raw, "email_address"),
+            address=_score(raw, "address"),
         )
-        for raw in answer.accounts
+        for raw in accounts
+        if isinstance(raw, dict)
     )
 
 
@@ -345,38 +363,6 @@ def liabilities_get(*, access_token: str) -> tuple[CardLiability, ...]:
     APR). Mortgages and student loans are not used by counseling yet."""
     answer = _call(_api().liabilities_get, LiabilitiesGetRequest(access_token=access_token))
     return tuple(_card(raw) for raw in (answer.liabilities.credit or []))
-
-
-def _source(raw: Any) -> IncomeSource:
-    return IncomeSource(
-        description=raw.get("income_description", ""),
-        category=str(raw.get("income_category", "")),
-        pay_frequency=str(raw.get("pay_frequency", "UNKNOWN")),
-        total_amount=money(raw.get("total_amount", 0)),
-        transaction_count=raw.get("transaction_count", 0),
-        start_date=raw.get("start_date", date.min),
-        end_date=raw.get("end_date", date.min),
-    )
-
-
-def credit_bank_income_get(*, user_token: str) -> BankIncome | None:
-    """POST /credit/bank_income/get: income Plaid found in deposits; None when none yet."""
-    request = CreditBankIncomeGetRequest(user_token=user_token)
-    reports = _call(_api().credit_bank_income_get, request).get("bank_income") or []
-    if not reports:
-        return None
-    report = reports[0]
-    sources = tuple(
-        _source(s) for item in report.get("items", []) for s in item.bank_income_sources
-    )
-    summary = report.get("bank_income_summary")
-    total = sum((s.total_amount for s in sources), Decimal("0.00"))
-    return BankIncome(
-        bank_income_id=report.get("bank_income_id", ""),
-        days_requested=report.get("days_requested", 0),
-        total_amount=money(summary.total_amount) if summary else total,
-        sources=sources,
-    )
 
 
 def item_remove(*, access_token: str) -> None:

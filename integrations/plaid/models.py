@@ -24,11 +24,12 @@ class PlaidItem(models.Model):
         PENDING_EXPIRATION = "pending_expiration", "Consent expiring"
         REVOKED = "revoked", "Access revoked"
         REMOVED = "removed", "Removed"
+        # A permanent or unexpected error, or a sync that timed out: "re-run" is offered.
+        FAILED = "failed", "Sync failed — re-run"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     item_id = models.CharField(max_length=64, unique=True)
     access_token = EncryptedTextField()
-    user_token = EncryptedTextField(null=True, blank=True)  # for bank income, when used
     institution_id = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.OK)
     error_code = models.CharField(max_length=64, blank=True)
@@ -37,8 +38,6 @@ class PlaidItem(models.Model):
     sync_claimed_by = models.CharField(max_length=64, blank=True)
     sync_claimed_at = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
-    income_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    income_days = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,7 +7,6 @@ Access tokens are read only here and in the client, never logged.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -15,14 +14,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..attempts import vendor_call
+from ..attempts import claim_lease, vendor_call
 from ..errors import VendorError
 from . import client
 from .models import PlaidAccount, PlaidItem, PlaidTransaction
 from .types import CardLiability, IdentityScores, LinkToken, SyncResult
 
 logger = logging.getLogger("creditgenie.integrations")
-SYNC_LEASE = timedelta(minutes=10)
 SYNCABLE = (PlaidItem.Status.OK, PlaidItem.Status.PENDING_EXPIRATION)
 # Errors after which the consumer must reconnect (update-mode Link) or consent again.
 RECONNECT_CODES = frozenset({"ITEM_LOGIN_REQUIRED", "ADDITIONAL_CONSENT_REQUIRED"})
@@ -74,15 +72,43 @@ def plaid_item_sync_queue(*, item_public_id: UUID | str) -> None:
 
 def plaid_item_sync_claim(*, item_public_id: UUID | str, claim: str) -> PlaidItem | None:
     """Claims the item for one sync with a conditional UPDATE: free, already ours (a
-    redelivered message keeps its task id), or abandoned past SYNC_LEASE. None: not ours."""
+    redelivered message keeps its task id), or abandoned past the claim lease. None: not ours."""
     now = timezone.now()
     free = (
-        Q(sync_claimed_by="") | Q(sync_claimed_by=claim) | Q(sync_claimed_at__lt=now - SYNC_LEASE)
+        Q(sync_claimed_by="")
+        | Q(sync_claimed_by=claim)
+        | Q(sync_claimed_at__lt=now - claim_lease())
     )
     rows = PlaidItem.objects.filter(free, public_id=item_public_id, status__in=SYNCABLE)
     if not rows.update(sync_claimed_by=claim, sync_claimed_at=now):
         return None
     return PlaidItem.objects.get(public_id=item_public_id)
+
+
+def plaid_item_sync_rerun(*, item_public_id: UUID | str) -> bool:
+    """A counselor's re-run of a failed sync: the item is syncable again and a sync is
+    queued after commit. False when the item had not failed. Side effects: status ``ok``."""
+    rows = PlaidItem.objects.filter(public_id=item_public_id, status=PlaidItem.Status.FAILED)
+    if not rows.update(status=PlaidItem.Status.OK, error_code=""):
+        return False
+    plaid_item_sync_queue(item_public_id=item_public_id)
+    return True
+
+
+def plaid_items_sweep(*, now=None) -> int:
+    """Syncs claimed longer than the claim lease (the worker died, its connection dropped) end
+    as ``failed`` with TIMED_OUT, so the verification stops waiting and "re-run" is
+    offered; a sync still running past the lease finds its claim gone and keeps nothing
+    it has not already stored. Side effects: UPDATE of those items. Returns how many."""
+    stale = PlaidItem.objects.filter(
+        status__in=SYNCABLE, sync_claimed_at__lt=(now or timezone.now()) - claim_lease()
+    ).exclude(sync_claimed_by="")
+    return stale.update(
+        status=PlaidItem.Status.FAILED,
+        error_code="TIMED_OUT",
+        sync_claimed_by="",
+        sync_claimed_at=None,
+    )
 
 
 def plaid_item_sync_release(*, item: PlaidItem, claim: str, synced: bool) -> None:
@@ -94,9 +120,9 @@ def plaid_item_sync_release(*, item: PlaidItem, claim: str, synced: bool) -> Non
 
 
 def plaid_item_refresh(*, item: PlaidItem) -> None:
-    """Balances, transactions (cursor loop), card liabilities and bank income of one item.
+    """Balances, transactions (cursor loop) and card liabilities of one item.
     Every step is an upsert, so a run repeated after a crash changes nothing twice.
-    Side effects: attempt rows; PlaidAccount/PlaidTransaction rows; item cursor and income.
+    Side effects: attempt rows; PlaidAccount/PlaidTransaction rows; item cursor.
     Raises VendorError."""
     accounts = _call(item, "accounts_balance_get", client.accounts_balance_get)
     _accounts_store(item, accounts)
@@ -106,8 +132,6 @@ def plaid_item_refresh(*, item: PlaidItem) -> None:
     )
     _transactions_store(item, sync)
     _liabilities_store(item, _call(item, "liabilities_get", client.liabilities_get))
-    if item.user_token:
-        _income_store(item)
 
 
 def _call(item: PlaidItem, operation: str, method, **kwargs):
@@ -160,19 +184,11 @@ def _liabilities_store(item: PlaidItem, cards: tuple[CardLiability, ...]) -> Non
         )
 
 
-def _income_store(item: PlaidItem) -> None:
-    with vendor_call(vendor="plaid", operation="credit_bank_income_get", subject=item.item_id):
-        income = client.credit_bank_income_get(user_token=item.user_token)
-    if income is not None:
-        PlaidItem.objects.filter(pk=item.pk).update(
-            income_total=income.total_amount, income_days=income.days_requested
-        )
-
-
 def plaid_item_error_record(*, item: PlaidItem, error: VendorError) -> str:
-    """Records a permanent error on the item: reconnect needed, access revoked, or the
-    code kept for the counselor ("verification failed — re-run"). Returns the status."""
-    status = item.status
+    """Records a permanent error (or the last retry) on the item: reconnect needed,
+    access revoked, otherwise ``failed`` with the code ("Sync failed — re-run"), so the
+    verification never waits for it. Returns the status."""
+    status = PlaidItem.Status.FAILED
     if error.code in RECONNECT_CODES:
         status = PlaidItem.Status.LOGIN_REQUIRED
     elif error.code in REVOKED_CODES:
@@ -232,7 +248,7 @@ def plaid_item_remove(*, item_public_id: UUID | str) -> None:
     with transaction.atomic():
         item.accounts.all().delete()
         item.transactions.all().delete()
-        item.access_token, item.user_token, item.cursor = "", None, ""
+        item.access_token, item.cursor = "", ""
         item.status = PlaidItem.Status.REMOVED
         item.save()
 

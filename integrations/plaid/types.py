@@ -24,12 +24,6 @@ class LinkToken:
 
 
 @dataclass(frozen=True)
-class PlaidUser:
-    user_id: str
-    user_token: str
-
-
-@dataclass(frozen=True)
 class TokenExchange:
     access_token: str
     item_id: str
@@ -109,25 +103,6 @@ class CardLiability:
     last_statement_balance: Decimal | None
     is_overdue: bool | None
     next_payment_due: date | None
-
-
-@dataclass(frozen=True)
-class IncomeSource:
-    description: str
-    category: str
-    pay_frequency: str
-    total_amount: Decimal
-    transaction_count: int
-    start_date: date
-    end_date: date
-
-
-@dataclass(frozen=True)
-class BankIncome:
-    bank_income_id: str
-    days_requested: int
-    total_amount: Decimal
-    sources: tuple[IncomeSource, ...]
 
 
 @dataclass(frozen=True)

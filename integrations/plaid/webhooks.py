@@ -2,8 +2,9 @@
 
 Verification (https://plaid.com/docs/api/webhooks/webhook-verification/): the
 ``Plaid-Verification`` header is an ES256 JWT whose ``kid`` names a key fetched from
-/webhook_verification_key/get (cached per process); ``iat`` at most 5 minutes old; the
-SHA-256 of the body equals the ``request_body_sha256`` claim (constant-time compare).
+/webhook_verification_key/get (cached per process, unknown kids too); ``iat`` at most
+5 minutes old and up to 30 s ahead of our clock; the SHA-256 of the body equals the
+``request_body_sha256`` claim (constant-time compare).
 A failure answers 400, queues nothing and logs a security event (no body, no token).
 Webhooks are at-least-once and unordered, so a verified delivery is stored under a
 unique key first; only the request that inserts it acts.
@@ -36,7 +37,8 @@ from .models import PlaidItem, WebhookDelivery
 
 security_log = logging.getLogger("creditgenie.security")
 logger = logging.getLogger("creditgenie.integrations")
-_keys: dict[str, tuple[float, Any]] = {}
+# kid -> (monotonic time fetched, key or None for an unknown kid, wall-clock expiry or None)
+_keys: dict[str, tuple[float, Any, float | None]] = {}
 _keys_lock = threading.Lock()
 
 
@@ -44,22 +46,49 @@ class WebhookRejected(Exception):
     """A delivery that failed verification; the message is a fixed reason, never data."""
 
 
-def _key(kid: str) -> Any:
-    now = time.monotonic()
+def _cached(kid: str) -> tuple[Any, float | None] | None:
+    """A fresh cache entry: (key or None for a kid Plaid does not know, expiry)."""
     with _keys_lock:
         hit = _keys.get(kid)
-    if hit and now - hit[0] < settings.PLAID_WEBHOOK_KEY_CACHE_SECONDS:
-        return hit[1]
+    if hit is None:
+        return None
+    fetched, key, expired_at = hit
+    ttl = (
+        settings.PLAID_WEBHOOK_KEY_CACHE_SECONDS
+        if key is not None
+        else settings.PLAID_WEBHOOK_UNKNOWN_KID_SECONDS
+    )
+    return (key, expired_at) if time.monotonic() - fetched < ttl else None
+
+
+def _key(kid: str) -> Any:
+    """The verification key of ``kid``: cached (Plaid asks for it), unknown kids cached
+    negatively for PLAID_WEBHOOK_UNKNOWN_KID_SECONDS (a flood of forged kids costs one
+    call each, not one per delivery), a key's ``expired_at`` honoured while cached."""
+    cached = _cached(kid)
+    if cached is None:
+        cached = _fetch(kid)
+    key, expired_at = cached
+    if key is None:
+        raise WebhookRejected("unknown signing key")
+    if expired_at is not None and time.time() >= expired_at:
+        raise WebhookRejected("signing key expired")
+    return key
+
+
+def _fetch(kid: str) -> tuple[Any, float | None]:
     try:
         fetched = client.webhook_verification_key_get(key_id=kid)
     except VendorError as error:
-        raise WebhookRejected(f"key lookup failed ({error.code})") from None
-    if fetched.expired_at is not None:
-        raise WebhookRejected("signing key expired")
-    key = ECAlgorithm(ECAlgorithm.SHA256).from_jwk(json.dumps(fetched.jwk))
+        if not error.permanent:
+            raise WebhookRejected(f"key lookup failed ({error.code})") from None
+        entry: tuple[Any, float | None] = (None, None)
+    else:
+        key = ECAlgorithm(ECAlgorithm.SHA256).from_jwk(json.dumps(fetched.jwk))
+        entry = (key, None if fetched.expired_at is None else float(fetched.expired_at))
     with _keys_lock:
-        _keys[kid] = (now, key)
-    return key
+        _keys[kid] = (time.monotonic(), *entry)
+    return entry
 
 
 def keys_clear() -> None:
@@ -78,7 +107,11 @@ def webhook_verify(*, token: str, body: bytes) -> dict[str, Any]:
         raise WebhookRejected("verification header is not ES256 with a key id")
     try:
         claims = jwt.decode(
-            token, _key(str(header["kid"])), algorithms=["ES256"], options={"require": ["iat"]}
+            token,
+            _key(str(header["kid"])),
+            algorithms=["ES256"],
+            options={"require": ["iat"]},
+            leeway=settings.PLAID_WEBHOOK_CLOCK_SKEW_SECONDS,  # iat a little ahead of us
         )
     except jwt.PyJWTError:
         raise WebhookRejected("bad signature") from None

@@ -111,20 +111,53 @@ def _post(url: str, body: bytes) -> requests.Response:
         else None
     )
     try:
-        return requests.post(
+        response = requests.post(
             url,
             data=body,
             headers={"Content-Type": "text/xml; charset=utf-8"},
             timeout=settings.TRANSUNION_TIMEOUT,
             cert=cert,
             verify=settings.TRANSUNION_CA_BUNDLE or True,
+            stream=True,
         )
+        _read_limited(response)
+        return response
     except requests.ConnectTimeout:
         raise VendorError("bureau connect timeout", False, code="CONNECTION") from None
     except requests.Timeout:
         raise VendorTimeout("bureau did not answer in time") from None
     except requests.ConnectionError:
         raise VendorError("bureau unreachable", False, code="CONNECTION") from None
+
+
+def _read_limited(response: requests.Response) -> None:
+    """Reads the body, refusing one larger than TRANSUNION_MAX_RESPONSE_BYTES before it
+    is all in memory (a declared length is checked first). Raises a permanent
+    VendorError RESPONSE_TOO_LARGE."""
+    limit = settings.TRANSUNION_MAX_RESPONSE_BYTES
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise _too_large(limit)
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            body += chunk
+            if len(body) > limit:
+                response.close()
+                raise _too_large(limit)
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        # The request was sent and the answer lost half-way: it may have been a pull.
+        raise VendorTimeout("bureau answer cut off") from None
+    response._content = bytes(body)  # what .text reads: the stream is consumed
+
+
+def _too_large(limit: int) -> VendorError:
+    return VendorError(
+        f"bureau answer larger than {limit} bytes (TRANSUNION_MAX_RESPONSE_BYTES)",
+        True,
+        code="RESPONSE_TOO_LARGE",
+    )
 
 
 def _checked(response: requests.Response) -> str:

@@ -14,14 +14,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET  # nosec B405
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 NS = "http://www.transunion.com/namespace"
 _N = {"t": NS}
 
 
 class ReportParseError(ValueError):
-    """The document is not a TUNA credit report response we can read."""
+    """The document is not a TUNA credit report response we can read, or one of its
+    values is not what its element holds (the message names the element)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,33 @@ class Score:
 
 
 @dataclass(frozen=True)
+class CreditSummary:
+    """The bureau's own counts and balances (``custom/credit/creditSummary``): present in
+    a full report, and all a score-only (model) report says about the tradelines."""
+
+    trades: int
+    negative_trades: int
+    inquiries: int
+    collections: int
+    public_records: int
+    revolving_balance: Decimal | None
+    installment_balance: Decimal | None
+    mortgage_balance: Decimal | None
+    total_balance: Decimal | None
+    total_monthly_payment: Decimal | None
+
+
+@dataclass(frozen=True)
+class ComplianceCondition:
+    """A ``modelReport/complianceCondition``: an item the consumer disputes (no account
+    number kept)."""
+
+    type: str
+    source: str
+    remarks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CreditReportData:
     reference: str
     summary: FileSummary
@@ -130,10 +158,22 @@ class CreditReportData:
     inquiries: tuple[Inquiry, ...]
     public_records: tuple[PublicRecord, ...]
     scores: tuple[Score, ...]
+    credit_summary: CreditSummary | None = None
+    consumer_statements: tuple[str, ...] = ()
+    compliance_conditions: tuple[ComplianceCondition, ...] = ()
 
     @property
     def score(self) -> Score | None:
         return next((s for s in self.scores if s.value is not None), None)
+
+    @property
+    def score_only(self) -> bool:
+        """A model report: the summary counts trades, but no tradeline came with it."""
+        return (
+            not self.tradelines
+            and self.credit_summary is not None
+            and self.credit_summary.trades > 0
+        )
 
 
 def _text(node: ET.Element | None, path: str) -> str:
@@ -141,18 +181,36 @@ def _text(node: ET.Element | None, path: str) -> str:
     return (found.text or "").strip() if found is not None and found.text else ""
 
 
+def _bad(path: str, what: str) -> ReportParseError:
+    element = path.replace("t:", "").rstrip("/")
+    return ReportParseError(f"{element}: not {what}")
+
+
 def _date(node: ET.Element | None, path: str) -> date | None:
     value = _text(node, path)
-    return date.fromisoformat(value) if value else None
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise _bad(path, "a date (YYYY-MM-DD)") from None
 
 
 def _dollars(node: ET.Element | None, path: str) -> Decimal | None:
     value = _text(node, path)
-    return Decimal(value) if value else None
+    if not value:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise _bad(path, "an amount in dollars") from None
+    if not amount.is_finite():
+        raise _bad(path, "an amount in dollars")
+    return amount
 
 
 def _count(node: ET.Element | None, path: str) -> int:
     value = _text(node, path)
+    if value and not value.isdigit():
+        raise _bad(path, "a count")
     return int(value) if value else 0
 
 
@@ -295,13 +353,46 @@ def _public_record(node: ET.Element) -> PublicRecord:
 
 
 def _score(node: ET.Element) -> Score:
-    raw = _text(node, "t:scoreModel/t:score/t:results")
+    path = "t:scoreModel/t:score/t:results"
+    raw = _text(node, path)
+    if raw and not raw.lstrip("+-").isdigit():
+        raise _bad(path, "a score")
     factors = node.findall("t:scoreModel/t:score/t:factors/t:factor", _N)
     ranked = sorted(factors, key=lambda f: _count(f, "t:rank"))
     return Score(
         model=_text(node, "t:code"),
-        value=int(raw) if raw.lstrip("+-").isdigit() else None,
+        value=int(raw) if raw else None,
         factors=tuple(_text(f, "t:code") for f in ranked),
+    )
+
+
+def _credit_summary(credit: ET.Element | None) -> CreditSummary | None:
+    node = None if credit is None else credit.find("t:creditSummary", _N)
+    if node is None:
+        return None
+    counts = "t:recordCounts/t:"
+    return CreditSummary(
+        trades=_count(node, counts + "totalTradeCount"),
+        negative_trades=_count(node, counts + "negativeTradeCount"),
+        inquiries=_count(node, counts + "totalInquiryCount"),
+        collections=_count(node, counts + "collectionCount"),
+        public_records=_count(node, counts + "publicRecordCount"),
+        revolving_balance=_dollars(node, "t:revolvingAmount/t:currentBalance"),
+        installment_balance=_dollars(node, "t:installmentAmount/t:currentBalance"),
+        mortgage_balance=_dollars(node, "t:mortgageAmount/t:currentBalance"),
+        total_balance=_dollars(node, "t:totalAmount/t:currentBalance"),
+        total_monthly_payment=_dollars(node, "t:totalAmount/t:monthlyPayment"),
+    )
+
+
+def _compliance(record: ET.Element) -> tuple[ComplianceCondition, ...]:
+    return tuple(
+        ComplianceCondition(
+            type=_text(node, "t:type"),
+            source=_text(node, "t:sourceName/t:unparsed"),
+            remarks=_remarks(node),
+        )
+        for node in record.findall("t:custom/t:modelReport/t:complianceCondition", _N)
     )
 
 
@@ -334,4 +425,9 @@ def report_parse(xml: str | bytes) -> CreditReportData:
         inquiries=tuple(_inquiry(n) for n in every("t:inquiry")),
         public_records=tuple(_public_record(n) for n in every("t:publicRecord")),
         scores=tuple(_score(n) for n in record.findall("t:addOnProduct", _N)),
+        credit_summary=_credit_summary(credit),
+        consumer_statements=tuple(
+            _text(n, "t:text") for n in record.findall("t:consumerFileData/t:consumerStatement", _N)
+        ),
+        compliance_conditions=_compliance(record),
     )

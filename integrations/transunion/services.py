@@ -22,14 +22,13 @@ from django.utils import timezone
 from tenants.audit.models import AuditOutcome
 from tenants.audit.services import audit_record
 
-from ..attempts import VendorAttempt, attempt_finish, vendor_call
+from ..attempts import VendorAttempt, attempt_finish, claim_lease, vendor_call
 from ..errors import ConsentMissing, VendorError
 from . import client
 from .client import BureauSubject
 from .models import BureauPull, CreditReport
-from .parser import CreditReportData, report_parse
+from .parser import CreditReportData, ReportParseError, report_parse
 
-CLAIM_LEASE = timedelta(minutes=10)
 PURPOSE = "FCRA 604(a)(2) soft pull on the consumer's written instruction"
 
 
@@ -96,10 +95,10 @@ def bureau_pull_queue(*, pull_id: int) -> None:
 
 def bureau_pull_claim(*, pull_id: int, claim: str) -> BureauPull | None:
     """Claims a pull with a conditional UPDATE: pending, already ours (a redelivered
-    message keeps its task id) or abandoned past CLAIM_LEASE. None: done or not ours."""
+    message keeps its task id) or abandoned past the claim lease. None: done or not ours."""
     now = timezone.now()
     mine = Q(status=BureauPull.Status.PENDING) | Q(status=BureauPull.Status.RUNNING) & (
-        Q(claimed_by=claim) | Q(claimed_at__lt=now - CLAIM_LEASE)
+        Q(claimed_by=claim) | Q(claimed_at__lt=now - claim_lease())
     )
     rows = BureauPull.objects.filter(mine, pk=pull_id)
     if not rows.update(status=BureauPull.Status.RUNNING, claimed_by=claim, claimed_at=now):
@@ -117,7 +116,11 @@ def bureau_pull_run(*, pull: BureauPull) -> str:
         subject = BureauSubject(**json.loads(pull.subject))
         with vendor_call(vendor="transunion", operation="credit_report", subject=pull.reference):
             xml = client.credit_report_request(reference=pull.reference, subject=subject)
-    credit_report_store(pull=pull, xml=xml)
+    try:
+        credit_report_store(pull=pull, xml=xml)
+    except ReportParseError as error:
+        # The same answer would come again: permanent, with the element in the message.
+        raise VendorError(f"unreadable report: {error}", True, code="REPORT_UNREADABLE") from None
     return "done"
 
 
@@ -154,16 +157,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _row(row: Any) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in dataclasses.asdict(row).items()}
+
+
 def report_summary(data: CreditReportData) -> dict[str, Any]:
-    """What the app keeps of a report: no names, addresses, SSN or birth date."""
-    parts = ("tradelines", "collections", "inquiries", "public_records", "scores")
-    return {
-        part: [
-            {k: _plain(v) for k, v in dataclasses.asdict(row).items()}
-            for row in getattr(data, part)
-        ]
-        for part in parts
-    } | {"file_hit": data.summary.hit_indicator}
+    """What the app keeps of a report: no names, addresses, SSN or birth date. A
+    score-only (model) report keeps the bureau's counts and balances instead of
+    tradelines; the consumer's statements and the disputed items are kept as they are
+    the consumer's own words about the file."""
+    parts = (
+        "tradelines",
+        "collections",
+        "inquiries",
+        "public_records",
+        "scores",
+        "compliance_conditions",
+    )
+    credit = data.credit_summary
+    return {part: [_row(row) for row in getattr(data, part)] for part in parts} | {
+        "file_hit": data.summary.hit_indicator,
+        "score_only": data.score_only,
+        "credit_summary": _row(credit) if credit is not None else None,
+        "consumer_statements": list(data.consumer_statements),
+    }
 
 
 @transaction.atomic
@@ -200,6 +217,19 @@ def bureau_pull_fail(*, pull: BureauPull, error: VendorError) -> None:
         claimed_by="",
         error_code=error.code[:64],
         finished_at=timezone.now(),
+    )
+
+
+def bureau_pulls_sweep(*, now: Any = None) -> int:
+    """Pulls running longer than the claim lease (the worker died, its connection
+    dropped) end ``failed`` with TIMED_OUT, so "re-run" is offered; the re-run reconciles
+    by reference before pulling again. Side effects: UPDATE of those pulls."""
+    now = now or timezone.now()
+    stale = BureauPull.objects.filter(
+        status=BureauPull.Status.RUNNING, claimed_at__lt=now - claim_lease()
+    )
+    return stale.update(
+        status=BureauPull.Status.FAILED, claimed_by="", error_code="TIMED_OUT", finished_at=now
     )
 
 

@@ -5,7 +5,7 @@ Deterministic: dates count back from a fixed day, so tests assert exact values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 TODAY = date(2026, 6, 30)
@@ -42,7 +42,8 @@ class Persona:
     accounts: tuple[dict, ...]
     transactions: tuple[Txn, ...]
     cards: tuple[Card, ...] = ()
-    income: tuple[tuple[str, str, str], ...] = field(default=())  # (category, freq, per pay)
+    # /identity/match answer shape: full, or Plaid's partial and minimal examples.
+    match_shape: str = "full"
 
 
 def _account(suffix: str, name: str, kind: str, subtype: str, current: str, **extra) -> dict:
@@ -127,7 +128,6 @@ def _steady() -> Persona:
             _account("1111", "Plaid Saving", "depository", "savings", "2310.00"),
         ),
         tuple(pay + _living("chk")),
-        income=(("SALARY", "BIWEEKLY", "2150.00"),),
     )
 
 
@@ -155,7 +155,6 @@ def _gig() -> Persona:
         "Austin",
         (_account("2222", "Gig Checking", "depository", "checking", "640.12"),),
         tuple(pay + _living("chk")),
-        income=(("GIG_ECONOMY", "UNKNOWN", "415.04"),),
     )
 
 
@@ -180,7 +179,6 @@ def _overdrafts() -> Persona:
             ),
         ),
         tuple(pay + fees + _living("chk")),
-        income=(("SALARY", "MONTHLY", "1600.00"),),
     )
 
 
@@ -220,8 +218,15 @@ def _card() -> Persona:
         ),
         tuple(pay + card + _living("chk")),
         cards=(Card("cc", "29.99", "29.99", "145.00", "4820.00"),),
-        income=(("SALARY", "BIWEEKLY", "1850.00"),),
     )
 
 
-PERSONAS = {p.username: p for p in (_steady(), _gig(), _overdrafts(), _card())}
+def _match(shape: str) -> Persona:
+    """The steady earner whose bank answers /identity/match in Plaid's ``shape``."""
+    return replace(_steady(), username=f"user_match_{shape}", match_shape=shape)
+
+
+PERSONAS = {
+    p.username: p
+    for p in (_steady(), _gig(), _overdrafts(), _card(), _match("partial"), _match("minimal"))
+}

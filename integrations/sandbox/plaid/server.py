@@ -5,7 +5,9 @@ errors use Plaid's envelope with HTTP 400 (429 for rate limits, 500 for API erro
 Fault switches: POST /sandbox/admin/faults {"path": "/accounts/balance/get",
 "faults": ["500", "500", "200"]} — each call of the path takes the next fault:
 an HTTP status ("500", "429"), a Plaid error code ("ITEM_LOGIN_REQUIRED"), "slow:<s>"
-(answer after <s> seconds) or "200" (normal). GET /sandbox/admin/calls counts calls.
+(answer after <s> seconds), "malformed" (a cut-off JSON body) or "200" (normal).
+POST /sandbox/admin/key_expire {"in_seconds": N}: the signing key's ``expired_at``.
+GET /sandbox/admin/calls counts calls.
 
 Link in the browser: GET /link/v2/stable/link-initialize.js is a stand-in for Plaid's
 script (``Plaid.create``); its iframe shows GET /link/sandbox, which asks
@@ -23,7 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .personas import PERSONAS, TODAY, Persona
+from .personas import PERSONAS, Persona
+from .shapes import card_liability, match_scores
 from .state import Item, SandboxState
 
 VERSION = "2020-09-14"
@@ -177,18 +180,12 @@ class Api:
             raise PlaidError("INVALID_ACCESS_TOKEN" if item is None else "ITEM_NOT_FOUND")
         return item
 
-    def user_create(self, body: dict) -> dict:
-        token = f"user-sandbox-{uuid.uuid4()}"
-        self.state.users[token] = str(body.get("client_user_id", ""))
-        return {"user_id": uuid.uuid4().hex, "user_token": token}
-
     def sandbox_public_token_create(self, body: dict) -> dict:
         options = body.get("options") or {}
         token, _item_id = self.state.public_token_create(
             str(options.get("override_username") or "user_good"),
             str(options.get("webhook", "")),
             str(body.get("institution_id", "ins_109508")),
-            str(body.get("user_token", "")),
         )
         return {"public_token": token}
 
@@ -229,20 +226,7 @@ class Api:
 
     def identity_match(self, body: dict) -> dict:
         item = self._item(body)
-        user = body.get("user") or {}
-        persona = item.persona
-        name = _name_score(str(user.get("legal_name", "")), persona.owner)
-        scores = {
-            "legal_name": {
-                "score": name,
-                "is_first_name_or_last_name_match": name >= 70,
-                "is_nickname_match": False,
-                "is_business_name_detected": False,
-            },
-            "phone_number": _exact(user.get("phone_number"), persona.phone),
-            "email_address": _exact(user.get("email_address"), persona.email),
-            "address": {"score": None, "is_postal_code_match": None},
-        }
+        scores = match_scores(item.persona, body.get("user") or {})
         accounts = [a | scores for a in _accounts(item)]
         return {"accounts": accounts, "item": _item(item)}
 
@@ -266,19 +250,12 @@ class Api:
 
     def liabilities_get(self, body: dict) -> dict:
         item = self._item(body)
-        credit = [_card(item, card) for card in item.persona.cards]
+        credit = [card_liability(item.item_id, card) for card in item.persona.cards]
         return {
             "accounts": _accounts(item),
             "item": _item(item),
             "liabilities": {"credit": credit, "mortgage": None, "student": None},
         }
-
-    def credit_bank_income_get(self, body: dict) -> dict:
-        token = str(body.get("user_token", ""))
-        item = next((i for i in self.state.items.values() if i.user_token == token), None)
-        if token not in self.state.users:
-            raise PlaidError("INVALID_FIELD", "unknown user_token")
-        return {"bank_income": [_income(item)] if item else []}
 
     def item_remove(self, body: dict) -> dict:
         item = self.state.item(str(body.get("access_token", "")))
@@ -314,86 +291,6 @@ class Api:
         return {"reset_login": True}
 
 
-def _name_score(given: str, owner: str) -> int:
-    given_parts, owner_parts = given.lower().split(), owner.lower().split()
-    if given_parts and given_parts == owner_parts:
-        return 100
-    if given_parts and given_parts[-1:] == owner_parts[-1:]:
-        return 70
-    return 0
-
-
-def _exact(given: Any, known: str) -> dict:
-    return {"score": None if not given else 100 if str(given).lower() == known.lower() else 0}
-
-
-def _card(item: Item, card: Any) -> dict:
-    due = (TODAY + timedelta(days=18)).isoformat()
-    return {
-        "account_id": f"{item.item_id[:8]}-{card.account}",
-        "is_overdue": card.overdue,
-        "aprs": [
-            {
-                "apr_percentage": float(card.purchase_apr),
-                "apr_type": "purchase_apr",
-                "balance_subject_to_apr": float(card.statement_balance),
-                "interest_charge_amount": 118.71,
-            },
-            {
-                "apr_percentage": float(card.cash_apr),
-                "apr_type": "cash_apr",
-                "balance_subject_to_apr": 0.0,
-                "interest_charge_amount": 0.0,
-            },
-        ],
-        "last_payment_amount": 150.0,
-        "last_payment_date": "2026-06-10",
-        "last_statement_issue_date": "2026-06-12",
-        "last_statement_balance": float(card.statement_balance),
-        "minimum_payment_amount": float(card.minimum_payment),
-        "next_payment_due_date": due,
-    }
-
-
-def _income(item: Item) -> dict:
-    sources = []
-    for index, (category, frequency, _per_pay) in enumerate(item.persona.income):
-        pays = [t for t in item.persona.transactions if t.category == "INCOME"]
-        total = sum(-float(t.amount) for t in pays)
-        sources.append(
-            {
-                "income_source_id": f"src-{index}",
-                "income_description": pays[0].name,
-                "income_category": category,
-                "account_id": f"{item.item_id[:8]}-chk",
-                "start_date": min(t.day for t in pays).isoformat(),
-                "end_date": max(t.day for t in pays).isoformat(),
-                "pay_frequency": frequency,
-                "total_amount": round(total, 2),
-                "transaction_count": len(pays),
-            }
-        )
-    total = round(sum(s["total_amount"] for s in sources), 2)
-    return {
-        "bank_income_id": f"bi-{item.item_id[:8]}",
-        "days_requested": 180,
-        "generated_time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-        "items": [
-            {
-                "item_id": item.item_id,
-                "bank_income_sources": sources,
-                "institution_id": item.institution_id,
-                "institution_name": "First Platypus Bank",
-            }
-        ],
-        "bank_income_summary": {
-            "total_amount": total,
-            "iso_currency_code": "USD",
-            "unofficial_currency_code": None,
-        },
-    }
-
-
 def _webhook(item: Item, kind: str, code: str) -> dict:
     payload = {
         "webhook_type": kind,
@@ -416,6 +313,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_raw(self, status: int, data: bytes) -> None:
+        """A hostile answer (a cut-off body) for the fault "malformed"."""
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -513,6 +418,8 @@ class Handler(BaseHTTPRequestHandler):
             state.faults_queue(str(body["path"]), [str(f) for f in body["faults"]])
         elif self.path == "/sandbox/admin/reset":
             state.reset()
+        elif self.path == "/sandbox/admin/key_expire":
+            state.key_expire(int(body.get("in_seconds", 0)))
         elif self.path == "/sandbox/admin/sign":
             raw = str(body["body"]).encode()
             return self._send(200, {"jwt": state.webhook_jwt(raw, body.get("iat"))})
@@ -537,6 +444,8 @@ class Handler(BaseHTTPRequestHandler):
         fault = self.server.state.fault_next(self.path)
         if fault.startswith("slow:"):
             time.sleep(float(fault.removeprefix("slow:")))
+        elif fault == "malformed":
+            return self._send_raw(200, b'{"accounts": [{"account_id": ')
         elif fault.isdigit() and fault != "200":
             return self._error("RATE_LIMIT_EXCEEDED" if fault == "429" else "INTERNAL_SERVER_ERROR")
         elif fault and fault != "200":

@@ -19,6 +19,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .personas import PERSONAS, TODAY, Persona, Txn
+from .shapes import transaction
 
 
 def _b64(number: int) -> str:
@@ -31,7 +32,6 @@ class Item:
     persona: Persona
     webhook: str
     institution_id: str
-    user_token: str = ""
     login_required: bool = False
     removed: bool = False
     # The change log /transactions/sync pages through: ("added"|"modified"|"removed", txn).
@@ -44,18 +44,23 @@ class SandboxState:
     def __init__(self, *, client_id: str, secret: str, webhook_url: str) -> None:
         self.lock = threading.RLock()
         self.client_id, self.secret, self.webhook_url = client_id, secret, webhook_url
-        self.public_tokens: dict[str, tuple[Persona, str, str, str, str]] = {}
+        self.public_tokens: dict[str, tuple[Persona, str, str, str]] = {}
         # Link tokens issued (the Link page accepts only these): token -> access token of
         # the item in update mode ("" for a new connection) and the webhook.
         self.link_tokens: dict[str, tuple[str, str]] = {}
         self.update_tokens: dict[str, str] = {}  # public token of an update -> access token
         self.items: dict[str, Item] = {}  # by access token
-        self.users: dict[str, str] = {}
         self.faults: dict[str, deque[str]] = {}
         self.calls: Counter[str] = Counter()
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.kid = uuid.uuid4().hex
         self.created_at = int(time.time())
+        self.expired_at: int | None = None
+
+    def key_expire(self, in_seconds: int) -> None:
+        """Plaid rotated the key: it stops being valid ``in_seconds`` from now."""
+        with self.lock:
+            self.expired_at = int(time.time()) + in_seconds
 
     def fault_next(self, path: str) -> str:
         with self.lock:
@@ -71,10 +76,9 @@ class SandboxState:
         with self.lock:
             self.faults.clear()
             self.calls.clear()
+            self.expired_at = None
 
-    def public_token_create(
-        self, username: str, webhook: str, institution: str, user: str
-    ) -> tuple[str, str]:
+    def public_token_create(self, username: str, webhook: str, institution: str) -> tuple[str, str]:
         """A public token for a new item; returns it with the item id it will exchange to."""
         persona = PERSONAS.get(username, PERSONAS["user_good"])
         token, item_id = f"public-sandbox-{uuid.uuid4()}", secrets.token_hex(16)
@@ -83,7 +87,6 @@ class SandboxState:
                 persona,
                 webhook or self.webhook_url,
                 institution,
-                user,
                 item_id,
             )
         return token, item_id
@@ -108,7 +111,7 @@ class SandboxState:
                 token = f"public-sandbox-{uuid.uuid4()}"
                 self.update_tokens[token] = access_token
                 return token, item.item_id, item.persona, item.institution_id
-        token, item_id = self.public_token_create(username, webhook, institution, "")
+        token, item_id = self.public_token_create(username, webhook, institution)
         return token, item_id, PERSONAS.get(username, PERSONAS["user_good"]), institution
 
     def exchange(self, public_token: str) -> tuple[str, Item] | None:
@@ -119,8 +122,8 @@ class SandboxState:
             found = self.public_tokens.pop(public_token, None)
             if found is None:
                 return None
-            persona, webhook, institution, user, item_id = found
-            item = Item(item_id, persona, webhook, institution, user)
+            persona, webhook, institution, item_id = found
+            item = Item(item_id, persona, webhook, institution)
             item.events = [("added", _txn(item, t, i)) for i, t in enumerate(persona.transactions)]
             access_token = f"access-sandbox-{uuid.uuid4()}"
             self.items[access_token] = item
@@ -180,7 +183,7 @@ class SandboxState:
             "x": _b64(numbers.x),
             "y": _b64(numbers.y),
             "created_at": self.created_at,
-            "expired_at": None,
+            "expired_at": self.expired_at,
         }
 
     def webhook_send(self, url: str, payload: dict) -> None:
@@ -197,29 +200,4 @@ class SandboxState:
 
 
 def _txn(item: Item, txn: Txn, index: int) -> dict:
-    account = f"{item.item_id[:8]}-{txn.account}"
-    return {
-        "transaction_id": f"{item.item_id[:8]}-t{index:04d}",
-        "account_id": account,
-        "amount": float(txn.amount),
-        "iso_currency_code": "USD",
-        "unofficial_currency_code": None,
-        "date": txn.day.isoformat(),
-        "authorized_date": txn.day.isoformat(),
-        "authorized_datetime": None,
-        "datetime": None,
-        "pending": False,
-        "name": txn.name,
-        "merchant_name": txn.name,
-        "payment_channel": txn.channel,
-        "transaction_code": None,
-        "pending_transaction_id": None,
-        "account_owner": None,
-        "category": None,
-        "category_id": None,
-        "personal_finance_category": {
-            "primary": txn.category,
-            "detailed": txn.detailed,
-            "confidence_level": "VERY_HIGH",
-        },
-    }
+    return transaction(item.item_id, txn, index)

@@ -148,6 +148,9 @@ class Persona:
     collections: tuple[tuple[str, str, int, int], ...] = ()  # agency, original, balance, orig
     bankruptcy: bool = False
     score: str = "+667"
+    # A model (score-only) report, product 08000: the file's creditSummary counts, a
+    # consumer statement and a compliance condition, and no tradeline or inquiry.
+    score_only: bool = False
 
 
 PERSONAS = {
@@ -183,6 +186,13 @@ PERSONAS = {
         score="+541",
     ),
     "0006": Persona("bankruptcy", (CAR,), bankruptcy=True, score="+523"),
+    "0007": Persona("score_only", score="+667", score_only=True),
+}
+# Hostile documents, by the pull fault "body:<name>": well-formed, one bad value each.
+BAD_VALUES = {
+    "bad_date": ("dateOpened", "2021-02-30"),
+    "bad_balance": ("currentBalance", "00001O000"),
+    "bad_late_count": ("paymentHistory/historicalCounters/late30DaysTotal", "x2"),
 }
 
 
@@ -282,6 +292,26 @@ def _credit(root: ET.Element) -> ET.Element:
     return root.find("/".join(_q(tag) for tag in path))
 
 
+def _model_report(root: ET.Element, record: ET.Element) -> None:
+    """Product 08000: the creditSummary stays, a disputed trade is a compliance condition."""
+    root.find(f"{_q('product')}/{_q('code')}").text = "08000"
+    condition = _add(record.find(_q("custom")), "modelReport/complianceCondition")
+    _add(condition, "type", "trade")
+    _add(condition, "sourceName/unparsed", "TARGET N.B.")
+    _add(condition, "accountNumber", "6X9X6")
+    _add(condition, "remark/code", "CBC")
+
+
+def bad_value(xml: bytes, name: str) -> bytes:
+    """The document with one value of its first tradeline replaced by a bad one."""
+    ET.register_namespace("", NS)
+    root = ET.fromstring(xml)  # noqa: S314  # nosec B314  (our own document)
+    path, value = BAD_VALUES[name]
+    trade = root.find(f".//{_q('trade')}")
+    trade.find("/".join(_q(tag) for tag in path.split("/"))).text = value
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
 def _apply(root: ET.Element, persona: Persona) -> None:
     record = root.find(f"{_q('product')}/{_q('subject')}/{_q('subjectRecord')}")
     summary = record.find(_q("fileSummary"))
@@ -299,6 +329,8 @@ def _apply(root: ET.Element, persona: Persona) -> None:
         credit.insert(at + index, _trade(trade, index))
     for offset, args in enumerate(persona.collections):
         credit.insert(at + len(persona.trades) + offset, _collection(*args))
+    if persona.score_only:
+        _model_report(root, record)
     score = record.find(f"{_q('addOnProduct')}/{_q('scoreModel')}/{_q('score')}/{_q('results')}")
     score.text = persona.score or None
     if persona.hit.endswith("NoHit") or persona.frozen:

@@ -5,7 +5,10 @@ POST /        a request document → the persona's response document (a pull is 
               answers late has already made the inquiry).
 POST /lookup  a lookup document → the stored response for its userRefNumber, or 404.
 Fault switches: POST /sandbox/admin/faults {"faults": ["slow:5", "500", "error:SYS_BUSY"]};
-each pull takes the next one. GET /sandbox/admin/calls → {"pulls": {ref: n}, "lookups": n}.
+each pull takes the next one. Hostile answers: "body:malformed" (cut-off XML),
+"body:bad_date", "body:bad_balance", "body:bad_late_count" (one bad value in a
+well-formed report), "huge:<n>" (the report with <n> copies of a tradeline).
+GET /sandbox/admin/calls → {"pulls": {ref: n}, "lookups": n}.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .personas import NS, document
+from .personas import NS, bad_value, document
 
 _N = {"t": NS}
 
@@ -46,6 +49,19 @@ def _error_document(reference: str, code: str) -> bytes:
         f"<code>07000</code><error><code>{code}</code><description>sandbox fault"
         f"</description></error></product></creditBureau>"
     ).encode()
+
+
+def _hostile(answer: bytes, fault: str) -> bytes:
+    """The answer as the fault "body:..." or "huge:<n>" spoils it (else unchanged)."""
+    if fault == "body:malformed":
+        return answer[: len(answer) // 2]
+    if fault.startswith("body:"):
+        return bad_value(answer, fault.removeprefix("body:"))
+    if fault.startswith("huge:"):
+        start = answer.index(b"<trade>")
+        trade = answer[start : answer.index(b"</trade>") + len(b"</trade>")]
+        return answer[:start] + trade * int(fault.removeprefix("huge:")) + answer[start:]
+    return answer
 
 
 def _parse(body: bytes) -> ET.Element | None:
@@ -110,7 +126,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault.startswith("error:"):
             return self._send(200, _error_document(reference, fault.removeprefix("error:")))
         ssn = root.findtext(".//t:indicative/t:socialSecurity/t:number", "", _N)
-        answer = document(ssn=ssn, reference=reference)
+        answer = _hostile(document(ssn=ssn, reference=reference), fault)
         with state.lock:
             state.pulls[reference] += 1
             state.reports[reference] = answer

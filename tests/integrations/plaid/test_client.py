@@ -21,13 +21,10 @@ def test_client_always_names_its_host_and_defaults_to_plaid_sandbox(plaid, setti
     assert client._api().api_client.configuration.host == "https://sandbox.plaid.com"
 
 
-def test_link_user_and_token_exchange_round_trip(plaid):
-    link = client.link_token_create(client_user_id="opaque-1", user_token="")
+def test_link_and_token_exchange_round_trip(plaid):
+    link = client.link_token_create(client_user_id="opaque-1")
     assert link.link_token.startswith("link-sandbox-")
-    user = client.user_create(client_user_id="opaque-1")
-    public = client.sandbox_public_token_create(
-        institution_id="ins_109508", user_token=user.user_token
-    )
+    public = client.sandbox_public_token_create(institution_id="ins_109508")
     exchange = client.item_public_token_exchange(public_token=public)
     assert exchange.access_token.startswith("access-sandbox-")
     assert len(exchange.item_id) == 32
@@ -59,22 +56,6 @@ def test_liabilities_give_the_card_apr_and_minimum_payment(plaid):
     assert card.minimum_payment == Decimal("145.00")
     assert card.next_payment_due == date(2026, 7, 18)
     assert client.liabilities_get(access_token=linked("user_good")[0]) == ()
-
-
-def test_bank_income_of_the_steady_salary(plaid):
-    user = client.user_create(client_user_id="opaque-2")
-    public = client.sandbox_public_token_create(
-        institution_id="ins_109508", username="user_good", user_token=user.user_token
-    )
-    client.item_public_token_exchange(public_token=public)
-    income = client.credit_bank_income_get(user_token=user.user_token)
-    (source,) = income.sources
-    assert (source.category, source.pay_frequency, source.transaction_count) == (
-        "SALARY",
-        "BIWEEKLY",
-        13,
-    )
-    assert income.total_amount == Decimal("27950.00") == source.total_amount
 
 
 def test_transactions_sync_pages_through_every_transaction(plaid):

@@ -26,15 +26,21 @@ pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 
 @contextmanager
-def worker_process(bureau: str, name: str) -> Iterator[subprocess.Popen]:
+def worker_process(
+    bureau: str, name: str, extra: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
     """A real prefork worker (one child) on the test database and broker."""
     db = connection.settings_dict
-    env = os.environ | {
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "TRANSUNION_URL": bureau,
-        "TRANSUNION_READ_TIMEOUT": "30",
-        "CREDITGENIE_KEY_FILE": str(settings.CREDITGENIE_KEY_FILE),
-    }
+    env = (
+        os.environ
+        | {
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "TRANSUNION_URL": bureau,
+            "TRANSUNION_READ_TIMEOUT": "30",
+            "CREDITGENIE_KEY_FILE": str(settings.CREDITGENIE_KEY_FILE),
+        }
+        | (extra or {})
+    )
     proc = subprocess.Popen(
         [
             sys.executable,
