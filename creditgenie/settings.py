@@ -271,7 +271,7 @@ CREDITGENIE_RATE_LIMIT_GROUPS: dict[str, dict[str, object]] = {
 CREDITGENIE_RATE_LIMITS: dict[str, str] = {
     "frontdoor:route": "routing",
     "frontdoor:referral": "routing",
-    "frontdoor:tenants.frontdoor_views.referral": "routing",  # /r/<code> without the slash
+    "frontdoor:tenants.views.frontdoor.referral": "routing",  # /r/<code> without the slash
     "frontdoor:choose": "routing",
     "accounts:login": "sign-in",
     "admin:login": "sign-in",

@@ -35,7 +35,7 @@ from tenants.audit.models import AuditAction
 
 from ..errors import BankConsentMissing
 from ..models import Application, BankConnection, Consent
-from ..selectors import consent_is_live
+from ..selectors.consents import consent_is_live
 from .common import consumer_audit, draft_lock, step_mark
 
 logger = logging.getLogger("creditgenie.intake")

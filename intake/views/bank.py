@@ -30,7 +30,8 @@ from tenants.roles import Role
 
 from ..errors import ApplicationLocked, BankConsentMissing
 from ..models import Application, BankConnection, Consent
-from ..selectors import consent_is_live, get_application_for
+from ..selectors.applications import get_application_for
+from ..selectors.consents import consent_is_live
 from ..services.bank import (
     SANDBOX_INSTITUTIONS,
     SANDBOX_PERSONAS,

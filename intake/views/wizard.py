@@ -19,7 +19,11 @@ from tenants.roles import Role
 from tenants.signin import is_htmx
 
 from ..errors import ApplicationIncomplete, ApplicationLocked
-from ..selectors import application_open_for, application_with_parts, get_application_for
+from ..selectors.applications import (
+    application_open_for,
+    application_with_parts,
+    get_application_for,
+)
 from ..services import application_start, application_submit
 from ..wizard.context import step_context
 from ..wizard.steps import step_form, step_get, step_post, step_validate, step_with_row
