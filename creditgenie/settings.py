@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "creditgenie.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx, before anything that reads it
     # Before CSRF, so sign-in attempts are counted even when their token is wrong.
     "creditgenie.middleware.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

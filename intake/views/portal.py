@@ -17,7 +17,7 @@ from tenants.roles import Role
 from tenants.signin import require_recent_auth
 
 from ..errors import IntakeError
-from ..forms import AcceptForm, DeclineForm, MessageForm, WithdrawForm
+from ..forms.portal import AcceptForm, DeclineForm, MessageForm, WithdrawForm
 from ..models import Application, StatusChange
 from ..selectors.applications import application_with_parts, budget_for, get_application_for
 from ..selectors.portal import current_offer, messages_of
