@@ -57,6 +57,15 @@ class Step:
     def load(self, application: Application) -> dict[str, str]:
         return {}
 
+    @property
+    def autosaves(self) -> bool:
+        """Saved as the consumer types (htmx); documents and review save on their buttons."""
+        return self.slug not in ("documents", "review")
+
+    @property
+    def takes_files(self) -> bool:
+        return self.slug == "documents"
+
     def next_slug(self) -> str:
         index = STEP_SLUGS.index(self.slug)
         return STEP_SLUGS[min(index + 1, len(STEP_SLUGS) - 1)]
