@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from counselor.seed import counselor_demo_seed
-from intake.demo import intake_demo_seed
+from intake.demo.seed import intake_demo_seed
 from intake.models import Application
 from tenants.roles import Role, role_grant
 
@@ -160,7 +160,7 @@ def _applications(rng: random.Random, consumers: list[object]) -> list[Applicati
 
 @transaction.atomic
 def demo_seed(*, count: int, seed: int) -> SeedResult:
-    """Demo staff and consumers with applications and their parts (intake.demo);
+    """Demo staff and consumers with applications and their parts (intake.demo.seed);
     re-running adds nothing twice.
 
     Side effects: inserts users, applications and their parts that do not exist yet.

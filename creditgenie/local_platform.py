@@ -160,7 +160,7 @@ def sandbox_env(port_base: int, agency_url: str) -> dict[str, str]:
 # only: deployments create their staff with `createsuperuser`.
 FRONTDOOR_OPERATOR = """
 from django.contrib.auth import get_user_model
-from tenants.account_views import DEMO_PASSWORD
+from tenants.views.accounts import DEMO_PASSWORD
 User = get_user_model()
 if not User.objects.filter(username="operator").exists():
     User.objects.create_superuser("operator", "operator@example.org", DEMO_PASSWORD)

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "creditgenie.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx, before anything that reads it
     # Before CSRF, so sign-in attempts are counted even when their token is wrong.
     "creditgenie.middleware.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,7 +233,7 @@ CREDITGENIE_RATE_LIMIT_GROUPS: dict[str, dict[str, object]] = {
 CREDITGENIE_RATE_LIMITS: dict[str, str] = {
     "frontdoor:route": "routing",
     "frontdoor:referral": "routing",
-    "frontdoor:tenants.frontdoor_views.referral": "routing",  # /r/<code> without the slash
+    "frontdoor:tenants.views.frontdoor.referral": "routing",  # /r/<code> without the slash
     "frontdoor:choose": "routing",
     "accounts:login": "sign-in",
     "admin:login": "sign-in",

@@ -7,4 +7,4 @@ class IntakeConfig(AppConfig):
     name = "intake"
 
     def ready(self) -> None:
-        from . import retention_parts  # noqa: F401 (registers purge handlers)
+        from .services import retention_parts  # noqa: F401 (registers purge handlers)

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from integrations.errors import TransientVendorError, VendorError
 
-from .retention import retention_purge
 from .services import verification_request_record
 from .services.bank import bank_connections_remove
 from .services.reconciliation import verification_reconcile
+from .services.retention import retention_purge
 from .services.verification import verification_ready, verification_start, verification_sweep
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}

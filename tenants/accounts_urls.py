@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import account_views
+from .views import accounts
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", account_views.SignInView.as_view(), name="login"),
-    path("logout/", account_views.sign_out, name="logout"),
-    path("signed-out/", account_views.signed_out, name="signed-out"),
-    path("reauthenticate/", account_views.reauthenticate, name="reauthenticate"),
+    path("login/", accounts.SignInView.as_view(), name="login"),
+    path("logout/", accounts.sign_out, name="logout"),
+    path("signed-out/", accounts.signed_out, name="signed-out"),
+    path("reauthenticate/", accounts.reauthenticate, name="reauthenticate"),
 ]

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import benchmark_views
-from . import frontdoor_views as views
+from .views import benchmarks
+from .views import frontdoor as views
 
 app_name = "frontdoor"
 
@@ -14,5 +14,5 @@ urlpatterns = [
     path("r/<str:code>", views.referral),
     path("agencies/", views.chooser, name="chooser"),
     path("agencies/<slug:slug>/", views.choose, name="choose"),
-    path("platform/benchmarks/", benchmark_views.benchmarks, name="benchmarks"),
+    path("platform/benchmarks/", benchmarks.benchmarks, name="benchmarks"),
 ]

@@ -9,8 +9,8 @@ local runs) calls ``session_mark_signed_in`` right after ``auth.login``. From th
 - ``require_recent_auth(seconds)`` guards sensitive views: the *verified* ``auth_time``
   of the last sign-in must be recent, otherwise the person signs in again
   (``accounts:reauthenticate``) and comes back.
-- htmx requests (``HX-Request``) get ``401`` with ``HX-Redirect`` instead of a redirect
-  that htmx would follow and swap a whole sign-in page into a fragment.
+- htmx requests (django-htmx's ``request.htmx``) get ``401`` with ``HX-Redirect`` instead of
+  a redirect that htmx would follow and swap a whole sign-in page into a fragment.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 from .audit.models import AuditAction
 from .audit.services import audit_record
@@ -83,24 +84,26 @@ def session_start(sender: object, request: HttpRequest | None, user: object, **k
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """Whether django-htmx saw an htmx request (for callers that take a predicate)."""
+    return bool(request.htmx)
 
 
 def htmx_aware_redirect(request: HttpRequest, url: str) -> HttpResponse:
-    """A redirect, or for htmx a 401 telling htmx to load ``url`` as a whole page."""
-    if is_htmx(request):
-        response = HttpResponse(status=401)
-        response["HX-Redirect"] = url
+    """A redirect, or for htmx a 401 telling htmx to load ``url`` as a whole page (a
+    redirect htmx would follow and swap the sign-in page into a fragment)."""
+    if request.htmx:
+        response = HttpResponseClientRedirect(url)
+        response.status_code = 401
         return response
     return HttpResponseRedirect(url)
 
 
 def where_the_person_was(request: HttpRequest) -> str:
-    """The page to return to: for htmx the page the fragment belongs to, else this one."""
-    current = request.headers.get("HX-Current-URL", "") if is_htmx(request) else ""
-    if current and url_has_allowed_host_and_scheme(current, {request.get_host()}):
-        parts = urlsplit(current)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+    """The page to return to: for htmx the page the fragment belongs to (on this
+    deployment), else this one."""
+    current = request.htmx.current_url_abs_path if request.htmx else None
+    if current:
+        return current.split("#", 1)[0]
     return request.get_full_path()
 
 
@@ -184,7 +187,7 @@ class SessionLifetimeMiddleware:
     @staticmethod
     def _htmx_sign_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """A redirect to sign-in (``login_required``) becomes 401 + HX-Redirect for htmx."""
-        if not is_htmx(request) or response.status_code not in (301, 302, 303):
+        if not request.htmx or response.status_code not in (301, 302, 303):
             return response
         login = resolve_url(settings.LOGIN_URL)
         if urlsplit(response["Location"]).path != login:

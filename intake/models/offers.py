@@ -61,6 +61,11 @@ class PlanOffer(models.Model):
     def __str__(self) -> str:
         return f"PlanOffer {self.public_id}"
 
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the consumer's answer (a superseded offer may still say so)."""
+        return self.status == self.Status.OPEN
+
 
 class PlanAcceptance(models.Model):
     """The consumer's e-signature (E-SIGN): typed full name, consent, time, and the hash of

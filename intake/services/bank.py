@@ -35,7 +35,7 @@ from tenants.audit.models import AuditAction
 
 from ..errors import BankConsentMissing
 from ..models import Application, BankConnection, Consent
-from ..selectors import consent_is_live
+from ..selectors.consents import consent_is_live
 from .common import consumer_audit, draft_lock, step_mark
 
 logger = logging.getLogger("creditgenie.intake")
@@ -241,8 +241,12 @@ def bank_link_exit_log(
     logger.log(level, "plaid link exit", extra=fields)
 
 
+RECONNECT = (PlaidItem.Status.LOGIN_REQUIRED, PlaidItem.Status.REVOKED)
+
+
 def bank_connections_live(application: Application) -> list[BankConnection]:
-    """The application's connections not removed, each with ``item_status`` set."""
+    """The application's connections not removed, each with ``item_status`` set and
+    ``needs_reconnect`` (Plaid wants the consumer to sign in to the bank again)."""
     connections = list(application.bank_connections.filter(removed_at__isnull=True))
     statuses = dict(
         PlaidItem.objects.filter(public_id__in=[c.item_public_id for c in connections]).values_list(
@@ -251,6 +255,7 @@ def bank_connections_live(application: Application) -> list[BankConnection]:
     )
     for connection in connections:
         connection.item_status = statuses.get(connection.item_public_id, PlaidItem.Status.REMOVED)
+        connection.needs_reconnect = connection.item_status in RECONNECT
     return connections
 
 

@@ -22,11 +22,11 @@ from tenants.audit.services import client_ip
 from tenants.roles import Role
 from tenants.uploads.services import stored_file_create
 
-from ..consents import consent_text
 from ..models import Application, Consent, Debt, Document, Expense, Household, Income
 from .analytics import application_started_emit
 from .bank import bank_connections_remove_queue
 from .common import consumer_audit, draft_lock, step_mark
+from .consents import consent_text
 
 HOUSEHOLD_FIELDS = frozenset(
     {

@@ -18,7 +18,7 @@ from tenants.audit.models import AuditAction
 
 from ..errors import ApplicationIncomplete
 from ..models import Application, Household, StatusChange, VerificationRequest
-from ..selectors import budget_for
+from ..selectors.applications import budget_for
 from ..wizard.validation import first_incomplete_step
 from .common import consumer_audit
 

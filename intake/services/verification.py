@@ -19,7 +19,7 @@ from integrations.transunion.models import BureauPull
 from integrations.transunion.services import bureau_pull_request, bureau_pull_rerun
 
 from ..models import Application, BankConnection, Consent, Household, VerificationRequest
-from ..selectors import consent_is_live
+from ..selectors.consents import consent_is_live
 
 # After this long the reconciliation runs with what arrived (and flags what did not):
 # longer than the vendor tasks' retry budget (8 backed-off retries, timeouts included).

@@ -29,8 +29,10 @@ from tenants.audit.models import AuditAction
 from tenants.roles import Role
 
 from ..errors import ApplicationLocked, BankConsentMissing
+from ..forms.bank import LinkItemForm, LinkResultForm
 from ..models import Application, BankConnection, Consent
-from ..selectors import consent_is_live, get_application_for
+from ..selectors.applications import get_application_for
+from ..selectors.consents import consent_is_live
 from ..services.bank import (
     SANDBOX_INSTITUTIONS,
     SANDBOX_PERSONAS,
@@ -43,7 +45,7 @@ from ..services.bank import (
     link_script_url,
     sandbox_mode,
 )
-from .wizard import step_url
+from ..wizard.steps import step_url
 
 CONSUMER = (Role.CONSUMER,)
 LINK_SESSION_KEY = "plaid_link"  # the Link in progress: application, item, Link token
@@ -90,15 +92,18 @@ def _connect_failed(request: HttpRequest, application: Application, code: str) -
 
 
 def _link_success(
-    request: HttpRequest, application: Application, replaces: BankConnection | None
+    request: HttpRequest,
+    application: Application,
+    replaces: BankConnection | None,
+    result: LinkResultForm,
 ) -> HttpResponse:
     """Link's onSuccess in the browser: the public token and the metadata posted back."""
     try:
         bank_link_success(
             application=application,
-            public_token=request.POST.get("public_token", ""),
-            institution_id=request.POST.get("institution_id", ""),
-            account_ids=request.POST.getlist("account_id"),
+            public_token=result.text("public_token"),
+            institution_id=result.text("institution_id"),
+            account_ids=result.cleaned_data["account_id"],
             actor=request.user,
             request=request,
             replaces=replaces,
@@ -115,10 +120,13 @@ def _link_success(
 
 
 def _sandbox_connect(
-    request: HttpRequest, application: Application, replaces: BankConnection | None
+    request: HttpRequest,
+    application: Application,
+    replaces: BankConnection | None,
+    result: LinkResultForm,
 ) -> HttpResponse | None:
-    institution = request.POST.get("institution", "")
-    username = request.POST.get("persona", "")
+    institution = result.text("institution")
+    username = result.text("persona")
     if institution not in dict(SANDBOX_INSTITUTIONS) or username not in SANDBOX_PERSONAS:
         messages.error(request, _("Choose your bank and an account type."))
         return None
@@ -199,6 +207,63 @@ def bank_oauth_return(request: HttpRequest) -> HttpResponse:
     return _link_render(request, application, replaces, state["token"], oauth_return=True)
 
 
+def _replaces(request: HttpRequest, application: Application) -> BankConnection | None:
+    """The connection this Link session repairs (posted by the page, or asked for in the
+    bank step's "Reconnect" link); someone else's or a malformed id is a 404."""
+    form = LinkItemForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        raise Http404
+    item = form.cleaned_data["item"]
+    if item is None:
+        return None
+    replaces = connection_for(application, item)
+    if replaces is None:
+        raise Http404
+    return replaces
+
+
+def _link_exit(
+    request: HttpRequest, application: Application, result: LinkResultForm
+) -> HttpResponse:
+    bank_link_exit_log(
+        application=application,
+        status=result.text("status") or "USER_EXIT",
+        error_code=result.text("error_code"),
+        error_type=result.text("error_type"),
+        link_session_id=result.text("link_session_id"),
+        request_id=result.text("request_id"),
+    )
+    if result.text("error_code"):
+        messages.error(
+            request,
+            _(
+                "Your bank could not be connected right now. You can try again later, "
+                "skip this step, or choose “I don't bank online”."
+            ),
+        )
+    else:
+        messages.info(request, _("No bank was connected."))
+    return redirect(step_url(application, "bank"))
+
+
+def _link_result(
+    request: HttpRequest,
+    application: Application,
+    replaces: BankConnection | None,
+    result: LinkResultForm,
+) -> HttpResponse | None:
+    """What the Link page posted back: an exit, Link's success, or the sandbox's choice."""
+    if result.cleaned_data["exit"] or result.has_token:
+        request.session.pop(LINK_SESSION_KEY, None)  # this Link is over
+    if result.cleaned_data["exit"]:
+        return _link_exit(request, application, result)
+    if result.has_token:
+        return _link_success(request, application, replaces, result)
+    if sandbox_mode():
+        return _sandbox_connect(request, application, replaces, result)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @audited(
@@ -216,44 +281,13 @@ def bank_link(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return redirect("intake:application", public_id=application.public_id)
     if not consent_is_live(application, Consent.Kind.BANK_DATA):
         return redirect(step_url(application, "bank"))
-    replaces = None
-    item = request.POST.get("item") or request.GET.get("item") or ""
-    if item:
-        try:
-            replaces = connection_for(application, UUID(item))
-        except ValueError:
-            replaces = None
-        if replaces is None:
-            raise Http404
+    replaces = _replaces(request, application)
     if request.method == "POST":
-        if "exit" in request.POST or "public_token" in request.POST:
-            request.session.pop(LINK_SESSION_KEY, None)  # this Link is over
-        if "exit" in request.POST:
-            bank_link_exit_log(
-                application=application,
-                status=request.POST.get("status", "") or "USER_EXIT",
-                error_code=request.POST.get("error_code", ""),
-                error_type=request.POST.get("error_type", ""),
-                link_session_id=request.POST.get("link_session_id", ""),
-                request_id=request.POST.get("request_id", ""),
-            )
-            if request.POST.get("error_code"):
-                messages.error(
-                    request,
-                    _(
-                        "Your bank could not be connected right now. You can try again later, "
-                        "skip this step, or choose “I don't bank online”."
-                    ),
-                )
-            else:
-                messages.info(request, _("No bank was connected."))
-            return redirect(step_url(application, "bank"))
-        if "public_token" in request.POST:
-            return _link_success(request, application, replaces)
-        if sandbox_mode():
-            response = _sandbox_connect(request, application, replaces)
-            if response is not None:
-                return response
+        result = LinkResultForm(request.POST)
+        result.is_valid()  # every field is optional: always valid
+        response = _link_result(request, application, replaces, result)
+        if response is not None:
+            return response
     if not sandbox_mode():
         return _link_page(request, application, replaces)
     context = {

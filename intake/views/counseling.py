@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms import CounselingRequestForm
+from ..forms.counseling import CounselingRequestForm
 from ..models import Application
 from ..services import counseling_request_create
 

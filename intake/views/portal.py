@@ -17,16 +17,11 @@ from tenants.roles import Role
 from tenants.signin import require_recent_auth
 
 from ..errors import IntakeError
-from ..forms import AcceptForm, DeclineForm, MessageForm, WithdrawForm
+from ..forms.portal import AcceptForm, DeclineForm, MessageForm, WithdrawForm
 from ..models import Application, StatusChange
-from ..selectors import (
-    application_with_parts,
-    budget_for,
-    current_offer,
-    get_application_for,
-    messages_of,
-    verification_flags_for_consumer,
-)
+from ..selectors.applications import application_with_parts, budget_for, get_application_for
+from ..selectors.portal import current_offer, messages_of
+from ..selectors.verification import verification_flags_for_consumer
 from ..services import consent_withdraw, message_post, plan_offer_accept, plan_offer_decline
 
 CONSUMER = (Role.CONSUMER,)

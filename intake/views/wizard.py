@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,13 +15,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 from tenants.roles import Role
-from tenants.signin import is_htmx
 
 from ..errors import ApplicationIncomplete, ApplicationLocked
-from ..selectors import application_open_for, application_with_parts, get_application_for
+from ..selectors.applications import (
+    application_open_for,
+    application_with_parts,
+    get_application_for,
+)
 from ..services import application_start, application_submit
 from ..wizard.context import step_context
-from ..wizard.steps import step_form, step_get, step_post, step_validate, step_with_row
+from ..wizard.forms import StepButtonsForm
+from ..wizard.steps import (
+    step_form,
+    step_get,
+    step_post,
+    step_url,
+    step_validate,
+    step_with_row,
+)
 
 CONSUMER = (Role.CONSUMER,)
 
@@ -36,10 +46,6 @@ def start(request: HttpRequest) -> HttpResponse:
         consumer=request.user, language=request.LANGUAGE_CODE[:2]
     )
     return redirect("intake:application", public_id=application.public_id)
-
-
-def step_url(application: object, slug: str) -> str:
-    return reverse(f"intake:step-{slug}", kwargs={"public_id": application.public_id})
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,13 +69,16 @@ def step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
         except ApplicationLocked as exc:
             messages.info(request, exc.message)
             return redirect("intake:application", public_id=application.public_id)
-        if is_htmx(request):
+        if request.htmx:
             return render(
                 request,
                 "intake/partials/_autosave_status.html",
                 {"saved_at": timezone.now(), "form": form},
             )
-        if "save_later" in request.POST:
+        buttons = StepButtonsForm(request.POST)
+        buttons.is_valid()  # buttons only: always valid
+        pressed = buttons.cleaned_data
+        if pressed["save_later"]:
             messages.success(
                 request,
                 _(
@@ -78,11 +87,11 @@ def step(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
                 ),
             )
             return redirect("intake:application", public_id=application.public_id)
-        if "add_row" in request.POST:
-            form = step_with_row(handler, request, application)
+        if pressed["add_row"]:
+            form = step_with_row(handler, form, application)
         elif complete:
-            stay = "upload" in request.POST
-            return redirect(step_url(application, handler.slug if stay else handler.next_slug()))
+            slug = handler.slug if pressed["upload"] else handler.next_slug()
+            return redirect(step_url(application, slug))
     elif show_errors:
         form, _complete = step_validate(handler, application)
     else:

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..consents import consent_text
 from ..models import Application, Consent
-from ..selectors import budget_for, consent_is_live, household_of
+from ..selectors.applications import budget_for, household_of
+from ..selectors.consents import consent_is_live
 from ..services.bank import SANDBOX_INSTITUTIONS, bank_connections_live, bank_link_available
+from ..services.consents import consent_text
 from .expenses import GROUPS, typical_amount
 from .steps import STEPS, TRACKED, Step
 

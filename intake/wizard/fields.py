@@ -81,3 +81,20 @@ class PercentField(forms.CharField):
 
 def digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
+
+
+class PressedInput(forms.HiddenInput):
+    """A submit button or flag: posted (with any value, even none) is pressed."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        return name in data
+
+
+class PressedField(forms.BooleanField):
+    """Which button of a form was pressed, as a bool."""
+
+    widget = PressedInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)

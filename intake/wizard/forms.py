@@ -17,7 +17,7 @@ from tenants.us_states import US_STATES
 from ..models import Consent, Debt, Document, Income
 from ..models.household import EmploymentStatus
 from ..models.parts import Frequency
-from .fields import AmountField, PercentField, digits
+from .fields import AmountField, PercentField, PressedField, digits
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
 BLANK = [("", _("- Select -"))]
@@ -387,6 +387,15 @@ DebtFormSet = forms.formset_factory(
 
 class BankForm(StepForm):
     skip = forms.BooleanField(required=False, label=_("Skip for now"))
+    manual = PressedField()  # "I don't bank online"
+
+
+class StepButtonsForm(forms.Form):
+    """Which button of a step page was pressed (the answers are the step's own form)."""
+
+    save_later = PressedField()
+    add_row = PressedField()
+    upload = PressedField()
 
 
 class DocumentForm(StepForm):

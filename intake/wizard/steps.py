@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,15 @@ class Step:
 
     def load(self, application: Application) -> dict[str, str]:
         return {}
+
+    @property
+    def autosaves(self) -> bool:
+        """Saved as the consumer types (htmx); documents and review save on their buttons."""
+        return self.slug not in ("documents", "review")
+
+    @property
+    def takes_files(self) -> bool:
+        return self.slug == "documents"
 
     def next_slug(self) -> str:
         index = STEP_SLUGS.index(self.slug)
@@ -230,7 +240,7 @@ class Bank(Step):
         return BankForm(data)
 
     def save(self, form: Any, application: Application, complete: bool, request: Any) -> bool:
-        if "manual" in request.POST:
+        if form.values().get("manual"):
             services.bank_manual_record(application=application, actor=request.user)
         elif not application.bank_connections.filter(removed_at__isnull=True).exists():
             services.bank_step_skip(application=application, actor=request.user)
@@ -290,6 +300,10 @@ def step_get(slug: str) -> Step:
     return BY_SLUG[slug]
 
 
+def step_url(application: Application, slug: str) -> str:
+    return reverse(f"intake:step-{slug}", kwargs={"public_id": application.public_id})
+
+
 def _saved_data(step: Step, application: Application, add_row: bool = False) -> QueryDict:
     data = QueryDict(mutable=True)
     for key, value in step.load(application).items():
@@ -329,9 +343,10 @@ def step_post(step: Step, request: HttpRequest, application: Application) -> tup
     return form, complete and saved
 
 
-def step_with_row(step: Step, request: HttpRequest, application: Application) -> Any:
-    """The posted rows again (already saved) with one blank row added, errors shown."""
-    data = request.POST.copy()
+def step_with_row(step: Step, form: Any, application: Application) -> Any:
+    """The posted rows of `form` again (already saved) with one blank row added, errors
+    shown."""
+    data = form.data.copy()
     total = f"{ROWS}-TOTAL_FORMS"
     if data.get(total, "").isdigit():
         data[total] = str(min(int(data[total]) + 1, 30))

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from intake.models import Application, BankConnection, Debt
-from intake.selectors import verification_summary
+from intake.selectors.verification import verification_summary
 from intake.services import application_start
 from intake.services.verification import pull_key
 from integrations.plaid.models import PlaidAccount, PlaidItem, WebhookDelivery

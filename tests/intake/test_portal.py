@@ -11,7 +11,8 @@ from django.core import mail
 
 from intake.errors import OfferNotOpen
 from intake.models import Application, Consent, CounselingRequest, Message, PlanAcceptance
-from intake.selectors import consent_is_live, counseling_requests_open
+from intake.selectors.consents import consent_is_live
+from intake.selectors.counseling import counseling_requests_open
 from intake.services import plan_offer_accept, plan_offer_publish
 from tenants.audit.models import AuditEvent
 from tenants.signin import AUTH_TIME

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from intake.models import Debt, VerificationRequest
-from intake.selectors import verification_summary
+from intake.selectors.verification import verification_summary
 from intake.services import application_submit, consent_withdraw, verification_request_record
 from intake.services.reconciliation import (
     creditor_display,

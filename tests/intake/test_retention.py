@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from intake import retention
 from intake.models import Application
-from intake.retention import PartHandler, consent_keep_until, retention_purge
+from intake.services import retention
+from intake.services.retention import PartHandler, consent_keep_until, retention_purge
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role, role_grant
 from tenants.uploads.models import StoredFile

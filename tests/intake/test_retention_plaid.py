@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from intake.models import Application, BankConnection
-from intake.retention import retention_purge
+from intake.services.retention import retention_purge
 from integrations.errors import VendorError
 from integrations.plaid import client
 from integrations.plaid.models import PlaidAccount, PlaidItem

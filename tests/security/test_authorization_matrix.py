@@ -186,7 +186,7 @@ FRONTDOOR_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     "frontdoor:home": {"GET": every(200), "POST": every(405)},
     "frontdoor:route": {"GET": every(400), "POST": every(405)},  # no state or ZIP given
     "frontdoor:referral": {"GET": every(302), "POST": every(405)},
-    "frontdoor:tenants.frontdoor_views.referral": {"GET": every(302), "POST": every(405)},
+    "frontdoor:tenants.views.frontdoor.referral": {"GET": every(302), "POST": every(405)},
     "frontdoor:chooser": {"GET": every(200), "POST": every(405)},
     "frontdoor:choose": {"GET": every(302), "POST": every(405)},
     # Cross-agency benchmarks (docs/analytics.md): the front door's staff only.

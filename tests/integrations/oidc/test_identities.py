@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from integrations.models import OidcIdentity
-from tenants.account_views import DEMO_ACCOUNTS
 from tenants.audit.models import AuditEvent
 from tenants.roles import roles_of
+from tenants.views.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.processes
 

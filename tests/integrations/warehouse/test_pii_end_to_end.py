@@ -34,7 +34,7 @@ from intake.models import (
     PlanAcceptance,
     PlanOffer,
 )
-from intake.selectors import verification_summary
+from intake.selectors.verification import verification_summary
 from intake.services import application_start
 from intake.services.casework import application_status_change
 from integrations.warehouse.models import OutboxEvent

@@ -18,9 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .consents import CURRENT_VERSIONS, consent_text
-from .demo_analytics import demo_events_emit
-from .models import (
+from ..models import (
     Application,
     Consent,
     CounselingRequest,
@@ -30,9 +28,11 @@ from .models import (
     Income,
     StatusChange,
 )
-from .models.household import EmploymentStatus
-from .models.parts import Frequency
-from .wizard.steps import STEP_SLUGS
+from ..models.household import EmploymentStatus
+from ..models.parts import Frequency
+from ..services.consents import CURRENT_VERSIONS, consent_text
+from ..wizard.steps import STEP_SLUGS
+from .analytics import demo_events_emit
 
 CENT = Decimal("0.01")
 BATCH = 2000
@@ -310,7 +310,7 @@ def _stages(app: Application) -> list[StatusChange]:
 def _application_parts(rng: random.Random, app: Application, parts: Parts) -> None:
     done = _completed(rng, app)
     app.completed_steps = done
-    app.reported_steps = list(done)  # their analytics events: intake.demo_analytics
+    app.reported_steps = list(done)  # their analytics events: intake.demo.analytics
     app.bank_step_skipped = "bank" in done
     app.documents_step_done = "documents" in done
     if app.status != Application.Status.DRAFT:
@@ -336,7 +336,7 @@ def intake_demo_seed(rng: random.Random, applications: list[Application]) -> Par
     """Fills `applications` (just created, no parts yet) with what their consumers told us.
 
     Side effects: updates the applications' step flags and submit times; inserts the parts;
-    their analytics events when the stream is on (intake.demo_analytics).
+    their analytics events when the stream is on (intake.demo.analytics).
     """
     parts = Parts()
     for app in applications:

@@ -130,3 +130,33 @@ def test_connecting_without_consent_is_refused_by_the_service(signed_in, draft, 
         bank_connect(
             application=draft, institution_id="ins_109508", username="user_good", actor=consumer
         )
+
+
+def test_the_sandbox_cancel_button_posted_without_a_value_is_an_exit(consented, draft, caplog):
+    caplog.set_level(logging.INFO, logger="creditgenie.intake")
+    response = consented.post(url(draft, "bank-link"), {"exit": ""}, follow=True)
+    record = next(r for r in caplog.records if r.getMessage() == "plaid link exit")
+    assert (record.levelno, record.link_status, record.error_code) == (
+        logging.INFO,
+        "USER_EXIT",
+        "",
+    )
+    assert b"No bank was connected." in response.content
+    assert not BankConnection.objects.exists()
+
+
+def test_a_malformed_connection_id_is_not_found(consented, draft):
+    assert consented.get(url(draft, "bank-link") + "?item=not-an-id").status_code == 404
+    assert consented.post(url(draft, "bank-link"), {"item": "not-an-id"}).status_code == 404
+
+
+@pytest.mark.parametrize(("status", "reconnect"), [("revoked", True), ("ok", False)])
+def test_the_step_offers_reconnect_only_when_plaid_wants_a_new_login(
+    consented, draft, status, reconnect
+):
+    _connect(consented, draft)
+    connection = BankConnection.objects.get(application=draft)
+    PlaidItem.objects.filter(public_id=connection.item_public_id).update(status=status)
+    page = consented.get(url(draft, "step-bank"))
+    assert (f"?item={connection.public_id}".encode() in page.content) is reconnect
+    assert (b"needs you to sign in again." in page.content) is reconnect

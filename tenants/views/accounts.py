@@ -20,11 +20,11 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .audit.models import AuditAction, AuditOutcome
-from .audit.selectors import audit_role_for
-from .audit.services import audit_record
-from .roles import Role
-from .signin import PROVIDER_LOGOUT_URL, safe_next, session_mark_signed_in
+from ..audit.models import AuditAction, AuditOutcome
+from ..audit.selectors import audit_role_for
+from ..audit.services import audit_record
+from ..roles import Role
+from ..signin import PROVIDER_LOGOUT_URL, safe_next, session_mark_signed_in
 
 # The demo accounts of local runs: counselor/demo.py seeds them for the password form,
 # integrations/oidc/devprovider/users.json holds them at the local OpenID provider.

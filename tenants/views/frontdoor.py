@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .forms import TerritoryForm
-from .models import Agency, RoutingCount
-from .routing import agency_landing_url, kept_parameters
-from .selectors import agencies_active, agency_by_referral, agency_by_territory
-from .services import routing_count_increment
+from ..forms import TerritoryForm
+from ..models import Agency, RoutingCount
+from ..routing import agency_landing_url, kept_parameters
+from ..selectors import agencies_active, agency_by_referral, agency_by_territory
+from ..services import routing_count_increment
 
 
 def _send(request: HttpRequest, agency: Agency, method: str, *, ref: str = "") -> HttpResponse:

@@ -21,15 +21,15 @@ from django.db import transaction
 from integrations.warehouse import facts as wf
 from integrations.warehouse.services import outbox_emit
 
-from .models import Application, CounselingRequest
-from .services.analytics import (
+from ..models import Application, CounselingRequest
+from ..services.analytics import (
     application_started_emit,
     counseling_requested_emit,
     offer_declined_emit,
     step_completed_emit,
     subject_for,
 )
-from .services.submission import _submitted_emit
+from ..services.submission import _submitted_emit
 
 S = Application.Status
 PAST_SUBMITTED = (S.SUBMITTED, S.IN_REVIEW, S.OFFERED, S.ENROLLED, S.DECLINED, S.CLOSED)

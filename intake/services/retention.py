@@ -31,7 +31,7 @@ from tenants.roles import STAFF_ROLES, has_role
 from tenants.uploads.selectors import stored_files_for_case
 from tenants.uploads.services import stored_file_delete
 
-from .models import Application
+from ..models import Application
 
 logger = logging.getLogger("creditgenie.retention")
 SYSTEM_ROLE = "system"

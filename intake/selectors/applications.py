@@ -1,4 +1,4 @@
-"""Reads of the consumer side, scoped to what the signed-in person may see."""
+"""Reads of one application and its answers, scoped to what the signed-in person may see."""
 
 from __future__ import annotations
 
@@ -6,26 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
 from intake.engine.budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
 from intake.engine.errors import DomainError
-from integrations.transunion.models import BureauPull
 
-from .models import (
-    Application,
-    Consent,
-    CounselingRequest,
-    Debt,
-    Household,
-    Message,
-    PlanOffer,
-)
-from .verification_selectors import (  # noqa: F401  (re-exported for the counselor side)
-    verification_flags_for_consumer,
-    verification_summary,
-)
+from ..models import Application, Debt, Household
 
 
 def get_application_for(request: HttpRequest, public_id: UUID) -> Application:
@@ -74,31 +61,6 @@ def household_of(application: Application) -> Household | None:
         return application.household
     except Household.DoesNotExist:
         return None
-
-
-def consent_is_live(application: Application, kind: str) -> bool:
-    """Whether the consumer's consent of `kind` is given and not withdrawn. The
-    verification side asks this before every credit pull (kind "credit_pull") and bank
-    sync (kind "bank_data"): a withdrawn consent stops them."""
-    return Consent.objects.filter(
-        application=application, kind=kind, withdrawn_at__isnull=True
-    ).exists()
-
-
-def counseling_requests_open() -> QuerySet[CounselingRequest]:
-    """The counselor queue of "talk to a counselor" requests not handled yet, oldest first
-    (with or without an application: NFCC forbids requiring one)."""
-    return CounselingRequest.objects.filter(handled_at__isnull=True).select_related(
-        "consumer", "application"
-    )
-
-
-def messages_of(application: Application) -> list[Message]:
-    return list(application.messages.select_related("author").order_by("created_at", "pk"))
-
-
-def current_offer(application: Application) -> PlanOffer | None:
-    return application.plan_offers.filter(superseded=False).first()
 
 
 @dataclass(frozen=True)
@@ -200,34 +162,3 @@ def plan_facts_for(application: Application) -> PlanFacts:
             for d in full.debts.all()
         ),
     )
-
-
-# Verification states as the counselor queue filters them (``verification_state_q``).
-VERIFICATION_STATES = {
-    "not_run": "Not run",
-    "running": "Running",
-    "verified": "Verified",
-    "failed": "Failed",
-}
-
-
-def verification_state_q(state: str) -> Q:
-    """A condition on ``Application`` for one verification state, for a filter inside one
-    query (a subquery, no extra round trip). The same reading as ``verification_summary``:
-    not run = no verification request; failed = its bureau pull failed ("re-run");
-    verified = the reconciliation completed and the pull did not fail; running = the rest.
-    An unknown state is no condition."""
-    failed = Exists(
-        BureauPull.objects.filter(
-            public_id=OuterRef("verification_request__bureau_pull_id"),
-            status=BureauPull.Status.FAILED,
-        )
-    )
-    requested = Q(verification_request__isnull=False)
-    done = Q(verification_request__completed_at__isnull=False)
-    return {
-        "not_run": Q(verification_request__isnull=True),
-        "failed": requested & failed,
-        "verified": requested & done & ~failed,
-        "running": requested & ~done & ~failed,
-    }.get(state, Q())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .models import Consent
+from ..models import Consent
 
 # The version each kind shows now. A new wording is a new file and a new version here.
 CURRENT_VERSIONS: dict[str, str] = {

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .selectors import agency_profile_get
+from ..selectors import agency_profile_get
 
 DEFAULT_BRAND_COLOUR = "#1a4480"
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from integrations.errors import VendorError
 
-from .models import Application
+from ..models import Application
+from .bank import bank_connections_purge, bank_connections_remove_retry
 from .retention import PartHandler, PurgeDeferred, consent_keep_until, retention_part_register
-from .services.bank import bank_connections_purge, bank_connections_remove_retry
 
 
 def _consents_keep_until(application: Application):

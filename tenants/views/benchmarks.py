@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .benchmarks import FUNNEL, BenchmarksUnavailable, benchmarks_compute
+from ..benchmarks import FUNNEL, BenchmarksUnavailable, benchmarks_compute
 
 
 @require_GET

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from integrations.plaid.models import PlaidAccount, PlaidItem
 from integrations.transunion.models import BureauPull, CreditReport
 
-from .models import Application, VerificationFlag, VerificationRequest
+from ..models import Application, VerificationFlag, VerificationRequest
 
 # What the consumer sees of a flag: plain words, no figures from the report.
 CONSUMER_TEXT = {
@@ -152,3 +153,34 @@ def verification_flags_for_consumer(application: Application) -> list[str]:
         .distinct()
     )
     return [str(CONSUMER_TEXT[c]) for c in sorted(set(codes)) if c in CONSUMER_TEXT]
+
+
+# Verification states as the counselor queue filters them (``verification_state_q``).
+VERIFICATION_STATES = {
+    "not_run": "Not run",
+    "running": "Running",
+    "verified": "Verified",
+    "failed": "Failed",
+}
+
+
+def verification_state_q(state: str) -> Q:
+    """A condition on ``Application`` for one verification state, for a filter inside one
+    query (a subquery, no extra round trip). The same reading as ``verification_summary``:
+    not run = no verification request; failed = its bureau pull failed ("re-run");
+    verified = the reconciliation completed and the pull did not fail; running = the rest.
+    An unknown state is no condition."""
+    failed = Exists(
+        BureauPull.objects.filter(
+            public_id=OuterRef("verification_request__bureau_pull_id"),
+            status=BureauPull.Status.FAILED,
+        )
+    )
+    requested = Q(verification_request__isnull=False)
+    done = Q(verification_request__completed_at__isnull=False)
+    return {
+        "not_run": Q(verification_request__isnull=True),
+        "failed": requested & failed,
+        "verified": requested & done & ~failed,
+        "running": requested & ~done & ~failed,
+    }.get(state, Q())

@@ -1,0 +1,57 @@
+"""Forms of the consumer's portal: messages, consent withdrawal, answering a plan offer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Consent, PlanOffer
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "usa-textarea"}),
+        error_messages={"required": _("Write a message first.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    kind = forms.ChoiceField(choices=Consent.Kind.choices)
+
+
+class OfferAnswerForm(forms.Form):
+    offer = forms.UUIDField(widget=forms.HiddenInput)
+    document_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class AcceptForm(OfferAnswerForm):
+    typed_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "name"}),
+        error_messages={"required": _("Type your full name to sign.")},
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the plan and agree to it. My typed name is my signature."),
+        error_messages={"required": _("Tick the box to sign.")},
+    )
+
+
+class DeclineForm(OfferAnswerForm):
+    category = forms.ChoiceField(
+        label=_("What is the main reason?"),
+        choices=[("", _("Choose a reason")), *PlanOffer.DeclineCategory.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Why are you declining? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "usa-textarea"}),
+    )
+
+    def clean_category(self) -> str:
+        return self.cleaned_data.get("category") or PlanOffer.DeclineCategory.OTHER
