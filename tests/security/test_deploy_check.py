@@ -34,6 +34,7 @@ def test_production_settings_pass_the_deploy_check(role, tmp_path):
 
 def test_startup_refuses_https_off_without_debug_or_the_local_run_flag(tmp_path):
     env = _production_env("agency", tmp_path, CREDITGENIE_HTTPS="false")
+    env.pop("CREDITGENIE_LOCAL_RUN", None)  # the test suite's own environment sets it
     result = manage(env, "check", check=False)
     assert result.returncode == 1
     assert (
