@@ -174,6 +174,7 @@ def _agency(tmp: Path, consumers: int, keep: bool = False) -> Iterator[dict[str,
             | {
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "CREDITGENIE_HTTPS": "false",
+                "CREDITGENIE_LOCAL_RUN": "true",
                 "CREDITGENIE_DEV_LOGIN": "true",
                 "RATE_LIMIT_SIGN_IN": "10000/m",
                 "LOG_LEVEL": "ERROR",

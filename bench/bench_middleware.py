@@ -30,6 +30,7 @@ os.environ.update(
         "DATABASE_URL": f"sqlite:///{_tmp}/bench.sqlite3",
         "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "CREDITGENIE_HTTPS": "false",
+        "CREDITGENIE_LOCAL_RUN": "true",
         "LOG_LEVEL": "ERROR",
         "ALLOWED_HOSTS": "testserver",
     }

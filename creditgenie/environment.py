@@ -259,3 +259,26 @@ def content_security_policy(*, frontdoor: bool, https: bool, logout_origin: str)
             "base-uri": [NONE],
         }
     }
+
+
+def https_on(*, debug: bool) -> bool:
+    """CREDITGENIE_HTTPS (default true). Off only in a debug run or with the explicit local-run
+    flag CREDITGENIE_LOCAL_RUN=true, so a stray .env cannot turn Secure cookies and HSTS off in
+    a deployment."""
+    https = env_bool("CREDITGENIE_HTTPS", True)
+    require(
+        https or debug or env_bool("CREDITGENIE_LOCAL_RUN", False),
+        "CREDITGENIE_HTTPS=false is refused with DJANGO_DEBUG off: a deployment serves https "
+        "only. For a local run on this machine set CREDITGENIE_LOCAL_RUN=true as well.",
+    )
+    return https
+
+
+def audit_anchor_url(var_dir: Path) -> str:
+    """Where the audit chain's anchors go: s3://bucket[/prefix] (Object Lock) or a folder."""
+    return env_match(
+        "CREDITGENIE_AUDIT_ANCHOR_URL",
+        f"file://{var_dir / 'audit-anchors'}",
+        r"file://(/[^?#]*)|s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[^?#]*)?",
+        "must be file:///<absolute path> or s3://<bucket>[/<prefix>]",
+    )

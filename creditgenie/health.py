@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from tenants.stamp import stamp_problem
 
 
 def _database_ok() -> bool:
@@ -41,16 +44,36 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _audit_chain_detail() -> str:
+    """The last scheduled verification of the audit chain, in a sentence (agency only)."""
+    verification = apps.get_model("audit", "ChainVerification")
+    last = verification.objects.order_by("-ran_at").first()
+    if last is None:
+        return "not verified yet"
+    when = last.ran_at.strftime("%Y-%m-%d %H:%M UTC")
+    if last.intact:
+        return f"intact: {last.rows} events, verified {when}"
+    return f"BROKEN from row {last.first_bad_seq}, verified {when}: {last.problem}"
+
+
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database and the broker are reachable; 503 names what is down."""
+    """Readiness: the database (stamped for this deployment) and the broker are reachable;
+    503 names what is down. Details (the audit chain's last verification) never make it 503:
+    a broken chain is an alarm for people, not a reason to stop serving."""
+    database = _database_ok()
+    problem = stamp_problem() if database else None
     checks = {
-        "database": "ok" if _database_ok() else "down",
+        "database": "ok" if database else "down",
+        "stamp": "ok" if database and problem is None else "mismatch" if database else "unknown",
         "broker": "ok" if _broker_ok() else "down",
     }
+    details = {"stamp": problem} if problem else {}
+    if database and problem is None and apps.is_installed("tenants.audit"):
+        details["audit_chain"] = _audit_chain_detail()
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
+        {"status": "ok" if ready else "unavailable", "checks": checks, "details": details},
         status=200 if ready else 503,
     )

@@ -95,6 +95,7 @@ def frontdoor_env(var_dir: Path, port: int) -> Path:
             "DATABASE_URL": f"sqlite:///{var_dir / 'frontdoor.sqlite3'}",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "CREDITGENIE_HTTPS": "false",
+            "CREDITGENIE_LOCAL_RUN": "true",
             "CREDITGENIE_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }
         | existing

@@ -35,6 +35,17 @@ def scrub(text: str) -> str:
     return text
 
 
+def scrub_nested(value: object) -> object:
+    """``scrub`` applied to every string inside dicts, lists and tuples, keys included."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub_nested(k): scrub_nested(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [scrub_nested(item) for item in value]
+    return value
+
+
 class RequestIdFilter(logging.Filter):
     """Stamps each record with the id of the request (or task) being served."""
 
@@ -55,9 +66,10 @@ class JsonFormatter(_BaseJsonFormatter):
         super().__init__(*args, **kwargs)
 
     def process_log_record(self, log_data: dict[str, object]) -> dict[str, object]:
-        """Scrubs every value but the few fields that are ours by construction."""
+        """Scrubs every value but the few fields that are ours by construction, at any depth
+        (the audit event's nested dict, lists of values)."""
         return {
-            key: scrub(value) if isinstance(value, str) and key not in _TRUSTED else value
+            key: value if key in _TRUSTED else scrub_nested(value)
             for key, value in log_data.items()
         }
 

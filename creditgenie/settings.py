@@ -11,6 +11,7 @@ from pathlib import Path
 
 from creditgenie.environment import (
     analytics_key,
+    audit_anchor_url,
     broker_transport_options,
     cache_config,
     content_security_policy,
@@ -27,6 +28,7 @@ from creditgenie.environment import (
     env_slug,
     env_str,
     env_vendor_url,
+    https_on,
     read_env_file,
     require,
     secret_key,
@@ -49,8 +51,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = secret_key(debug=DEBUG, tenant=CREDITGENIE_TENANT)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
-CREDITGENIE_TRUSTED_PROXY_COUNT = env_int("CREDITGENIE_TRUSTED_PROXY_COUNT", 0)
+CREDITGENIE_TRUSTED_PROXY_COUNT = env_int("CREDITGENIE_TRUSTED_PROXY_COUNT", 0)  # proxies: XFF
 # Password sign-in for local runs and tests only; real deployments sign in through OIDC.
 CREDITGENIE_DEV_LOGIN = env_bool("CREDITGENIE_DEV_LOGIN", DEBUG)
 
@@ -70,8 +71,7 @@ INSTALLED_APPS = [
     # consumer and counselor apps (and their tables) exist only in agency deployments.
     *([] if IS_FRONTDOOR else ["tenants.encryption", "tenants.audit", "tenants.grants"]),
     *([] if IS_FRONTDOOR else ["tenants.uploads", "integrations", "intake", "counselor"]),
-    # Test-only models (tests/encryption_app) exercise the encrypted fields on PostgreSQL.
-    *(["tests.encryption_app"] if _TEST_APPS else []),
+    *(["tests.encryption_app"] if _TEST_APPS else []),  # test models of encrypted fields
 ]
 
 MIDDLEWARE = [
@@ -119,7 +119,7 @@ DATABASES = {"default": database_config(f"sqlite:///{VAR_DIR / f'{CREDITGENIE_TE
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Sessions, cookies, transport security --------------------------------------------------
-HTTPS = env_bool("CREDITGENIE_HTTPS", True)
+HTTPS = https_on(debug=DEBUG)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # server-side; never signed cookies
 SESSION_COOKIE_NAME = f"{_cookie_prefix}_session"
 CSRF_COOKIE_NAME = f"{_cookie_prefix}_csrftoken"
@@ -243,7 +243,7 @@ CREDITGENIE_RATE_LIMITS: dict[str, str] = {
 }
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "agency:home"
+LOGIN_REDIRECT_URL = "admin:index" if IS_FRONTDOOR else "agency:home"
 LOGOUT_REDIRECT_URL = "agency:home"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -347,10 +347,8 @@ CELERY_BEAT_SCHEDULE = (
         "uploads-rescan-pending": {"task": "uploads.stored_files_rescan", "schedule": 15 * 60},
         "warehouse-ship": {"task": "integrations.warehouse_ship", "schedule": 5 * 60},
         "warehouse-purge": {"task": "integrations.warehouse_purge", "schedule": 24 * 3600},
-        "credit-reports-purge": {
-            "task": "integrations.credit_reports_purge",
-            "schedule": 24 * 3600,
-        },
+        "credit-reports-purge": {"task": "integrations.credit_reports_purge", "schedule": 86400},
+        "audit-verify": {"task": "audit.chain_verify", "schedule": 24 * 3600},
         **{
             task: {"task": task, "schedule": VERIFICATION_SWEEP_SECONDS}
             for task in ("integrations.verification_sweep", "intake.verification_sweep")
@@ -385,6 +383,9 @@ AWS_KMS_MAX_ATTEMPTS = env_int("AWS_KMS_MAX_ATTEMPTS", 3, minimum=1)
 CREDITGENIE_DATA_KEY_CACHE_SECONDS = env_int("CREDITGENIE_DATA_KEY_CACHE_SECONDS", 300, minimum=0)
 # HMAC key of the blind indexes (64 hex digits = 32 bytes); separate from every data key.
 CREDITGENIE_BLIND_INDEX_KEY = env_hex_key("CREDITGENIE_BLIND_INDEX_KEY")
+# Audit chain anchors (docs/audit.md): s3:// with Object Lock (compliance mode), or a folder.
+CREDITGENIE_AUDIT_ANCHOR_URL = audit_anchor_url(VAR_DIR)
+CREDITGENIE_AUDIT_ANCHOR_RETAIN_DAYS = env_int("CREDITGENIE_AUDIT_ANCHOR_RETAIN_DAYS", 2557)
 
 # --- Plaid and TransUnion (integrations) ---------------------------------------------------
 # docs/verification.md. Hosts are always explicit: plaid-python without a host talks to
@@ -416,8 +417,8 @@ PLAID_LINK_SCRIPT_URL = env_vendor_url(
     "PLAID_LINK_SCRIPT_URL",
     "https://cdn.plaid.com/link/v2/stable/link-initialize.js" if PLAID_ENV == "production" else "",
 )
-# Where a bank's OAuth page sends the consumer back to Link: <agency URL>/bank/oauth-return/,
-# registered in Plaid's dashboard (exact match). Empty: no redirect_uri in Link tokens.
+# Where a bank's OAuth page sends the consumer back to Link (<agency URL>/bank/oauth-return/,
+# registered in Plaid's dashboard); empty: no redirect_uri in Link tokens.
 PLAID_LINK_REDIRECT_URI = env_str("PLAID_LINK_REDIRECT_URI", "")
 env_vendor_url("PLAID_LINK_REDIRECT_URI")  # checked, kept as given
 TRANSUNION_URL = env_vendor_url("TRANSUNION_URL")

@@ -176,6 +176,8 @@ def agency_environment(spec: AgencySpec, existing: dict[str, str]) -> dict[str, 
         "ALLOWED_HOSTS": parts.hostname or "localhost",
         "CSRF_TRUSTED_ORIGINS": origin,
         "CREDITGENIE_HTTPS": "true" if parts.scheme == "https" else "false",
+        # Plain http only for an agency on this machine; a deployment refuses it otherwise.
+        **({} if parts.scheme == "https" else {"CREDITGENIE_LOCAL_RUN": "true"}),
         "CELERY_QUEUE": f"{spec.slug}-default",
     }
     # Field encryption (tenants.encryption): the agency's local master key file and its

@@ -8,6 +8,7 @@ so every deployment compares the stamp in its database with CREDITGENIE_TENANT
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -60,3 +61,14 @@ def stamp_write() -> DeploymentStamp:
     if (stamp.role, stamp.slug) != (role, slug):
         raise StampMismatch(f"database already belongs to {stamp.slug!r} ({stamp.role})")
     return stamp
+
+
+def stamp_guard_command() -> None:
+    """The stamp guard of management commands that read or change agency data.
+
+    Raises CommandError naming the problem when the database belongs to another deployment
+    (or carries no stamp), so such a command never reads agency A's data as agency B.
+    """
+    problem = stamp_problem()
+    if problem is not None:
+        raise CommandError(problem)

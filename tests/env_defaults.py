@@ -17,6 +17,7 @@ DEFAULTS = {
     "CREDITGENIE_TENANT": "test-agency",
     "CREDITGENIE_ROLE": "agency",
     "CREDITGENIE_HTTPS": "false",
+    "CREDITGENIE_LOCAL_RUN": "true",
     "CREDITGENIE_DEV_LOGIN": "true",
     "SECRET_KEY": "test-only-secret-key-not-for-deployments-0123456789abcdef",
     "DJANGO_DEBUG": "false",
@@ -38,3 +39,8 @@ if "CREDITGENIE_KEY_FILE" not in os.environ:
     _key = Path(tempfile.mkdtemp(prefix="cg-test-keys-")) / "test-agency.key"
     create_key_file(_key)
     os.environ["CREDITGENIE_KEY_FILE"] = str(_key)
+
+if "CREDITGENIE_AUDIT_ANCHOR_URL" not in os.environ:
+    # The audit chain's anchors of this run, in a folder of their own (write-once files).
+    _anchors = Path(tempfile.mkdtemp(prefix="cg-test-anchors-"))
+    os.environ["CREDITGENIE_AUDIT_ANCHOR_URL"] = f"file://{_anchors}"

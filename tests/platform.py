@@ -21,7 +21,11 @@ class Platform:
     def agency_env(self, slug: str, **overrides: str) -> dict[str, str]:
         values = env_file_read(self.tmp / "agencies" / f"{slug}.env")
         # Served over plain http on loopback in tests, not at the public https URL.
-        local = {"ALLOWED_HOSTS": "127.0.0.1", "CREDITGENIE_HTTPS": "false"}
+        local = {
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "CREDITGENIE_HTTPS": "false",
+            "CREDITGENIE_LOCAL_RUN": "true",
+        }
         return deployment_env(values | local | overrides, self.tmp)
 
     def provision(self, slug: str, *extra: str, check: bool = True):

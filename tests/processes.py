@@ -58,6 +58,7 @@ def deployment_env(values: dict[str, str], tmp: Path) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "creditgenie.settings",
         "DJANGO_DEBUG": "false",
         "CREDITGENIE_HTTPS": "false",
+        "CREDITGENIE_LOCAL_RUN": "true",
         "CREDITGENIE_DEV_LOGIN": "true",
         "CREDITGENIE_VAR_DIR": str(tmp / "var"),
         "CREDITGENIE_AGENCY_ENV_DIR": str(tmp / "agencies"),

@@ -21,7 +21,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from .errors import OidcError, ProviderUnavailable
+from .errors import CodeRejected, OidcError, ProviderUnavailable
 
 _cache: dict[str, tuple[float, Any]] = {}
 _lock = threading.Lock()
@@ -135,8 +135,9 @@ def token_exchange(
 ) -> TokenResponse:
     """Trades an authorization code (+ PKCE verifier) for tokens; client_secret_basic.
 
-    Raises ProviderUnavailable: temporary for timeouts and 5xx, permanent for a
-    rejected client (wrong secret: ``invalid_client``) or code (``invalid_grant``).
+    Raises CodeRejected for a forged, replayed or expired code (``invalid_grant``);
+    ProviderUnavailable: temporary for timeouts and 5xx, permanent for a rejected client
+    (wrong secret: ``invalid_client``).
     """
     data = {
         "grant_type": "authorization_code",
@@ -150,6 +151,8 @@ def token_exchange(
     except requests.RequestException as exc:
         raise ProviderUnavailable(f"{type(exc).__name__} from the token endpoint") from None
     body = _json_or_empty(response)
+    if response.status_code == 400 and body.get("error") == "invalid_grant":
+        raise CodeRejected("the provider refused the authorization code (invalid_grant)")
     if response.status_code != 200:
         error = str(body.get("error", "no error code"))[:64]
         raise ProviderUnavailable(

@@ -19,6 +19,14 @@ class ProviderUnavailable(OidcError):
     """The provider did not answer, or answered with an error: sign-in cannot proceed."""
 
 
+class CodeRejected(OidcError):
+    """The provider refused the authorization code (``invalid_grant``): forged, replayed or
+    expired. A refused sign-in attempt, not an outage."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
 class TokenRejected(OidcError):
     """An ID token failed verification (signature, algorithm, iss, aud, exp, nonce, type)."""
 

@@ -13,3 +13,7 @@ class AuditImmutableError(AuditError):
 
 class AuditEventInvalid(AuditError, ValueError):
     """An audit event that cannot be recorded as given (unknown action, oversized field)."""
+
+
+class AuditChainBroken(AuditError):
+    """The scheduled verification found the chain altered, cut or not matching an anchor."""

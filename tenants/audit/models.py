@@ -116,3 +116,67 @@ class AuditEvent(models.Model):
     def content(self) -> dict[str, object]:
         """The chained fields in canonical form (what the hash covers)."""
         return canonical_content(self.__dict__)
+
+
+class AuditKey(models.Model):
+    """The chain key, wrapped under the agency's master key (KMS or the local key file).
+
+    The database holds only the wrapped form: computing or checking a row's hash needs the
+    master key, which stays in KMS or the key file. ``keyed_after`` is the last row written
+    before the chain had a key (those rows keep the unkeyed format); it is bound into the
+    wrapping, so changing it makes the key fail to unwrap. Unmanaged like the audit table, so
+    test flushes leave it alone.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    provider = models.CharField(max_length=10)
+    master_key_id = models.CharField(max_length=2048)
+    wrapped_key = models.BinaryField()
+    keyed_after = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "audit_auditkey"
+
+    def __str__(self) -> str:
+        return f"audit chain key ({self.provider}, rows after {self.keyed_after})"
+
+
+class AuditChainHead(models.Model):
+    """The chain's head (last seq and hash): one row, locked by each append.
+
+    Appends lock this row (UPDATE ... RETURNING) instead of taking an advisory lock and
+    reading the newest event: one statement serializes writers and reads the head. It is a
+    convenience of the writer only; verification never trusts it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        managed = False
+        db_table = "audit_auditchainhead"
+
+    def __str__(self) -> str:
+        return f"audit chain head {self.seq}"
+
+
+class ChainVerification(models.Model):
+    """The outcome of one scheduled verification (what /readyz reports)."""
+
+    ran_at = models.DateTimeField()
+    intact = models.BooleanField()
+    rows = models.PositiveBigIntegerField()
+    last_seq = models.PositiveBigIntegerField()
+    first_bad_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+    anchor = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        get_latest_by = "ran_at"
+
+    def __str__(self) -> str:
+        outcome = "intact" if self.intact else f"broken from row {self.first_bad_seq}"
+        return f"audit verification {self.ran_at:%Y-%m-%d %H:%M}: {outcome}"

@@ -17,14 +17,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from .chain import GENESIS_HASH, chain_hash
-from .errors import AuditEventInvalid
-from .models import AuditAction, AuditEvent, AuditOutcome
+from .anchors import anchor_encode, anchor_new, anchor_storage
+from .chain import ChainReport, chain_hash
+from .errors import AuditChainBroken, AuditEventInvalid
+from .key import chain_key_create, chain_key_stored
+from .models import AuditAction, AuditEvent, AuditOutcome, ChainVerification
+from .selectors import audit_chain_verify_anchored
 
 logger = logging.getLogger("creditgenie.audit")
+verification_logger = logging.getLogger("creditgenie.audit.verification")
 
-# Key of the PostgreSQL advisory lock that serializes appends to the chain.
-CHAIN_LOCK_KEY = 0x6367_6175_6469_74  # "cgaudit"
+# The event name an alarm matches (docs/audit.md): { $.event = "audit_chain_broken" }.
+CHAIN_BROKEN_EVENT = "audit_chain_broken"
 
 _LIMITS = {"object_type": 64, "object_id": 64, "case_id": 64, "purpose": 200, "grant_id": 64}
 
@@ -56,8 +60,9 @@ def _ip_normalize(address: str) -> str | None:
 
 
 def _actor_label(actor: Any, request: HttpRequest | None) -> str:
+    # An id, never the username: usernames can hold a name or an e-mail address.
     if actor is not None and actor.is_authenticated:
-        return actor.get_username()[:150]
+        return f"user-{actor.pk}"
     return "anonymous" if request is not None else "system"
 
 
@@ -74,22 +79,59 @@ def _validated(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _chain_lock() -> None:
-    # Held until the surrounding transaction ends, so the next writer reads this row as
-    # the head only once it is committed (or gone): appends never fork the chain. The
-    # unique primary key on seq is the second line of defence (e.g. on SQLite).
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+# Takes the head row: the row lock serializes appends until the transaction ends, and a
+# writer that waited reads the head its predecessor committed (docs/audit.md).
+_HEAD_TAKE = "UPDATE audit_auditchainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+_HEAD_SET = "UPDATE audit_auditchainhead SET hash = %s WHERE id = 1"
+_COLUMNS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "purpose",
+    "grant_id",
+    "outcome",
+    "request_id",
+    "ip",
+    "prev_hash",
+    "hash",
+)
+_INSERT = (
+    "INSERT INTO audit_auditevent (seq, created_at, actor_id, actor_label, role, action, "
+    "object_type, object_id, case_id, purpose, grant_id, outcome, request_id, ip, prev_hash, "
+    "hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_FIELD_BY_COLUMN = {field.column: field for field in AuditEvent._meta.concrete_fields}
+# PostgreSQL: one round trip writes the head's new hash and the row together.
+_INSERT_AND_HEAD = f"WITH head AS ({_HEAD_SET}) {_INSERT}"
+
+
+def _db_value(event: AuditEvent, column: str) -> object:
+    field = _FIELD_BY_COLUMN[column]
+    return field.get_db_prep_save(getattr(event, field.attname), connection)
 
 
 def _chain_append(fields: dict[str, Any]) -> AuditEvent:
-    _chain_lock()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    last_seq, prev_hash = head if head else (0, GENESIS_HASH)
-    event = AuditEvent(seq=last_seq + 1, created_at=timezone.now(), prev_hash=prev_hash, **fields)
-    event.hash = chain_hash(prev_hash, event.__dict__)
-    event.save()
+    key = chain_key_stored()
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_TAKE)
+        seq, prev_hash = cursor.fetchone()
+        if key is None:  # read again under the head lock: a racing writer may have made it
+            key = chain_key_stored() or chain_key_create(keyed_after=seq - 1)
+        event = AuditEvent(seq=seq, created_at=timezone.now(), prev_hash=prev_hash, **fields)
+        event.hash = chain_hash(prev_hash, event.__dict__, key.for_row(seq))
+        values = [_db_value(event, column) for column in _COLUMNS]
+        if connection.vendor == "postgresql":
+            cursor.execute(_INSERT_AND_HEAD, [event.hash, *values])
+        else:
+            cursor.execute(_HEAD_SET, [event.hash])
+            cursor.execute(_INSERT, values)
+    event._state.adding = False
     return event
 
 
@@ -103,7 +145,7 @@ def _log(event: AuditEvent) -> None:
     logger.log(level, "audit event", extra={"audit": audit_log_fields(event)})
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: Any,
@@ -123,8 +165,9 @@ def audit_record(
     public id of the application the event belongs to, so a case's history is one query.
     The request, when given, supplies the request id and the client IP.
 
-    Side effects: takes the chain lock until the surrounding transaction ends; inserts
-    one AuditEvent; after commit, logs one line on ``creditgenie.audit``.
+    Side effects: locks the chain head until the surrounding transaction ends (the first
+    append of a deployment also makes the chain key); inserts one AuditEvent; after
+    commit, logs one line on ``creditgenie.audit``.
     Raises AuditEventInvalid for an unknown action or outcome or an oversized field.
     """
     fields = _validated(
@@ -146,3 +189,58 @@ def audit_record(
     event = _chain_append(fields)
     transaction.on_commit(lambda: _log(event), robust=True)
     return event
+
+
+def _chain_broken(report: ChainReport) -> None:
+    first = report.problems[0] if report.problems else ""
+    verification_logger.error(
+        "audit chain verification failed",
+        extra={
+            "event": CHAIN_BROKEN_EVENT,
+            "first_bad_seq": report.first_bad_seq,
+            "problem_count": report.problem_count,
+            "problem": str(first),
+        },
+    )
+
+
+def audit_chain_check() -> ChainVerification:
+    """Verifies the whole chain under the chain key against every anchor; when intact,
+    anchors the head in write-once storage.
+
+    Side effects: reads every event and anchor; writes one anchor (intact chain with at
+    least one event); inserts one ChainVerification; a broken chain logs one ERROR line
+    with event ``audit_chain_broken``. Raises KeyProviderError without the master key and
+    the storage's errors when the anchors cannot be read or written.
+    """
+    key = chain_key_stored()
+    report = audit_chain_verify_anchored()
+    now = timezone.now()
+    written = ""
+    if report.intact and key is not None and report.count:
+        anchor = anchor_new(
+            last_seq=report.last_seq, last_hash=report.last_hash, rows=report.count, at=now
+        )
+        anchor_storage().write(anchor.name, anchor_encode(anchor, key))
+        written = anchor.name
+    if not report.intact:
+        _chain_broken(report)
+    return ChainVerification.objects.create(
+        ran_at=now,
+        intact=report.intact,
+        rows=report.count,
+        last_seq=report.last_seq,
+        first_bad_seq=report.first_bad_seq,
+        problem=str(report.problems[0])[:300] if report.problems else "",
+        anchor=written,
+    )
+
+
+def audit_chain_check_raising() -> ChainVerification:
+    """audit_chain_check, raising AuditChainBroken (naming the first bad row) when broken."""
+    result = audit_chain_check()
+    if not result.intact:
+        raise AuditChainBroken(
+            f"audit chain broken from row {result.first_bad_seq}: {result.problem}"
+        )
+    return result

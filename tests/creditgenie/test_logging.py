@@ -62,3 +62,23 @@ def test_request_id_is_generated_when_missing_or_malformed(client, db):
     forged = client.get("/healthz", HTTP_X_REQUEST_ID="<script>alert(1)</script>")
     assert forged["X-Request-ID"] != "<script>alert(1)</script>"
     assert len(forged["X-Request-ID"]) == 32
+
+
+def test_nested_values_are_masked_at_any_depth():
+    record = logging.LogRecord(
+        "creditgenie.audit", logging.INFO, __file__, 1, "audit event", (), None
+    )
+    record.audit = {
+        "actor_label": EMAIL,
+        "seq": 7,
+        "notes": [f"call {PHONE}", {"ssn": SSN, EMAIL: ACCOUNT}],
+    }
+    RequestIdFilter().filter(record)
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert line["audit"] == {
+        "actor_label": "[email]",
+        "seq": 7,
+        "notes": ["call [phone]", {"ssn": "[ssn]", "[email]": "[number]"}],
+    }

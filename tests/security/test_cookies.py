@@ -28,6 +28,8 @@ def https_server(transactional_db, cast, tmp_path) -> Iterator[str]:
         "CREDITGENIE_HTTPS": "true",
         "ALLOWED_HOSTS": "127.0.0.1",
         "CSRF_TRUSTED_ORIGINS": "https://127.0.0.1",
+        # The same agency: its key file unwraps the audit chain key (sign-in is audited).
+        "CREDITGENIE_KEY_FILE": str(settings.CREDITGENIE_KEY_FILE),
     }
     with server(deployment_env(values, tmp_path)) as base:
         yield base

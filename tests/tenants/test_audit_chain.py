@@ -1,4 +1,4 @@
-"""The audit hash chain and manage.py verify_audit, on PostgreSQL.
+"""The keyed audit chain and manage.py verify_audit, on PostgreSQL.
 
 Rows committed by other tests (the concurrency tests commit) stay in the unmanaged
 table, so assertions here are about the rows each test writes, never the table size.
@@ -15,9 +15,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import RequestFactory
 
-from tenants.audit.chain import GENESIS_HASH, chain_hash, chain_walk
+from tenants.audit.chain import GENESIS_HASH, ChainKey, chain_hash, chain_walk
+from tenants.audit.key import chain_key_forget, chain_key_stored
 from tenants.audit.models import AuditEvent
 from tenants.audit.services import audit_record
+from tenants.encryption.keyfile import create_key_file
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,12 @@ def _sql(statement: str, params: list[object]) -> None:
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
 
 
-def _row(seq: int, prev_hash: str, **changes: object) -> dict[str, object]:
+KEY = ChainKey(key=b"k" * 32)
+
+
+def _row(
+    seq: int, prev_hash: str, key: bytes | None = KEY.key, **changes: object
+) -> dict[str, object]:
     row = {
         "seq": seq,
         "created_at": datetime(2026, 1, 2, 3, 4, 5, 600, tzinfo=UTC),
@@ -68,49 +75,77 @@ def _row(seq: int, prev_hash: str, **changes: object) -> dict[str, object]:
         "ip": "192.0.2.1",
         "prev_hash": prev_hash,
     }
-    row["hash"] = chain_hash(prev_hash, row)
+    row["hash"] = chain_hash(prev_hash, row, key)
     row.update(changes)
     return row
 
 
-def test_chain_hash_covers_previous_hash_and_content():
+def test_chain_hash_is_keyed_and_covers_previous_hash_and_content():
     row = _row(1, GENESIS_HASH)
 
-    assert chain_hash(GENESIS_HASH, row) == row["hash"]
-    assert chain_hash("f" * 64, row) != row["hash"]
-    assert chain_hash(GENESIS_HASH, {**row, "purpose": "x"}) != row["hash"]
+    assert chain_hash(GENESIS_HASH, row, KEY.key) == row["hash"]
+    assert chain_hash(GENESIS_HASH, row, b"x" * 32) != row["hash"]
+    assert chain_hash(GENESIS_HASH, row) != row["hash"]  # the unkeyed (pre-key) format
+    assert chain_hash("f" * 64, row, KEY.key) != row["hash"]
+    assert chain_hash(GENESIS_HASH, {**row, "purpose": "x"}, KEY.key) != row["hash"]
 
 
 def test_chain_hash_ignores_the_text_form_of_an_ipv6_address():
     row = _row(1, GENESIS_HASH, ip="2001:db8::1")
 
-    assert chain_hash(GENESIS_HASH, row) == chain_hash(GENESIS_HASH, {**row, "ip": "2001:DB8:0::1"})
+    assert chain_hash(GENESIS_HASH, row, KEY.key) == chain_hash(
+        GENESIS_HASH, {**row, "ip": "2001:DB8:0::1"}, KEY.key
+    )
 
 
-def test_chain_walk_reports_anchor_mismatch_and_truncated_tail():
+def test_chain_walk_checks_rows_before_the_key_in_the_unkeyed_format():
+    first = _row(1, GENESIS_HASH, key=None)
+    second = _row(2, str(first["hash"]))
+    key = ChainKey(key=KEY.key, keyed_after=1)
+
+    assert chain_walk([first, second], key=key).intact
+    assert [p.seq for p in chain_walk([first, second], key=KEY).problems] == [1]
+
+
+def test_chain_walk_names_anchor_mismatch_truncated_tail_and_gap_by_first_bad_row():
     first = _row(1, GENESIS_HASH)
     second = _row(2, str(first["hash"]))
+    third = _row(3, str(second["hash"]))
 
-    assert chain_walk([first, second], anchor=(2, str(second["hash"]))).intact
-    wrong = chain_walk([first, second], anchor=(2, "e" * 64))
-    cut = chain_walk([first], anchor=(2, str(second["hash"])))
+    assert chain_walk([first, second], key=KEY, anchors=[(2, str(second["hash"]))]).intact
+    wrong = chain_walk([first, second], key=KEY, anchors=[(2, "e" * 64)])
+    cut = chain_walk([first], key=KEY, anchors=[(2, str(second["hash"]))])
+    gap = chain_walk([first, third], key=KEY)
 
     assert [str(p) for p in wrong.problems] == [
-        "row 2: hash differs from the anchor recorded elsewhere"
+        "row 2: hash differs from the anchor in write-once storage"
     ]
     assert [str(p) for p in cut.problems] == [
-        "row 2: anchor row missing: the chain ends at row 1 (rows removed from the end)"
+        "row 2: rows 2..2 missing: anchored, but the chain ends at row 1 "
+        "(rows removed from the end)"
     ]
+    assert (wrong.first_bad_seq, cut.first_bad_seq, gap.first_bad_seq) == (2, 2, 2)
+    assert str(gap.problems[0]) == "row 2: row 2 missing (gap in the sequence)"
 
 
-def test_audit_record_links_each_event_to_the_one_before():
+def test_audit_record_links_each_event_to_the_one_before_under_the_chain_key():
     first = _record("a1")
     second = _record("a2")
     second.refresh_from_db()
+    key = chain_key_stored()
 
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.hash
-    assert second.hash == chain_hash(first.hash, second.__dict__)
+    assert second.hash == chain_hash(first.hash, second.__dict__, key.key)
+    assert second.hash != chain_hash(first.hash, second.__dict__)
+
+
+def test_audit_record_labels_a_user_by_id_never_by_username(consumer):
+    event = audit_record(
+        actor=consumer, role="consumer", action="read", object_type="application", object_id="1"
+    )
+
+    assert event.actor_label == f"user-{consumer.pk}"
 
 
 def test_verify_audit_passes_an_intact_chain_with_count_and_head():
@@ -133,29 +168,38 @@ def test_verify_audit_names_an_altered_row():
 
     out, errors = _verify()
 
-    assert out.startswith("CommandError: audit chain broken: 1 problem(s) in ")
-    assert errors == [f"row {altered.seq}: content does not match its hash (row altered)"]
+    assert out.startswith(f"CommandError: audit chain broken from row {altered.seq}: 1 problem(s)")
+    assert errors == [
+        f"row {altered.seq}: content does not match its hash (row altered or re-hashed)"
+    ]
 
 
-def test_verify_audit_names_an_altered_row_whose_hash_was_recomputed():
+def test_verify_audit_names_an_altered_row_rehashed_without_the_key():
     _record("a1")
     altered = _record("a2")
     after = _record("a3")
+    # Whoever can write the database but lacks the key re-hashes the rest as best they can.
     forged = chain_hash(altered.prev_hash, {**altered.__dict__, "outcome": "denied"})
+    relinked = chain_hash(forged, after.__dict__)
     _sql(
         "UPDATE audit_auditevent SET outcome = 'denied', hash = %s WHERE seq = %s",
         [forged, altered.seq],
     )
+    _sql(
+        "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s",
+        [forged, relinked, after.seq],
+    )
 
-    _, errors = _verify()
+    out, errors = _verify()
 
+    assert out.startswith(f"CommandError: audit chain broken from row {altered.seq}: 2 problem(s)")
     assert errors == [
-        f"row {after.seq}: prev_hash does not match the hash of the row before it "
-        "(row removed or altered)"
+        f"row {altered.seq}: content does not match its hash (row altered or re-hashed)",
+        f"row {after.seq}: content does not match its hash (row altered or re-hashed)",
     ]
 
 
-def test_verify_audit_names_the_gap_left_by_a_removed_row():
+def test_verify_audit_names_the_row_removed_from_the_middle():
     _record("a1")
     removed = _record("a2")
     after = _record("a3")
@@ -163,9 +207,9 @@ def test_verify_audit_names_the_gap_left_by_a_removed_row():
 
     out, errors = _verify()
 
-    assert out.startswith("CommandError: audit chain broken: 2 problem(s) in ")
+    assert out.startswith(f"CommandError: audit chain broken from row {removed.seq}: 2 problem(s)")
     assert errors == [
-        f"row {after.seq}: row {removed.seq} missing (gap in the sequence before this row)",
+        f"row {removed.seq}: row {removed.seq} missing (gap in the sequence)",
         f"row {after.seq}: prev_hash does not match the hash of the row before it "
         "(row removed or altered)",
     ]
@@ -178,10 +222,11 @@ def test_verify_audit_names_rows_cut_from_the_end_against_an_anchor():
 
     out, errors = _verify("--anchor", f"{last.seq}:{last.hash}")
 
-    assert out == "CommandError: audit chain broken: 1 problem(s) in " + f"{last.seq - 1} rows"
+    broken = f"audit chain broken from row {last.seq}: 1 problem(s) in {last.seq - 1} rows"
+    assert out == f"CommandError: {broken}"
     assert errors == [
-        f"row {last.seq}: anchor row missing: the chain ends at row {last.seq - 1} "
-        "(rows removed from the end)"
+        f"row {last.seq}: rows {last.seq}..{last.seq} missing: anchored, but the chain ends at "
+        f"row {last.seq - 1} (rows removed from the end)"
     ]
 
 
@@ -189,3 +234,29 @@ def test_verify_audit_rejects_a_malformed_anchor():
     out, _ = _verify("--anchor", "12:nothex")
 
     assert out == "CommandError: --anchor '12:nothex': use SEQ:HASH (the hash in lowercase hex)"
+
+
+def test_verify_audit_needs_the_master_key_that_wraps_the_chain_key(settings, tmp_path):
+    _record("a1")
+    chain_key_forget()
+    other = tmp_path / "other.key"
+    create_key_file(other)
+    settings.CREDITGENIE_KEY_FILE = other  # restored after the test; nothing was cached
+
+    out, _ = _verify()
+
+    assert out.startswith(
+        "CommandError: cannot verify without the chain key: audit chain key (local): "
+    )
+    assert "which the key file" in out
+
+
+def test_verify_audit_honours_the_deployment_stamp(settings):
+    settings.CREDITGENIE_TENANT = "other-agency"
+
+    out, _ = _verify()
+
+    assert out == (
+        "CommandError: This deployment is configured for 'other-agency' (agency) but its "
+        "database belongs to 'test-agency' (agency). Check DATABASE_URL."
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+import requests
 from django.utils import timezone
 
 from tenants.models import Agency, ReferralCode, RoutingCount, Territory
-from tests.processes import PG_SERVER
+from tests.processes import PG_SERVER, manage, server
 
 pytestmark = pytest.mark.urls("creditgenie.urls_frontdoor")
 
@@ -177,3 +178,26 @@ def test_frontdoor_database_has_no_consumer_pii_column(platform):
         ("tenants_territory", "zip_prefix"),
     }
     assert sorted(set(suspicious) - allowed) == []
+
+
+def test_frontdoor_admin_sign_in_without_next_lands_on_the_admin_index(platform):
+    env = platform.frontdoor_env | {"DJANGO_SUPERUSER_PASSWORD": "an-operator-test-password"}
+    manage(env, "createsuperuser", "--noinput", "--username", "operator-1", "--email", "")
+    with server(platform.frontdoor_env) as url, requests.Session() as session:
+        session.get(f"{url}/admin/login/", timeout=10)
+        response = session.post(
+            f"{url}/admin/login/",
+            data={
+                "username": "operator-1",
+                "password": "an-operator-test-password",
+                "csrfmiddlewaretoken": session.cookies["cg_frontdoor_csrftoken"],
+            },
+            headers={"Referer": f"{url}/admin/login/"},
+            timeout=10,
+            allow_redirects=False,
+        )
+        index = session.get(f"{url}/admin/", timeout=10)
+
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/")
+    assert index.status_code == 200
+    assert "Site administration" in index.text

@@ -54,3 +54,23 @@ def test_init_deployment_refuses_a_foreign_database(settings):
     _restamp("other-agency")
     with pytest.raises(CommandError, match="database already belongs to 'other-agency'"):
         call_command("init_deployment", "--name", "X")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("verify_audit",),
+        ("rotate_keys",),
+        ("grant_access", "someone", "--reason", "support ticket 1"),
+    ],
+)
+def test_commands_that_read_agency_data_refuse_another_agencys_database(settings, command):
+    settings.CREDITGENIE_TENANT = "beacon"
+
+    with pytest.raises(CommandError) as refused:
+        call_command(*command)
+
+    assert str(refused.value) == (
+        "This deployment is configured for 'beacon' (agency) but its database belongs to "
+        "'test-agency' (agency). Check DATABASE_URL."
+    )

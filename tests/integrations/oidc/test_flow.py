@@ -11,6 +11,8 @@ from integrations.models import OidcIdentity
 from tenants.audit.models import AuditEvent
 from tenants.roles import roles_of
 from tenants.signin import AUTH_TIME
+from tests.integrations.oidc.devprovider import DEMO_PASSWORD
+from tests.integrations.oidc.flows import provider_sign_in
 
 pytestmark = pytest.mark.processes
 
@@ -93,3 +95,48 @@ def test_sign_up_at_the_provider_creates_a_consumer(oidc, person):
     assert back["Location"] == "/"
     user = get_user_model().objects.get(email="nia@example.com")
     assert roles_of(user) == {"consumer"}
+
+
+def _head() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _denied_sign_ins(after: int) -> list[tuple[str, str, str]]:
+    events = AuditEvent.objects.filter(seq__gt=after, object_type="session", outcome="denied")
+    return [(e.action, e.actor_label, e.purpose) for e in events.order_by("seq")]
+
+
+def test_forged_code_is_refused_and_audited(oidc, person):
+    head = _head()
+    start = person.client.get("/oidc/authenticate/")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+    response = person.client.get(f"/oidc/callback/?code=forged-code&state={state}")
+
+    assert response.status_code == 400
+    assert _denied_sign_ins(head) == [
+        (
+            "login",
+            "anonymous",
+            "sign-in refused: the provider refused the authorization code (invalid_grant)",
+        )
+    ]
+
+
+def test_replayed_code_is_refused_and_audited(oidc, person):
+    head = _head()
+    start = person.client.get("/oidc/authenticate/")
+    callback = provider_sign_in(
+        person.browser, start["Location"], "consumer", DEMO_PASSWORD, "http://testserver/"
+    )
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    assert person.client.get(callback.removeprefix("http://testserver")).status_code == 302
+    again = person.client.get("/oidc/authenticate/")
+    state = parse_qs(urlsplit(again["Location"]).query)["state"][0]
+
+    response = person.client.get(f"/oidc/callback/?code={code}&state={state}")
+
+    assert response.status_code == 400
+    assert [purpose for _, _, purpose in _denied_sign_ins(head)] == [
+        "sign-in refused: the provider refused the authorization code (invalid_grant)"
+    ]

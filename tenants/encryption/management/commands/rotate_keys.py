@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tenants.encryption.exceptions import KeyProviderError
 from tenants.encryption.keyfile import add_key_version
 from tenants.encryption.keys import data_keys_rotate
+from tenants.stamp import stamp_guard_command
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        stamp_guard_command()
         if options["new_master_key"]:
             if settings.CREDITGENIE_KEY_PROVIDER != "local":
                 raise CommandError("--new-master-key is for the local provider; rotate in KMS")

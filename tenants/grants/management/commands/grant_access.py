@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tenants.grants.errors import GrantError
 from tenants.grants.models import Grant
 from tenants.grants.services import grant_issue
+from tenants.stamp import stamp_guard_command
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", required=True)
 
     def handle(self, *args: object, **options: object) -> None:
+        stamp_guard_command()
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no user {options['username']!r}")
