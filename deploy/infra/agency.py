@@ -40,6 +40,7 @@ VENDOR_FIELDS = (
     "TRANSUNION_MEMBER_CODE",
     "CREDITGENIE_BLIND_INDEX_KEY",
     "CREDITGENIE_ANALYTICS_KEY",
+    "OIDC_RP_CLIENT_SECRET",  # the staff pool app client's secret, copied from Cognito
 )
 
 
@@ -152,6 +153,7 @@ class AgencyStack(Stack):
                 self, f"Group{group.title()}", user_pool_id=staff.user_pool_id, group_name=group
             )
         consumers = self._pool("Consumers", mfa=cognito.Mfa.OPTIONAL, self_sign_up=True)
+        self.clients = {}
         for pool, prefix in (
             (staff, f"creditgenie-{slug}-staff"),
             (consumers, f"creditgenie-{slug}"),
@@ -159,7 +161,7 @@ class AgencyStack(Stack):
             pool.add_domain(
                 "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=prefix)
             )
-            self._client(pool)
+            self.clients[prefix] = self._client(pool)
         return staff, consumers
 
     def _pool(self, name: str, *, mfa: cognito.Mfa, self_sign_up: bool) -> cognito.UserPool:
@@ -280,6 +282,9 @@ class AgencyStack(Stack):
             "AWS_WAREHOUSE_REGION": platform.region,
             "OIDC_PROVIDER_KIND": "cognito",
             "OIDC_ISSUER": staff_issuer,
+            "OIDC_RP_CLIENT_ID": self.clients[
+                f"creditgenie-{agency.slug}-staff"
+            ].user_pool_client_id,
             "OIDC_LOGOUT_ORIGIN": (
                 f"https://creditgenie-{agency.slug}-staff.auth.{region}.amazoncognito.com"
             ),
