@@ -14,6 +14,7 @@ from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
@@ -31,6 +32,7 @@ from .config import Agency, Platform
 from .staff import STAFF_GROUPS
 
 ANCHOR_RETENTION = Duration.days(7 * 365)
+CACHE_PORT = 6379  # the serverless cache's endpoint port
 # Filled by the agency's operator after the first deploy (docs/deploy.md, "Secrets").
 VENDOR_FIELDS = (
     "PLAID_CLIENT_ID",
@@ -74,6 +76,7 @@ class AgencyStack(Stack):
         )
         self.database = parts.database(self, self.vpc, self.key, f"creditgenie/{slug}/database")
         self.dead_letter, self.queue = self._queues()
+        self.cache, self.cache_group = self._cache()
         self.staff_pool, self.consumer_pool = self._user_pools()
         self.secret_key, self.vendors = self._secrets()
         self.zone = self._zone()
@@ -105,6 +108,8 @@ class AgencyStack(Stack):
         self.worker = self._background("WorkerService", "worker", desired_count=2)
         self.beat = self._background("BeatService", "beat", desired_count=1)
         parts.database_allow(self.database, self.web, self.worker, self.beat)
+        for service in (self.web, self.worker, self.beat):
+            self.cache_group.connections.allow_from(service, ec2.Port.tcp(CACHE_PORT))
         migration = release.migration_step(
             self,
             cluster=self.cluster,
@@ -142,6 +147,23 @@ class AgencyStack(Stack):
             dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letter, max_receive_count=5),
         )
         return dead_letter, queue
+
+    def _cache(self) -> tuple[elasticache.CfnServerlessCache, ec2.SecurityGroup]:
+        """The cache the web processes share (rate limits count across tasks): Valkey,
+        serverless, TLS always on, encrypted with the agency's key, in the task subnets."""
+        group = ec2.SecurityGroup(self, "CacheSecurityGroup", vpc=self.vpc)
+        subnets = self.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
+        cache = elasticache.CfnServerlessCache(
+            self,
+            "Cache",
+            serverless_cache_name=f"creditgenie-{self.agency.slug}",
+            engine="valkey",
+            kms_key_id=self.key.key_arn,
+            security_group_ids=[group.security_group_id],
+            subnet_ids=subnets.subnet_ids,
+            snapshot_retention_limit=1,
+        )
+        return cache, group
 
     def _user_pools(self) -> tuple[cognito.UserPool, cognito.UserPool]:
         """Staff sign in to a pool that requires MFA (TOTP) and holds the role groups;
@@ -264,6 +286,7 @@ class AgencyStack(Stack):
             "DATABASE_HOST": self.database.db_instance_endpoint_address,
             "DATABASE_PORT": str(parts.DATABASE_PORT),
             "DATABASE_NAME": "creditgenie",
+            "CACHE_URL": f"rediss://{self.cache.attr_endpoint_address}:{CACHE_PORT}/0",
             "CELERY_BROKER_URL": "sqs://",
             "CELERY_QUEUE": self.queue.queue_name,
             "AWS_SQS_REGION": region,

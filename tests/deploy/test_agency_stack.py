@@ -64,6 +64,21 @@ def test_data_at_rest_is_under_the_agency_key(templates):
         assert secret["Properties"]["KmsKeyId"] == key
     (topic,) = _resources(acme, "AWS::SNS::Topic").values()
     assert topic["Properties"]["KmsMasterKeyId"] == key
+    (cache,) = _resources(acme, "AWS::ElastiCache::ServerlessCache").values()
+    assert cache["Properties"]["KmsKeyId"] == key
+
+
+def test_the_web_processes_share_one_cache_over_tls(templates):
+    acme = templates["acme"]
+    (cache_id,) = _resources(acme, "AWS::ElastiCache::ServerlessCache")
+    tasks = _resources(acme, "AWS::ECS::TaskDefinition")
+    web = next(t for k, t in tasks.items() if k.startswith("WebTask"))
+    env = {
+        e["Name"]: e["Value"] for e in web["Properties"]["ContainerDefinitions"][0]["Environment"]
+    }
+    assert env["CACHE_URL"] == {
+        "Fn::Join": ["", ["rediss://", {"Fn::GetAtt": [cache_id, "Endpoint.Address"]}, ":6379/0"]]
+    }
 
 
 @pytest.mark.parametrize("stage", ["acme", "platform"])
