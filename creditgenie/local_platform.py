@@ -204,7 +204,25 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
     return processes
 
 
-def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
+# Web processes per deployment on a laptop: two gunicorn workers of four threads each.
+LOCAL_WEB_WORKERS = 2
+BENCHMARKS_EVERY_SECONDS = 300
+
+
+def web_command(python: str, port: int, *, reload: bool = False) -> str:
+    """A deployment's web process: gunicorn with the production settings module
+    (creditgenie/gunicorn_conf.py), bound to the loopback; --reload restarts the workers
+    when a source file changes (development only)."""
+    command = (
+        f"{python} -m gunicorn -c python:creditgenie.gunicorn_conf "
+        f"--bind 127.0.0.1:{port} --workers {LOCAL_WEB_WORKERS} creditgenie.wsgi"
+    )
+    return f"{command} --reload" if reload else command
+
+
+def procfile(
+    processes: list[tuple[str, Path, int]], var_dir: Path, *, reload: bool = False
+) -> Path:
     """One web process per deployment and one worker (with beat) per agency, each with its own
     env, and the local OpenID provider."""
     with_env = BASE_DIR / "bin" / "with-env"
@@ -212,7 +230,7 @@ def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
     lines = []
     for name, env_file, port in processes:
         prefix = f"{with_env} {env_file} {var_dir}"
-        lines.append(f"{name}: {prefix} {python} manage.py runserver 127.0.0.1:{port} --noreload")
+        lines.append(f"{name}: {prefix} {web_command(python, port, reload=reload)}")
         if name != "frontdoor":
             lines.append(
                 # --beat: the agency's scheduled tasks (retention, rescans) run locally too.
@@ -220,6 +238,12 @@ def procfile(processes: list[tuple[str, Path, int]], var_dir: Path) -> Path:
                 f"--pool=solo --loglevel=INFO -Q {name}-default -n {name}@%h "
                 f"--beat --schedule={var_dir / f'beat-{name}'}"
             )
+    # The front door's benchmarks, computed on a schedule as in production (docs/deploy.md).
+    fd_env = processes[0][1]
+    lines.append(
+        f"benchmarks: {with_env} {fd_env} {var_dir} {python} manage.py benchmarks_refresh "
+        f"--every {BENCHMARKS_EVERY_SECONDS}"
+    )
     agencies = [p for p in processes if p[0] != "frontdoor"]
     clients = oidc_provider_files(var_dir, agencies)
     port = processes[0][2] + OIDC_PORT_OFFSET
@@ -240,10 +264,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port-base", type=int, default=8000)
     parser.add_argument("--var-dir", type=Path, default=BASE_DIR / "var" / "platform")
+    parser.add_argument(
+        "--reload", action="store_true", help="restart web workers when the code changes"
+    )
     args = parser.parse_args()
     var_dir = args.var_dir.resolve()
     processes = provision(var_dir, args.port_base)
-    path = procfile(processes, var_dir)
+    path = procfile(processes, var_dir, reload=args.reload)
     print("\nCredit Genie is starting:")
     for name, _, port in processes:
         print(f"  {name:<10} http://127.0.0.1:{port}/")

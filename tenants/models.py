@@ -165,3 +165,20 @@ class RoutingCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.method}: {self.count}"
+
+
+class BenchmarkRun(models.Model):
+    """One computation of the front door's cross-agency benchmarks (tenants.benchmarks), as
+    the scheduled task stored it; the page shows the latest. Holds only suppressed,
+    de-identified aggregates."""
+
+    computed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    engine = models.CharField(max_length=16)  # duckdb or athena
+    files = models.PositiveIntegerField()
+    result = models.JSONField()
+
+    class Meta:
+        verbose_name = "benchmarks computation"
+
+    def __str__(self) -> str:
+        return f"benchmarks computed {self.computed_at:%Y-%m-%d %H:%M} ({self.engine})"

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from ..benchmarks import FUNNEL, BenchmarksUnavailable, benchmarks_compute
+from ..benchmarks import FUNNEL, benchmarks_latest
 
 
 @require_GET
@@ -19,8 +19,9 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not request.user.is_staff:
         raise Http404
-    try:
-        context = {"benchmarks": benchmarks_compute(), "stages": FUNNEL}
-    except BenchmarksUnavailable:
-        context = {"unavailable": True, "stages": FUNNEL}
+    # Computed by the scheduled task (manage.py benchmarks_refresh), never in this request.
+    latest = benchmarks_latest()
+    context = {"stages": FUNNEL, "not_computed": latest is None}
+    if latest is not None:
+        context["benchmarks"], context["computed_at"], context["engine"] = latest
     return render(request, "frontdoor/benchmarks.html", context)

@@ -5,11 +5,18 @@ platform staff see it."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import statistics
+import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import boto3
+import botocore
 import pytest
+import requests
+import time_machine
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import override_settings
@@ -17,7 +24,16 @@ from django.test import override_settings
 from integrations.warehouse import facts as f
 from integrations.warehouse.services import outbox_emit
 from integrations.warehouse.shipping import warehouse_ship_pending
-from tenants.benchmarks import FUNNEL, benchmarks_compute
+from tenants.benchmarks import (
+    FUNNEL,
+    STATEMENTS,
+    benchmarks_compute,
+    benchmarks_latest,
+    benchmarks_refresh,
+    benchmarks_sql,
+    duckdb_run,
+)
+from tests.encryption_app.fixtures import moto_server  # noqa: F401
 
 pytestmark = [pytest.mark.urls("creditgenie.urls_frontdoor"), pytest.mark.django_db]
 AT = dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC)
@@ -125,6 +141,7 @@ def _staff(client, *, is_staff: bool = True):
 
 def test_benchmarks_equal_a_direct_computation_with_small_cells_suppressed(shipped, client):
     _staff(client)
+    benchmarks_refresh()
 
     response = client.get(URL)
 
@@ -164,13 +181,100 @@ def test_benchmarks_page_is_for_platform_staff_only(shipped, client):
     assert client.post(URL).status_code == 405
 
 
-def test_benchmarks_page_without_files_says_so(settings, client, tmp_path, db):
+def test_benchmarks_page_before_the_first_computation_and_without_files_says_so(
+    settings, client, tmp_path, db
+):
     settings.IS_FRONTDOOR = True
     settings.CREDITGENIE_WAREHOUSE_URL = f"file://{tmp_path / 'empty'}"
     _staff(client)
+    assert "have not been computed yet" in client.get(URL).content.decode()
+
+    benchmarks_refresh()
+
     response = client.get(URL)
     assert response.status_code == 200
     assert "No events have been shipped" in response.content.decode()
+
+
+def test_the_page_reads_the_stored_result_and_says_when_it_was_computed(shipped, client):
+    _staff(client)
+    with time_machine.travel(dt.datetime(2026, 5, 4, 11, 30, tzinfo=dt.UTC), tick=False):
+        benchmarks_refresh()
+    for path in shipped.rglob("*.parquet"):  # the page computes nothing itself
+        path.unlink()
+
+    body = client.get(URL).content.decode()
+
+    assert "Computed May 4, 2026, 11:30 UTC from 3 shipped files." in body
+    assert "3800.00" in body and "55.6%" in body
+
+
+@pytest.fixture
+def athena_json_protocol(tmp_path, monkeypatch) -> None:
+    """moto 5.2.5's server answers Athena's JSON protocol (X-Amz-Target) only, while botocore
+    1.44 speaks rest-json to Athena; botocore reads this copy of its own Athena model, with
+    the JSON protocol Athena also serves, from AWS_DATA_PATH."""
+    data = Path(botocore.__file__).parent / "data" / "athena" / "2017-05-18" / "service-2.json.gz"
+    model = json.loads(gzip.decompress(data.read_bytes()))
+    model["metadata"] |= {
+        "protocol": "json",
+        "protocols": ["json"],
+        "jsonVersion": "1.1",
+        "targetPrefix": "AmazonAthena",
+    }
+    for operation in model["operations"].values():
+        operation["http"] = {"method": "POST", "requestUri": "/"}
+    folder = tmp_path / "botocore-data" / "athena" / "2017-05-18"
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(model))
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "botocore-data"))
+
+
+def test_the_athena_engine_runs_the_same_sql_and_reads_its_answers(
+    shipped,
+    settings,
+    athena_json_protocol,
+    moto_server,  # noqa: F811
+):
+    settings.CREDITGENIE_BENCHMARKS_ENGINE = "athena"
+    settings.AWS_ATHENA_ENDPOINT_URL = moto_server
+    settings.AWS_WAREHOUSE_REGION = "us-east-1"
+    settings.CREDITGENIE_ATHENA_WORKGROUP = workgroup = f"benchmarks-{uuid.uuid4().hex[:8]}"
+    athena = boto3.session.Session().client(
+        "athena", endpoint_url=moto_server, region_name="us-east-1"
+    )
+    athena.create_work_group(Name=workgroup)
+    # Athena's answers (moto runs no SQL): DuckDB's rows over the same files, as the
+    # strings Athena returns, each after its header row.
+    rows = duckdb_run(f"file://{shipped}")
+    results = [
+        {
+            "rows": [{"Data": [{"VarCharValue": f"c{i}"} for i in range(len(rows[name][0]))]}]
+            + [
+                {"Data": [{} if v is None else {"VarCharValue": str(v)} for v in row]}
+                for row in rows[name]
+            ],
+            "column_info": [],
+        }
+        for name in STATEMENTS
+    ]
+    answer = requests.post(
+        f"{moto_server}/moto-api/static/athena/query-results",
+        json={"account_id": "123456789012", "region": "us-east-1", "results": results},
+        timeout=10,
+    )
+    assert answer.status_code == 201
+
+    run = benchmarks_refresh()
+
+    assert (run.engine, run.files) == ("athena", 3)
+    assert benchmarks_latest()[0] == benchmarks_compute(url=f"file://{shipped}", engine="duckdb")
+    ids = athena.list_query_executions(WorkGroup=workgroup)["QueryExecutionIds"]
+    sent = [athena.get_query_execution(QueryExecutionId=i)["QueryExecution"] for i in ids]
+    assert sorted(q["Query"] for q in sent) == sorted(
+        benchmarks_sql("athena", '"creditgenie_warehouse"."events"').values()
+    )
+    assert {q["QueryExecutionContext"]["Database"] for q in sent} == {"creditgenie_warehouse"}
 
 
 def _script_results(root: Path) -> list[list[tuple]]:

@@ -1,0 +1,1 @@
+"""Credit Genie's AWS infrastructure as a CDK app (deploy/README.md)."""
