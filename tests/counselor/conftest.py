@@ -9,8 +9,8 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from counselor.seed import DEMO_INPUTS, creditor_terms_seed
-from counselor.services import proposal_start
+from counselor.demo.terms import DEMO_INPUTS, creditor_terms_seed
+from counselor.services.proposals import proposal_start
 from tenants.roles import role_grant
 from tenants.signin import AUTH_TIME
 

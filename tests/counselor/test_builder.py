@@ -16,8 +16,8 @@ from counselor.engine.dmp import baseline, compare, propose_plan
 from counselor.engine.eligibility import assess
 from counselor.engine.fees import FeeSchedule, apply_fees
 from counselor.engine.snapshots import inputs_parse
-from counselor.selectors import creditor_terms_table
-from counselor.services import fee_schedule_set, proposal_build, proposal_start
+from counselor.selectors.terms import creditor_terms_table
+from counselor.services.proposals import fee_schedule_set, proposal_build, proposal_start
 from intake.engine.budget import analyze_budget
 from intake.engine.money import money_text
 from tenants.roles import Role

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from counselor.case_services import case_note_save, case_task_add, case_version
+from counselor.services.case import case_note_save, case_task_add, case_version
 from counselor.models import CaseNote
 from intake.models import Application, Consent, Debt, Document, Expense, Income
 from intake.selectors import application_with_parts, budget_for

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from counselor.case_services import (
+from counselor.services.case import (
     case_note_save,
     case_status_change,
     case_task_add,
     case_version,
 )
-from counselor.dashboard import supervisor_dashboard
+from counselor.selectors.dashboard import supervisor_dashboard
 from counselor.models import CaseStatusNote, CaseTask
 from intake.models import (
     Application,

@@ -21,8 +21,8 @@ from counselor.engine.dmp import Debt as EngineDebt
 from counselor.engine.dmp import baseline, compare, propose_plan
 from counselor.engine.fees import FeeSchedule
 from counselor.models import CreditorTerms, Proposal, ProposalVersion
-from counselor.selectors import creditor_terms_table
-from counselor.services import proposal_build_from, proposal_start_from_case
+from counselor.selectors.terms import creditor_terms_table
+from counselor.services.proposals import proposal_build_from, proposal_start_from_case
 from intake.engine.budget import Expense, Income
 from intake.engine.money import money_text
 from intake.models import Application, Debt, PlanOffer

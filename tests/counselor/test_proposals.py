@@ -12,7 +12,7 @@ from django.urls import reverse
 from counselor.engine.snapshots import inputs_diff
 from counselor.errors import ProposalConflict, ProposalError
 from counselor.models import Proposal
-from counselor.services import proposal_save, proposal_start
+from counselor.services.proposals import proposal_save, proposal_start
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 

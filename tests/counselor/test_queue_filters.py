@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from counselor.models import Proposal
-from counselor.seed import DEMO_INPUTS
-from counselor.services import proposal_save, proposal_start
+from counselor.demo.terms import DEMO_INPUTS
+from counselor.services.proposals import proposal_save, proposal_start
 from intake.models import Application, VerificationRequest
 from integrations.transunion.models import BureauPull
 from tenants.roles import Role

@@ -16,16 +16,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from counselor.errors import CounselorError
-from counselor.forms import CreditorTermsForm, FeeScheduleForm
+from counselor.forms.terms import CreditorTermsForm, FeeScheduleForm
 from counselor.models import CreditorTerms
 from counselor.permissions import can_administer_terms
-from counselor.selectors import (
+from counselor.selectors.terms import (
     creditor_terms_current,
     creditor_terms_get_current,
     creditor_terms_history,
     fee_schedule_get,
 )
-from counselor.services import creditor_terms_create, creditor_terms_update, fee_schedule_set
+from counselor.services.proposals import creditor_terms_create, creditor_terms_update, fee_schedule_set
 from tenants.signin import require_recent_auth
 
 View = Callable[..., HttpResponse]

@@ -21,7 +21,7 @@ from counselor.engine.dmp import Concessions, Debt
 from counselor.engine.snapshots import Json, inputs_diff, inputs_parse, results_json
 from counselor.errors import FeeScheduleError, ProposalConflict, ProposalError, TermsError
 from counselor.models import CreditorTerms, Proposal, ProposalVersion
-from counselor.selectors import creditor_terms_table, fee_schedule_get
+from counselor.selectors.terms import creditor_terms_table, fee_schedule_get
 from intake.engine.errors import DomainError
 from intake.engine.money import non_negative
 from intake.models import Application

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from counselor.models import CreditorTerms, Proposal
-from counselor.services import proposal_start
+from counselor.services.proposals import proposal_start
 from intake.models import Application
 
 D = Decimal

@@ -12,13 +12,13 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from counselor.action_plan import ActionPlanDocument
-from counselor.case_selectors import case_workers
+from counselor.services.action_plan import ActionPlanDocument
+from counselor.selectors.queue import case_workers
 from counselor.engine.case_plan import offer_concessions, offer_figures
 from counselor.errors import CaseConflict, CaseError
 from counselor.models import CaseAssignment, CaseNote, CaseStatusNote, CaseTask, ProposalVersion
-from counselor.selectors import creditor_terms_table
-from counselor.services import proposal_build_from
+from counselor.selectors.terms import creditor_terms_table
+from counselor.services.proposals import proposal_build_from
 from intake.models import Application, Message, PlanOffer
 from intake.services import message_post, plan_offer_publish
 from intake.services.casework import application_status_change

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counselor.action_plan import (
+from counselor.services.action_plan import (
     LANGUAGES,
     ActionPlanDocument,
     action_plan_context,
@@ -24,11 +24,11 @@ from counselor.action_plan import (
 )
 from counselor.engine.snapshots import Json, inputs_parse
 from counselor.errors import ProposalConflict, ProposalError
-from counselor.forms import BuilderForm
+from counselor.forms.terms import BuilderForm
 from counselor.models import Proposal, ProposalVersion
 from counselor.permissions import can_build_plans
-from counselor.selectors import proposal_for_case, proposal_version_get, proposal_version_latest
-from counselor.services import proposal_build_from, proposal_save
+from counselor.selectors.terms import proposal_for_case, proposal_version_get, proposal_version_latest
+from counselor.services.proposals import proposal_build_from, proposal_save
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 from tenants.roles import CASEWORK_ROLES

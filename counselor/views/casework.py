@@ -18,14 +18,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from counselor.case_services import (
+from counselor.services.case import (
     case_message_send,
     case_status_change,
     case_task_add,
     case_task_complete,
     case_verification_rerun,
 )
-from counselor.case_views import CASE, _case_application, _case_page
+from counselor.views.case import CASE, _case_application, _case_page
 from counselor.errors import CaseConflict, CaseError
 from intake.models import Application
 from intake.services.casework import StatusChangeConflict, StatusChangeRefused

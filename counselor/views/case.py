@@ -15,16 +15,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from counselor.case_forms import STATUSES, QueueFilterForm, QueueSearchForm
-from counselor.case_selectors import case_view, case_workers, queue_page, queue_search_index
-from counselor.case_services import case_assign, case_note_save, case_offer_send
-from counselor.dashboard import supervisor_dashboard
+from counselor.forms.queue import STATUSES, QueueFilterForm, QueueSearchForm
+from counselor.selectors.queue import case_view, case_workers, queue_page, queue_search_index
+from counselor.services.case import case_assign, case_note_save, case_offer_send
+from counselor.selectors.dashboard import supervisor_dashboard
 from counselor.errors import CaseConflict, CaseError, ProposalError
 from counselor.models import Proposal, ProposalVersion
 from counselor.permissions import can_build_plans
-from counselor.selectors import proposal_for_case, proposal_version_get, proposal_version_latest
-from counselor.services import proposal_start_from_case
-from counselor.views import plan_document
+from counselor.selectors.terms import proposal_for_case, proposal_version_get, proposal_version_latest
+from counselor.services.proposals import proposal_start_from_case
+from counselor.views.proposals import plan_document
 from intake.models import Application, Document
 from intake.selectors import household_of
 from tenants.audit.decorators import audited

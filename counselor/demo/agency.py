@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from counselor.seed import counselor_demo_seed
+from counselor.demo.terms import counselor_demo_seed
 from intake.demo import intake_demo_seed
 from intake.models import Application
 from tenants.roles import Role, role_grant

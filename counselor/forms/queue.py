@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from counselor.case_selectors import OUTCOMES, SEARCH_KINDS, SORTS, QueueFilters
+from counselor.selectors.queue import OUTCOMES, SEARCH_KINDS, SORTS, QueueFilters
 from intake.models import Application
 from intake.selectors import VERIFICATION_STATES
 
