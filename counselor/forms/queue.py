@@ -85,3 +85,5 @@ class QueueSearchForm(forms.Form):
     last_name = forms.CharField(
         max_length=120, required=False, label="Last name (with a first name or SSN last 4)"
     )
+    # The tab the search was made from, so the results open on it.
+    tab = forms.CharField(required=False, strip=False)

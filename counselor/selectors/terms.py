@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from counselor.engine.dmp import Concessions
 from counselor.engine.fees import FeeSchedule
 from counselor.engine.terms_match import TermsMatch, TermsRow, TermsTable
-from counselor.models import CreditorTerms, Proposal, ProposalVersion
+from counselor.models import CreditorTerms
 from intake.engine.money import ZERO
 from tenants.selectors import agency_profile_get
 
@@ -86,18 +86,3 @@ def fee_schedule_get() -> AgencyFees:
         return NO_FEES
     schedule = FeeSchedule(Decimal(stored["setup_fee"]), Decimal(stored["monthly_fee"]))
     return AgencyFees(schedule, bool(stored.get("aiccca_member", False)))
-
-
-def proposal_for_case(*, case_id: UUID) -> Proposal | None:
-    """The case's proposal, or None."""
-    return Proposal.objects.filter(case_id=case_id).first()
-
-
-def proposal_version_latest(*, proposal: Proposal) -> ProposalVersion:
-    """The version numbered ``proposal.version``."""
-    return proposal.versions.select_related("saved_by").get(number=proposal.version)
-
-
-def proposal_version_get(*, proposal: Proposal, number: int) -> ProposalVersion | None:
-    """One saved version, or None."""
-    return proposal.versions.filter(number=number).first()

@@ -20,7 +20,10 @@ from fpdf import FPDF
 from counselor.engine.builder import ProposalResult
 from counselor.engine.chart import PayoffChart, payoff_chart
 from counselor.engine.dmp import Debt
-from counselor.engine.snapshots import BuilderInputs
+from counselor.engine.snapshots import BuilderInputs, inputs_parse
+from counselor.models import Proposal, ProposalVersion
+from counselor.services.proposals import proposal_build_from
+from tenants.selectors import agency_profile_get
 
 LANGUAGES = ("en", "es")
 # The PDF's built-in fonts are Latin-1; these few characters are written as their
@@ -156,3 +159,25 @@ def action_plan_pdf(document: ActionPlanDocument, *, created: date) -> bytes:
 def builder_chart(result: ProposalResult) -> PayoffChart:
     """The payoff chart of a priced proposal."""
     return payoff_chart(result.plan, result.payoff)
+
+
+def plan_document(
+    *, proposal: Proposal, version: ProposalVersion, language: str = ""
+) -> tuple[dict[str, object], ActionPlanDocument]:
+    """The written action plan of a saved version (context and rendered document), in
+    ``language`` or the inputs' language. The offer flow freezes this exact document.
+
+    No side effects (reads: the agency profile, the terms table and fee schedule)."""
+    parsed = inputs_parse(version.inputs)
+    language = language or parsed.language
+    language = language if language in LANGUAGES else "en"
+    profile = agency_profile_get()
+    context = action_plan_context(
+        result=proposal_build_from(version.inputs),
+        inputs=parsed,
+        agency_name=profile.name if profile else "",
+        case_id=str(proposal.case_id),
+        version=version.number,
+        language=language,
+    )
+    return context, action_plan_render(context)

@@ -1,5 +1,5 @@
 """Casework on the case page: status changes with a reason, follow-up tasks, secure
-messages and the verification re-run. Thin views over ``case_services``; counselors and
+messages and the verification re-run. Thin views over ``services.casework``; counselors and
 supervisors only (everyone else, and unknown cases, 404); every view is audited.
 
 A refused form re-renders the case page with what was typed and the reason (400, or 409
@@ -7,49 +7,43 @@ when someone saved first), so nothing typed is lost."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from counselor.services.case import (
+from counselor.errors import CaseConflict, CaseError
+from counselor.forms.casework import CaseworkForm, MessageForm, StatusForm, TaskForm
+from counselor.services.casework import (
     case_message_send,
     case_status_change,
     case_task_add,
     case_task_complete,
     case_verification_rerun,
 )
-from counselor.views.case import CASE, _case_application, _case_page
-from counselor.errors import CaseConflict, CaseError
+from counselor.views.common import CASE, case_page, get_case_for
 from intake.models import Application
 from intake.services.casework import StatusChangeConflict, StatusChangeRefused
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 
 
-def _version(request: HttpRequest) -> int:
-    raw = request.POST.get("case_version", "")
-    return int(raw) if raw.isdigit() else -1
-
-
 def _refused(
     request: HttpRequest,
-    application: Any,
-    form: str,
-    typed: dict[str, str],
-    error: Any,
+    application: Application,
+    name: str,
+    form: CaseworkForm,
+    error: Exception | str,
     status: int,
 ) -> HttpResponse:
-    extra = {f"{form}_form": {**typed, "error": str(error)}}
+    """The case page again with the ``name`` form's typed values and the refusal."""
+    shown: dict[str, object] = {**form.typed(), "error": str(error)}
     if isinstance(error, CaseConflict):
-        extra[f"{form}_form"]["changes"] = error.changes
-    return _case_page(request, application, status=status, extra=extra)
+        shown["changes"] = error.changes
+    return case_page(request, application, status=status, extra={f"{name}_form": shown})
 
 
 @require_POST
@@ -58,40 +52,30 @@ def _refused(
 def case_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Moves the case to one of its allowed next statuses, with a reason (and, closing, a
     close reason)."""
-    application = _case_application(request, public_id)
-    typed = {k: request.POST.get(k, "") for k in ("status", "reason", "close_reason")}
-    seen = request.POST.get("from_status", "")
-    if seen in Application.Status.values:
+    application = get_case_for(request, public_id)
+    form = StatusForm(request.POST)
+    form.is_valid()  # every field converts; the service says what it refuses
+    data = form.cleaned_data
+    if data.get("from_status", ""):
         # The status the page showed: the intake's UPDATE is conditional on it, so a change
         # made since (by a colleague or the consumer) is a conflict, not a silent move.
-        application.status = seen
+        application.status = data.get("from_status", "")
     try:
         case_status_change(
             application=application,
-            status=typed["status"],
-            reason=typed["reason"],
-            close_reason=typed["close_reason"] or None,
-            expected_version=_version(request),
+            status=data.get("status", ""),
+            reason=data.get("reason", ""),
+            close_reason=data.get("close_reason", "") or None,
+            expected_version=data.get("case_version", -1),
             actor=request.user,
             request=request,
         )
     except (CaseConflict, StatusChangeConflict) as exc:
-        return _refused(request, application, "status", typed, exc, 409)
+        return _refused(request, application, "status", form, exc, 409)
     except (CaseError, StatusChangeRefused) as exc:
-        return _refused(request, application, "status", typed, exc, 400)
+        return _refused(request, application, "status", form, exc, 400)
     messages.success(request, "Status changed.")
     return redirect("counselor:case", public_id=public_id)
-
-
-def _assignee(request: HttpRequest, raw: str) -> Any:
-    if raw == "me":
-        return request.user
-    if raw.isdigit():
-        user = get_user_model().objects.filter(pk=int(raw)).first()
-        if user is None:
-            raise CaseError("No such colleague.")
-        return user
-    return None
 
 
 @require_POST
@@ -99,26 +83,25 @@ def _assignee(request: HttpRequest, raw: str) -> Any:
 @audited(AuditAction.CREATE, "case_task", purpose="case follow-up", **CASE)
 def case_task(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Adds a follow-up task (title, due date, assignee: me, a colleague or nobody)."""
-    application = _case_application(request, public_id)
-    typed = {k: request.POST.get(k, "") for k in ("title", "due_date", "assignee")}
+    application = get_case_for(request, public_id)
+    form = TaskForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _refused(request, application, "task", form, form.first_error(), 400)
+    data = form.cleaned_data
     try:
-        try:
-            due = date.fromisoformat(typed["due_date"]) if typed["due_date"] else None
-        except ValueError:
-            raise CaseError("Give the due date as YYYY-MM-DD.") from None
         case_task_add(
             application=application,
-            title=typed["title"],
-            due_date=due,
-            assignee=_assignee(request, typed["assignee"]),
-            expected_version=_version(request),
+            title=data["title"],
+            due_date=data["due_date"],
+            assignee=data["assignee"],
+            expected_version=data["case_version"],
             actor=request.user,
             request=request,
         )
     except CaseConflict as exc:
-        return _refused(request, application, "task", typed, exc, 409)
+        return _refused(request, application, "task", form, exc, 409)
     except CaseError as exc:
-        return _refused(request, application, "task", typed, exc, 400)
+        return _refused(request, application, "task", form, exc, 400)
     messages.success(request, "Task added.")
     return redirect("counselor:case", public_id=public_id)
 
@@ -128,7 +111,7 @@ def case_task(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @audited(AuditAction.UPDATE, "case_task", purpose="case follow-up done", id_kwarg="task_id", **CASE)
 def case_task_done(request: HttpRequest, public_id: UUID, task_id: UUID) -> HttpResponse:
     """Marks one of the case's open tasks done (an unknown task is a 404)."""
-    application = _case_application(request, public_id)
+    application = get_case_for(request, public_id)
     if not application.case_tasks.filter(public_id=task_id).exists():
         raise Http404("No such task")
     try:
@@ -147,14 +130,18 @@ def case_task_done(request: HttpRequest, public_id: UUID, task_id: UUID) -> Http
 @audited(AuditAction.CREATE, "message", purpose="secure message to the consumer", **CASE)
 def case_message(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A secure message to the consumer on the case's thread."""
-    application = _case_application(request, public_id)
-    typed = {"body": request.POST.get("body", "")}
+    application = get_case_for(request, public_id)
+    form = MessageForm(request.POST)
+    form.is_valid()  # the body is free text; the service refuses an empty one
     try:
         case_message_send(
-            application=application, body=typed["body"], actor=request.user, request=request
+            application=application,
+            body=form.cleaned_data.get("body", ""),
+            actor=request.user,
+            request=request,
         )
     except CaseError as exc:
-        return _refused(request, application, "message", typed, exc, 400)
+        return _refused(request, application, "message", form, exc, 400)
     messages.success(request, "Message sent.")
     return redirect("counselor:case", public_id=public_id)
 
@@ -164,7 +151,7 @@ def case_message(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @audited(AuditAction.UPDATE, "verification", purpose="verification re-run", **CASE)
 def case_verification_rerun_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """ "Re-run verification" after a failed bureau pull."""
-    application = _case_application(request, public_id)
+    application = get_case_for(request, public_id)
     if case_verification_rerun(application=application, actor=request.user, request=request):
         messages.success(request, "Verification is running again.")
     else:

@@ -1,51 +1,32 @@
-"""The DMP builder and the written action plan, for counselors and supervisors.
-
-Thin views: the numbers come from ``services.proposal_build_from`` (the engine); the
-templates only format them. Anyone else gets the same 404 as for an unknown case.
-"""
+"""The DMP builder: start a case's proposal, recompute with the counselor's choices, save
+a version. Thin views: the numbers come from ``services.proposals`` (the engine); the
+templates only format them. Anyone else gets the same 404 as for an unknown case."""
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from counselor.services.action_plan import (
-    LANGUAGES,
-    ActionPlanDocument,
-    action_plan_context,
-    action_plan_pdf,
-    action_plan_render,
-    builder_chart,
-)
-from counselor.engine.snapshots import Json, inputs_parse
+from counselor.engine.snapshots import Json
 from counselor.errors import ProposalConflict, ProposalError
-from counselor.forms.terms import BuilderForm
-from counselor.models import Proposal, ProposalVersion
-from counselor.permissions import can_build_plans
-from counselor.selectors.terms import proposal_for_case, proposal_version_get, proposal_version_latest
-from counselor.services.proposals import proposal_build_from, proposal_save
+from counselor.forms.proposals import BuilderForm
+from counselor.models import Proposal
+from counselor.selectors.proposals import proposal_version_latest
+from counselor.services.action_plan import builder_chart
+from counselor.services.proposals import (
+    proposal_build_from,
+    proposal_save,
+    proposal_start_from_case,
+)
+from counselor.views.common import CASE, get_case_for, get_proposal_for
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
-from tenants.roles import CASEWORK_ROLES
-from tenants.selectors import agency_profile_get
 from tenants.signin import is_htmx
-
-BUILDER = {"acting_as": CASEWORK_ROLES, "case_kwarg": "public_id"}
-
-
-def get_proposal_for(request: HttpRequest, public_id: UUID) -> Proposal:
-    """The case's proposal if the user may build plans; 404 otherwise (no hint either way)."""
-    if not can_build_plans(request.user):
-        raise Http404("No such case")
-    proposal = proposal_for_case(case_id=public_id)
-    if proposal is None:
-        raise Http404("No such case")
-    return proposal
 
 
 def _builder_response(
@@ -72,9 +53,28 @@ def _builder_response(
     return render(request, template or "counselor/builder.html", context, status=status)
 
 
+@require_POST
+@login_required
+@audited(AuditAction.CREATE, "proposal", purpose="DMP proposal started from the case", **CASE)
+def case_plan_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The "Build a plan" button: the case's proposal from its own debts, budget and the agency's
+    creditor terms (or the existing one), then the builder."""
+    application = get_case_for(request, public_id)
+    try:
+        _proposal, created = proposal_start_from_case(
+            application=application, actor=request.user, request=request
+        )
+    except ProposalError as exc:
+        messages.error(request, str(exc))
+        return redirect("counselor:case", public_id=public_id)
+    if created:
+        messages.success(request, "Proposal started from the case's debts and budget.")
+    return redirect("counselor:builder", public_id=public_id)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
-@audited(AuditAction.READ, "proposal", purpose="DMP builder", **BUILDER)
+@audited(AuditAction.READ, "proposal", purpose="DMP builder", **CASE)
 def builder(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """GET: the latest version. POST: recompute with the form's choices (nothing saved)."""
     proposal = get_proposal_for(request, public_id)
@@ -86,7 +86,7 @@ def builder(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 @login_required
-@audited(AuditAction.UPDATE, "proposal", purpose="DMP proposal saved", **BUILDER)
+@audited(AuditAction.UPDATE, "proposal", purpose="DMP proposal saved", **CASE)
 def builder_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Saves the choices as the next version; a stale version is a 409 naming the changes."""
     proposal = get_proposal_for(request, public_id)
@@ -109,64 +109,3 @@ def builder_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
         form.add_error(None, str(exc))
         return _builder_response(request, proposal, form, inputs, status=400)
     return redirect("counselor:builder", public_id=public_id)
-
-
-def plan_document(
-    *, proposal: Proposal, version: ProposalVersion, language: str = ""
-) -> tuple[dict[str, object], ActionPlanDocument]:
-    """The written action plan of a saved version (context and rendered document), in
-    ``language`` or the inputs' language. The offer flow freezes this exact document."""
-    parsed = inputs_parse(version.inputs)
-    language = language or parsed.language
-    language = language if language in LANGUAGES else "en"
-    profile = agency_profile_get()
-    context = action_plan_context(
-        result=proposal_build_from(version.inputs),
-        inputs=parsed,
-        agency_name=profile.name if profile else "",
-        case_id=str(proposal.case_id),
-        version=version.number,
-        language=language,
-    )
-    return context, action_plan_render(context)
-
-
-def _document(
-    request: HttpRequest, public_id: UUID
-) -> tuple[ProposalVersion, dict[str, object], ActionPlanDocument]:
-    proposal = get_proposal_for(request, public_id)
-    number = request.GET.get("version", "")
-    version = (
-        proposal_version_get(proposal=proposal, number=int(number))
-        if number.isdigit()
-        else proposal_version_latest(proposal=proposal)
-    )
-    if version is None:
-        raise Http404("No such version")
-    context, document = plan_document(
-        proposal=proposal, version=version, language=request.GET.get("lang", "")
-    )
-    return version, context, document
-
-
-@require_GET
-@login_required
-@audited(AuditAction.READ, "action_plan", purpose="written action plan", **BUILDER)
-def action_plan(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    version, context, document = _document(request, public_id)
-    context |= {"document": document, "saved": version, "case_id": public_id}
-    return render(request, "counselor/action_plan.html", context)
-
-
-@require_GET
-@login_required
-@audited(AuditAction.EXPORT, "action_plan", purpose="written action plan PDF", **BUILDER)
-def action_plan_pdf_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    version, _context, document = _document(request, public_id)
-    created = version.saved_at.date() if version.saved_at else date.today()
-    pdf = action_plan_pdf(document, created=created)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"action-plan-v{version.number}-{document.language}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Document-SHA256"] = document.sha256
-    return response

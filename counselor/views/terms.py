@@ -25,7 +25,7 @@ from counselor.selectors.terms import (
     creditor_terms_history,
     fee_schedule_get,
 )
-from counselor.services.proposals import creditor_terms_create, creditor_terms_update, fee_schedule_set
+from counselor.services.terms import creditor_terms_create, creditor_terms_update, fee_schedule_set
 from tenants.signin import require_recent_auth
 
 View = Callable[..., HttpResponse]

@@ -17,7 +17,8 @@ from counselor.engine.eligibility import assess
 from counselor.engine.fees import FeeSchedule, apply_fees
 from counselor.engine.snapshots import inputs_parse
 from counselor.selectors.terms import creditor_terms_table
-from counselor.services.proposals import fee_schedule_set, proposal_build, proposal_start
+from counselor.services.proposals import proposal_build, proposal_start
+from counselor.services.terms import fee_schedule_set
 from intake.engine.budget import analyze_budget
 from intake.engine.money import money_text
 from tenants.roles import Role

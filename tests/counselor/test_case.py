@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from counselor.services.case import case_note_save, case_task_add, case_version
 from counselor.models import CaseNote
+from counselor.services.case import case_note_save, case_version
+from counselor.services.casework import case_task_add
 from intake.models import Application, Consent, Debt, Document, Expense, Income
 from intake.selectors import application_with_parts, budget_for
 from intake.services import message_post

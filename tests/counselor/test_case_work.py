@@ -14,14 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from counselor.services.case import (
-    case_note_save,
-    case_status_change,
-    case_task_add,
-    case_version,
-)
-from counselor.selectors.dashboard import supervisor_dashboard
 from counselor.models import CaseStatusNote, CaseTask
+from counselor.selectors.dashboard import supervisor_dashboard
+from counselor.services.case import case_note_save, case_version
+from counselor.services.casework import case_status_change, case_task_add
 from intake.models import (
     Application,
     Message,

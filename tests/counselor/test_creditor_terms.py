@@ -12,8 +12,12 @@ from counselor.engine.dmp import DEFAULT_TERMS, Concessions, Debt, propose_plan
 from counselor.engine.terms_match import TermsRow, TermsTable, normalize_creditor
 from counselor.errors import TermsError
 from counselor.models import CreditorTerms
-from counselor.selectors.terms import creditor_terms_for, creditor_terms_history, creditor_terms_table
-from counselor.services.proposals import creditor_terms_create, creditor_terms_update
+from counselor.selectors.terms import (
+    creditor_terms_for,
+    creditor_terms_history,
+    creditor_terms_table,
+)
+from counselor.services.terms import creditor_terms_create, creditor_terms_update
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 from tests.counselor.conftest import recent_auth

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from counselor.engine.snapshots import results_json
+from counselor.services.action_plan import plan_document
 from counselor.services.proposals import proposal_build_from, proposal_start
-from counselor.views.proposals import plan_document
 from intake.models import Application, PlanOffer
 from intake.services import plan_offer_accept
 from integrations.warehouse.models import OutboxEvent

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from counselor.models import Proposal
 from counselor.demo.terms import DEMO_INPUTS
+from counselor.models import Proposal
 from counselor.services.proposals import proposal_save, proposal_start
 from intake.models import Application, VerificationRequest
 from integrations.transunion.models import BureauPull

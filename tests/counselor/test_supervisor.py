@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from counselor.services.case import case_assign, case_note_save
 from counselor.selectors.dashboard import bars, supervisor_dashboard
+from counselor.services.case import case_assign, case_note_save
 from intake.models import PlanOffer
 from tenants.roles import Role
 from tests.counselor.cases import sent_application
