@@ -82,6 +82,25 @@ class CaseView:
         return [t for t in self.tasks if t.done_at is not None]
 
     @property
+    def can_send_offer(self) -> bool:
+        """A saved proposal version, and a case that takes a new offer (the rule
+        ``case_offer_send`` applies)."""
+        return bool(self.proposal and self.proposal.version and self.application.takes_new_offer)
+
+    @property
+    def verification_state(self) -> str:
+        """ "not_requested", "running" or "complete" (no summary yet is "not_requested")."""
+        return self.verification.status if self.verification is not None else "not_requested"
+
+    @property
+    def verification_not_requested(self) -> bool:
+        return self.verification_state == "not_requested"
+
+    @property
+    def verification_running(self) -> bool:
+        return self.verification_state == "running"
+
+    @property
     def can_rerun_verification(self) -> bool:
         """A failed bureau pull: "Re-run verification" (the intake's ``verification_rerun``)."""
         return bool(self.verification is not None and self.verification.bureau_failed)

@@ -57,7 +57,7 @@ def case_offer_send(
     """
     if application.status == Application.Status.DRAFT:
         raise CaseError("A draft application is not a case yet.")
-    if application.status in (Application.Status.ENROLLED, Application.Status.CLOSED):
+    if not application.takes_new_offer:
         # A new offer would supersede the signed one and set the case back to "offered".
         raise CaseError(f"This case is {application.get_status_display().lower()}: no new offer.")
     if version.proposal.case_id != application.public_id:

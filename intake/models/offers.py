@@ -61,6 +61,14 @@ class PlanOffer(models.Model):
     def __str__(self) -> str:
         return f"PlanOffer {self.public_id}"
 
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
+
 
 class PlanAcceptance(models.Model):
     """The consumer's e-signature (E-SIGN): typed full name, consent, time, and the hash of
