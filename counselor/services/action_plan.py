@@ -54,6 +54,11 @@ class DebtRow:
     status: str  # "enrolled", "secured" or "excluded"
     line: object | None  # the PlanLine when enrolled
 
+    @property
+    def is_excluded(self) -> bool:
+        """An unsecured debt the counselor left out of the plan."""
+        return self.status == "excluded"
+
 
 @dataclass(frozen=True)
 class ActionPlanDocument:

@@ -22,6 +22,7 @@ from counselor.services.terms import fee_schedule_set
 from intake.engine.budget import analyze_budget
 from intake.engine.money import money_text
 from tenants.roles import Role
+from tests.counselor.cases import sent_application
 from tests.counselor.conftest import inputs_with
 
 START = date(2026, 2, 1)
@@ -234,9 +235,8 @@ def test_builder_svg_draws_those_points_without_script(client, case, make_staff)
 def test_builder_query_count_is_constant(
     client, db, terms, agency_profile, make_staff, debts, django_assert_num_queries
 ):
-    import uuid
-
-    proposal = proposal_start(case_id=uuid.uuid4(), inputs=inputs_with(debts), actor=None).proposal
+    case_id = sent_application().public_id
+    proposal = proposal_start(case_id=case_id, inputs=inputs_with(debts), actor=None).proposal
     client.force_login(make_staff("carol", Role.COUNSELOR))
     client.get(_url(proposal))  # warm the session
 

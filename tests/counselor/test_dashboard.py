@@ -8,12 +8,17 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from counselor.selectors.dashboard import bars, supervisor_dashboard
 from counselor.services.case import case_assign, case_note_save
-from intake.models import PlanOffer
+from intake.models import (
+    PlanOffer,
+    VerificationRequest,
+)
 from tenants.roles import Role
-from tests.counselor.cases import sent_application
+from tests.counselor.cases import failed_pull_of, sent_application, verified_application_of
 
 pytestmark = pytest.mark.django_db
 URL = "/counselor/supervisor/"
@@ -77,3 +82,27 @@ def test_dashboard_query_count_does_not_grow(make_staff):
         supervisor_dashboard()
 
     assert len(one) == len(three) == 4
+
+
+def test_dashboard_verification_failure_rate(make_staff):
+    assert supervisor_dashboard().verification_failure_rate is None
+    failed_pull_of(sent_application())
+    for _ in range(3):
+        verified_application_of(sent_application())
+    running = sent_application()
+    VerificationRequest.objects.create(application=running, started_at=timezone.now())
+
+    dashboard = supervisor_dashboard()
+
+    assert (dashboard.verifications_failed, dashboard.verifications_finished) == (1, 4)
+    assert str(dashboard.verification_failure_rate) == "25.0"
+
+
+def test_dashboard_page_shows_the_failure_rate(client, make_staff):
+    failed_pull_of(sent_application())
+    verified_application_of(sent_application())
+    client.force_login(make_staff("super-1", Role.SUPERVISOR))
+
+    body = client.get(reverse("counselor:supervisor")).content.decode()
+
+    assert "50.0% (1 of 2)" in body

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from counselor.engine.dmp import DEFAULT_TERMS, Concessions, Debt, propose_plan
-from counselor.engine.terms_match import TermsRow, TermsTable, normalize_creditor
+from counselor.engine.terms_match import TermsRow, TermsTable
 from counselor.errors import TermsError
 from counselor.models import CreditorTerms
 from counselor.selectors.terms import (
@@ -18,6 +18,7 @@ from counselor.selectors.terms import (
     creditor_terms_table,
 )
 from counselor.services.terms import creditor_terms_create, creditor_terms_update
+from intake.engine.creditors import creditor_key
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 from tests.counselor.conftest import recent_auth
@@ -37,9 +38,9 @@ GONE = TermsRow("g", 1, "Old Bank", (), Concessions(concession_apr=Decimal("1"))
 TABLE = TermsTable([SYNC, CHASE, DEFAULT, GONE])
 
 
-def test_normalize_creditor_folds_case_and_punctuation():
-    assert normalize_creditor(" SyncB/Amazon  ") == "SYNCB AMAZON"
-    assert normalize_creditor("Bk. of Amer") == "BK OF AMER"
+def test_creditor_key_folds_case_punctuation_and_bureau_spellings():
+    assert creditor_key(" SyncB/Amazon  ") == creditor_key("syncb amazon") == "SYNCHRONY AMAZON"
+    assert creditor_key("Bk. of Amer") == creditor_key("Bank of America") == "BOFA"
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,9 @@ def test_normalize_creditor_folds_case_and_punctuation():
         ("SYNCB/AMAZON", "alias", SYNC),
         ("syncb amazon", "alias", SYNC),
         ("SYNCB/CARE CREDIT", "prefix", SYNC),
-        ("JPMCB CARD SERVICES", "prefix", CHASE),
+        # One normal form: filler words ("CARD SERVICES") do not make another name.
+        ("JPMCB CARD SERVICES", "name", CHASE),
+        ("JPMCB SAPPHIRE", "prefix", CHASE),
         ("SYNCBX", "default", DEFAULT),
         ("OLD BANK", "default", DEFAULT),
     ],
@@ -69,7 +72,9 @@ def test_matcher_falls_back_to_engine_defaults_without_a_default_row():
 def test_seeded_table_matches_report_names(terms):
     assert creditor_terms_for("SYNCB/AMAZON").label == "Synchrony Bank"
     assert creditor_terms_for("JPMCB CARD").terms.concession_apr == Decimal("6.00")
-    assert creditor_terms_for("CAPITAL ONE BANK USA NA").rule == "alias"
+    # "CAPITAL ONE BANK USA NA" reads as the entry's own name once filler words are left out.
+    assert creditor_terms_for("CAPITAL ONE BANK USA NA").rule == "name"
+    assert creditor_terms_for("CAP ONE").label == "Capital One"
     assert creditor_terms_for("CITICARDS CBNA").label == "Citibank"
     assert creditor_terms_for("ACME FINANCE").label == "Agency default terms"
     assert terms == 10
