@@ -93,12 +93,19 @@ class Proposal(models.Model):
     """A case's DMP proposal. ``version`` is the number of the latest saved version and
     the optimistic-concurrency token: a save names the version it started from.
 
-    ``case_id`` is the application's public id (a plain UUID until the intake's
-    application models are wired in).
+    ``case`` is the application, keyed by its public id (the column stays ``case_id``, so
+    ``proposal.case_id`` is that public id). The proposal goes with the application when
+    the application is purged.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case_id = models.UUIDField(unique=True)
+    case = models.OneToOneField(
+        "intake.Application",
+        to_field="public_id",
+        db_column="case_id",
+        on_delete=models.CASCADE,
+        related_name="proposal",
+    )
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

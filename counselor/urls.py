@@ -2,58 +2,64 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import agency_views, audit_views, case_views, case_work_views, views
+from counselor.views import (
+    action_plan,
+    audit,
+    case,
+    casework,
+    dashboard,
+    offers,
+    proposals,
+    queue,
+    terms,
+)
 
 app_name = "counselor"
 
+ONE_CASE = "cases/<uuid:public_id>"
+
 urlpatterns = [
-    path("", case_views.queue, name="queue"),
-    path("search/", case_views.queue_search, name="queue-search"),
-    path("supervisor/", case_views.supervisor_dashboard_view, name="supervisor"),
-    path("cases/<uuid:public_id>/", case_views.case_detail, name="case"),
-    path("cases/<uuid:public_id>/assign/", case_views.case_assign_view, name="case-assign"),
-    path("cases/<uuid:public_id>/notes/", case_views.case_note, name="case-note"),
-    path("cases/<uuid:public_id>/offer/", case_views.case_offer_send_view, name="case-offer"),
-    path("cases/<uuid:public_id>/plan/", case_views.case_plan_start, name="case-plan-start"),
-    path("cases/<uuid:public_id>/ssn/", case_views.case_ssn_reveal, name="case-ssn"),
-    # Casework (docs/counselor.md, "Case review"): status, tasks, messages, re-run.
-    path("cases/<uuid:public_id>/status/", case_work_views.case_status, name="case-status"),
-    path("cases/<uuid:public_id>/tasks/", case_work_views.case_task, name="case-task"),
+    path("", queue.queue, name="queue"),
+    path("search/", queue.queue_search, name="queue-search"),
+    path("supervisor/", dashboard.supervisor_dashboard_view, name="supervisor"),
+    path(f"{ONE_CASE}/", case.case_detail, name="case"),
+    path(f"{ONE_CASE}/assign/", case.case_assign_view, name="case-assign"),
+    path(f"{ONE_CASE}/notes/", case.case_note, name="case-note"),
+    path(f"{ONE_CASE}/ssn/", case.case_ssn_reveal, name="case-ssn"),
     path(
-        "cases/<uuid:public_id>/tasks/<uuid:task_id>/done/",
-        case_work_views.case_task_done,
-        name="case-task-done",
+        f"{ONE_CASE}/documents/<uuid:document_id>/",
+        case.case_document_download,
+        name="case-document",
     ),
-    path("cases/<uuid:public_id>/messages/", case_work_views.case_message, name="case-message"),
+    # Casework (docs/counselor.md, "Case review"): status, tasks, messages, re-run.
+    path(f"{ONE_CASE}/status/", casework.case_status, name="case-status"),
+    path(f"{ONE_CASE}/tasks/", casework.case_task, name="case-task"),
+    path(f"{ONE_CASE}/tasks/<uuid:task_id>/done/", casework.case_task_done, name="case-task-done"),
+    path(f"{ONE_CASE}/messages/", casework.case_message, name="case-message"),
     path(
-        "cases/<uuid:public_id>/verification/rerun/",
-        case_work_views.case_verification_rerun_view,
+        f"{ONE_CASE}/verification/rerun/",
+        casework.case_verification_rerun_view,
         name="case-verification-rerun",
     ),
+    path(f"{ONE_CASE}/offer/", offers.case_offer_send_view, name="case-offer"),
+    path(f"{ONE_CASE}/plan/", proposals.case_plan_start, name="case-plan-start"),
+    path(f"{ONE_CASE}/builder/", proposals.builder, name="builder"),
+    path(f"{ONE_CASE}/builder/save/", proposals.builder_save, name="builder-save"),
+    path(f"{ONE_CASE}/action-plan/", action_plan.action_plan, name="action-plan"),
     path(
-        "cases/<uuid:public_id>/documents/<uuid:document_id>/",
-        case_views.case_document_download,
-        name="case-document",
+        f"{ONE_CASE}/action-plan.pdf", action_plan.action_plan_pdf_download, name="action-plan-pdf"
     ),
     path(
         "applications/<uuid:public_id>/audit/",
-        audit_views.application_audit_history,
+        audit.application_audit_history,
         name="application-audit",
     ),
-    path("cases/<uuid:public_id>/builder/", views.builder, name="builder"),
-    path("cases/<uuid:public_id>/builder/save/", views.builder_save, name="builder-save"),
-    path("cases/<uuid:public_id>/action-plan/", views.action_plan, name="action-plan"),
-    path(
-        "cases/<uuid:public_id>/action-plan.pdf",
-        views.action_plan_pdf_download,
-        name="action-plan-pdf",
-    ),
-    path("creditor-terms/", agency_views.creditor_terms_list, name="creditor-terms"),
-    path("creditor-terms/new/", agency_views.creditor_terms_new, name="creditor-terms-new"),
+    path("creditor-terms/", terms.creditor_terms_list, name="creditor-terms"),
+    path("creditor-terms/new/", terms.creditor_terms_new, name="creditor-terms-new"),
     path(
         "creditor-terms/<uuid:public_id>/edit/",
-        agency_views.creditor_terms_edit,
+        terms.creditor_terms_edit,
         name="creditor-terms-edit",
     ),
-    path("fee-schedule/", agency_views.fee_schedule_edit, name="fee-schedule"),
+    path("fee-schedule/", terms.fee_schedule_edit, name="fee-schedule"),
 ]

@@ -10,25 +10,22 @@ Pure code (no Django). The rule, in order; the first that matches wins:
 4. **default**: the agency's default row, or the engine's default terms when the agency
    has none.
 
-Normalizing: upper case, every run of characters other than A-Z and 0-9 becomes one
-space ("SYNCB/AMAZON" and "syncb amazon" are the same name). Inactive rows never match.
+Names are compared in the one normal form of ``intake.engine.creditors`` (the verification
+matches stated debts to tradelines with it too): "SYNCB/AMAZON", "syncb amazon" and
+"Synchrony Amazon Store Card" are the same name, "JPMCB CARD" is "Chase". A name that
+normalizes to nothing ("Bank", "Card Services") only ever gets the default. Inactive rows
+never match.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from counselor.engine.dmp import DEFAULT_TERMS, Concessions
+from intake.engine.creditors import creditor_key
 
-_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 NAME, ALIAS, PREFIX, DEFAULT = "name", "alias", "prefix", "default"
-
-
-def normalize_creditor(name: str) -> str:
-    """``"SyncB/Amazon "`` -> ``"SYNCB AMAZON"``."""
-    return _NON_ALNUM.sub(" ", name.upper()).strip()
 
 
 @dataclass(frozen=True)
@@ -67,20 +64,21 @@ class TermsTable:
         self.default = next((row for row in active if row.is_default), None)
         self.by_name: dict[str, TermsRow] = {}
         self.by_alias: dict[str, TermsRow] = {}
-        for row in sorted(active, key=lambda r: normalize_creditor(r.creditor)):
+        for row in sorted(active, key=lambda r: creditor_key(r.creditor)):
             if row.is_default:
                 continue
-            self.by_name.setdefault(normalize_creditor(row.creditor), row)
-            for alias in row.aliases:
-                self.by_alias.setdefault(normalize_creditor(alias), row)
+            if name_key := creditor_key(row.creditor):
+                self.by_name.setdefault(name_key, row)
+            for key in filter(None, map(creditor_key, row.aliases)):
+                self.by_alias.setdefault(key, row)
         self._prefixes = sorted(
             {**self.by_alias, **self.by_name}.items(),
-            key=lambda item: (-len(item[0].split()), normalize_creditor(item[1].creditor)),
+            key=lambda item: (-len(item[0].split()), creditor_key(item[1].creditor)),
         )
 
     def match(self, name: str) -> TermsMatch:
         """The terms for ``name`` by the rule in the module docstring."""
-        key = normalize_creditor(name)
+        key = creditor_key(name)
         if key in self.by_name:
             return TermsMatch(name, NAME, self.by_name[key], self.by_name[key].terms)
         if key in self.by_alias:

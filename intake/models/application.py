@@ -60,6 +60,16 @@ class Application(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def is_enrolled(self) -> bool:
+        return self.status == self.Status.ENROLLED
+
+    @property
+    def takes_new_offer(self) -> bool:
+        """A sent case that is neither enrolled nor closed: a new offer would otherwise
+        supersede the signed one, or reopen a closed case."""
+        return self.status not in (self.Status.DRAFT, self.Status.ENROLLED, self.Status.CLOSED)
+
 
 class StatusChange(models.Model):
     """One step of the portal's timeline: the application reached `status` at `at`.

@@ -66,6 +66,14 @@ class PlanOffer(models.Model):
         """Waiting for the consumer's answer (a superseded offer may still say so)."""
         return self.status == self.Status.OPEN
 
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == self.Status.DECLINED
+
 
 class PlanAcceptance(models.Model):
     """The consumer's e-signature (E-SIGN): typed full name, consent, time, and the hash of

@@ -28,7 +28,6 @@ When the consumer stated no debts, the report's tradelines become Debt rows with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -39,6 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from intake.engine.budget import LINE_ITEMS, monthly_amount
+from intake.engine.creditors import creditor_display, creditor_tokens
 from integrations.errors import VendorError, failure_reason
 from integrations.plaid.models import PlaidAccount, PlaidItem, PlaidTransaction
 from integrations.plaid.services import plaid_identity_match
@@ -90,73 +90,6 @@ EXPENSE_GROUPS: dict[str, tuple[str, ...]] = {
     "shopping": ("clothing", "other"),
 }
 
-# Creditor names: bureau abbreviations and multi-word brands to one token each.
-PHRASES = (
-    ("CAPITAL ONE", "CAPITALONE"),
-    ("CAP ONE", "CAPITALONE"),
-    ("CAP1", "CAPITALONE"),
-    ("BANK OF AMERICA", "BOFA"),
-    ("BK OF AMER", "BOFA"),
-    ("AMERICAN EXPRESS", "AMEX"),
-    ("WELLS FARGO", "WELLSFARGO"),
-    ("WF BANK", "WELLSFARGO"),
-    ("US BANK", "USBANK"),
-    ("NAVY FEDERAL", "NAVYFEDERAL"),
-    ("NAVY FCU", "NAVYFEDERAL"),
-)
-ALIASES = {
-    "SYNCB": "SYNCHRONY",
-    "JPMCB": "CHASE",
-    "JPMORGAN": "CHASE",
-    "CITIBANK": "CITI",
-    "CBNA": "CITI",
-    "WFBNA": "WELLSFARGO",
-    "BOA": "BOFA",
-    "DISC": "DISCOVER",
-    "COMENITY": "COMENITY",
-    "CB": "",
-    "DFS": "DISCOVER",
-}
-FILLER = frozenset(
-    {
-        "BANK",
-        "NA",
-        "N",
-        "A",
-        "FIN",
-        "FINANCIAL",
-        "SVCS",
-        "SERVICES",
-        "SVC",
-        "CARD",
-        "CARDS",
-        "CREDIT",
-        "CORP",
-        "INC",
-        "USA",
-        "CO",
-        "FSB",
-        "THE",
-        "OF",
-        "LLC",
-        "STORE",
-        "ACCOUNT",
-        "LOAN",
-        "LOANS",
-        "AUTO",
-        "VISA",
-        "MASTERCARD",
-        "MC",
-    }
-)
-DISPLAY = {
-    "CAPITALONE": "Capital One",
-    "BOFA": "Bank of America",
-    "AMEX": "American Express",
-    "WELLSFARGO": "Wells Fargo",
-    "USBANK": "U.S. Bank",
-    "NAVYFEDERAL": "Navy Federal",
-}
 # Bureau account types -> the debt step's kinds.
 ACCOUNT_KINDS = {
     "CC": "credit_card",
@@ -166,27 +99,6 @@ ACCOUNT_KINDS = {
     "ST": "student_loan",
     "MD": "medical",
 }
-
-
-def creditor_tokens(name: str) -> frozenset[str]:
-    """The significant words of a creditor's name, abbreviations expanded."""
-    text = " " + re.sub(r"[^A-Z0-9]+", " ", re.sub("['\u2019]", "", name.upper())) + " "
-    for phrase, token in PHRASES:
-        text = text.replace(f" {phrase} ", f" {token} ")
-    words = (ALIASES.get(w, w) for w in text.split())
-    return frozenset(w for w in words if w and w not in FILLER and not w.isdigit())
-
-
-def creditor_display(name: str) -> str:
-    """A readable creditor name for a prefilled debt: "SYNCB/AMAZON" -> "Synchrony / Amazon"."""
-    text = " " + re.sub(r"[^A-Z0-9/]+", " ", name.upper()) + " "
-    parts = []
-    for part in text.split("/"):
-        tokens = [t for t in creditor_tokens(part)]
-        ordered = [ALIASES.get(w, w) for w in part.split()]
-        words = [w for w in ordered if w in tokens] or sorted(tokens)
-        parts.append(" ".join(DISPLAY.get(w, w.title()) for w in words))
-    return " / ".join(p for p in parts if p) or name.title()
 
 
 def _money(value: Any) -> Decimal | None:

@@ -26,7 +26,7 @@ from ..audit.services import audit_record
 from ..roles import Role
 from ..signin import PROVIDER_LOGOUT_URL, safe_next, session_mark_signed_in
 
-# The demo accounts of local runs: counselor/demo.py seeds them for the password form,
+# The demo accounts of local runs: counselor/demo/agency.py seeds them for the password form,
 # integrations/oidc/devprovider/users.json holds them at the local OpenID provider.
 DEMO_PASSWORD = "genie-demo-2026"  # noqa: S105  (published, local runs only)
 DEMO_ACCOUNTS = (

@@ -7,8 +7,18 @@ from decimal import Decimal
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from intake.models import Application, Debt, Expense, Household, Income
+from intake.models import (
+    Application,
+    Debt,
+    Expense,
+    Household,
+    Income,
+    VerificationFlag,
+    VerificationRequest,
+)
+from integrations.transunion.models import BureauPull
 
 _numbers = count(1)
 BASE = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -71,3 +81,73 @@ def sent_application(
         minimum_payment=Decimal("156.00"),
     )
     return application
+
+
+def verified_application_of(application: Application) -> None:
+    debt = application.debts.get()
+    VerificationRequest.objects.create(
+        application=application,
+        started_at=timezone.now(),
+        completed_at=timezone.now(),
+        bureau_outcome="requested",
+        result={
+            "income": {
+                "stated_monthly": "3300.00",
+                "bank_monthly": "3000.00",
+                "difference": "-300.00",
+                "ratio": "0.0909",
+                "tolerance": "0.10",
+            },
+            "tradelines": {
+                "matched": [
+                    {
+                        "debt": str(debt.public_id),
+                        "creditor": "JPMCB CARD SERVICES",
+                        "balance": "5400.00",
+                        "stated_balance": "5200.00",
+                    }
+                ],
+                "missing": [{"creditor": "SYNCB/AMAZON", "balance": "1800.00"}],
+                "extra": [],
+            },
+            "cards": [
+                {
+                    "mask": "1234",
+                    "balance": "5210.00",
+                    "apr": "27.49",
+                    "minimum_payment": "150.00",
+                    "stated_debt": str(debt.public_id),
+                }
+            ],
+            "expenses": {
+                "food": {"stated": "500.00", "bank": "640.00"},
+                "housing": {"stated": "1200.00", "bank": "1200.00"},
+            },
+            "identity": {"name_score": 62, "minimum": 70},
+        },
+    )
+
+
+def failed_pull_of(application: Application) -> BureauPull:
+    pull = BureauPull.objects.create(
+        idempotency_key=f"application:{application.public_id}",
+        reference="REF0001",
+        consent_reference="consent:x",
+        status=BureauPull.Status.FAILED,
+        error_code="SYS_BUSY",
+    )
+    VerificationRequest.objects.create(
+        application=application,
+        bureau_pull_id=pull.public_id,
+        bureau_outcome="requested",
+        started_at=timezone.now(),
+        completed_at=timezone.now(),
+    )
+    VerificationFlag.objects.create(
+        application=application,
+        source="bureau",
+        code="bureau_failed",
+        severity="critical",
+        detail="Verification failed — re-run (bureau failed, SYS_BUSY).",
+    )
+    return pull

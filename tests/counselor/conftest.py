@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import copy
 import time
-import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from counselor.seed import DEMO_INPUTS, creditor_terms_seed
-from counselor.services import proposal_start
+from counselor.demo.terms import DEMO_INPUTS, creditor_terms_seed
+from counselor.services.proposals import proposal_start
 from tenants.roles import role_grant
 from tenants.signin import AUTH_TIME
+from tests.counselor.cases import sent_application
 
 
 @pytest.fixture
@@ -54,5 +54,5 @@ def inputs_with(debt_count: int) -> dict:
 @pytest.fixture
 def case(db, terms, agency_profile, inputs):
     """A case with its first proposal version, started by the system."""
-    version = proposal_start(case_id=uuid.uuid4(), inputs=inputs, actor=None)
+    version = proposal_start(case_id=sent_application().public_id, inputs=inputs, actor=None)
     return version.proposal

@@ -12,14 +12,14 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from counselor.action_plan import (
+from counselor.engine.snapshots import inputs_parse
+from counselor.services.action_plan import (
     action_plan_context,
     action_plan_pdf,
     action_plan_render,
     document_sha256,
 )
-from counselor.engine.snapshots import inputs_parse
-from counselor.services import proposal_build_from
+from counselor.services.proposals import proposal_build_from
 from intake.engine.money import money_text
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role

@@ -3,6 +3,7 @@ SSN reveal and document download behind a recent sign-in, audit events, query co
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -10,15 +11,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from counselor.case_services import case_note_save, case_task_add, case_version
 from counselor.models import CaseNote
-from intake.models import Application, Consent, Debt, Document, Expense, Income
+from counselor.services.case import case_note_save, case_version
+from counselor.services.casework import case_task_add
+from intake.models import (
+    Application,
+    Consent,
+    Debt,
+    Document,
+    Expense,
+    Income,
+    VerificationRequest,
+)
 from intake.selectors import application_with_parts, budget_for
 from intake.services import message_post
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 from tenants.uploads.services import stored_file_create
-from tests.counselor.cases import sent_application
+from tests.counselor.cases import failed_pull_of, sent_application, verified_application_of
 from tests.counselor.conftest import recent_auth
 from tests.tenants.uploads_fixtures import local_files, pdf_bytes, upload
 
@@ -273,3 +283,82 @@ def test_empty_note_and_unknown_note_are_refused(client, counselor):
         ).content.decode()
     )
     assert not CaseNote.objects.exists()
+
+
+# ---- verification ---------------------------------------------------------------------
+
+
+def _rows(body: str, table_id: str) -> list[list[str]]:
+    table = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', body, re.S)
+    assert table is not None, table_id
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r)]
+        for r in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    ]
+
+
+def test_panel_shows_stated_vs_verified_figures(client, counselor):
+    application = sent_application()
+    verified_application_of(application)
+    client.force_login(counselor)
+
+    body = client.get(_url("case", application)).content.decode()
+
+    assert "not yet verified" not in body
+    assert _rows(body, "verified-income") == [["$3,300.00", "$3,000.00", "-$300.00"]]
+    assert _rows(body, "verified-debts") == [
+        [
+            "CHASE CARD",
+            "$5,200.00",
+            "29.99%",
+            "JPMCB CARD SERVICES",
+            "$5,400.00",
+            "$200.00",
+            "$5,210.00",
+            "27.49%",
+        ]
+    ]
+    assert _rows(body, "verified-missing") == [["SYNCB/AMAZON", "$1,800.00"]]
+    assert _rows(body, "verified-expenses") == [
+        ["food", "$500.00", "$640.00", "$140.00"],
+        ["housing", "$1,200.00", "$1,200.00", "$0.00"],
+    ]
+    assert "bank account owner's name scores 62 (minimum 70): does not match" in body
+    assert 'id="case-verification-rerun"' not in body
+
+
+def test_panel_says_not_yet_verified_when_nothing_ran(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    body = client.get(_url("case", application)).content.decode()
+
+    assert "Stated figures are not yet verified." in body
+    assert 'id="verified-income"' not in body
+
+
+def test_rerun_after_afailed_pull_of(client, counselor):
+    application = sent_application()
+    pull = failed_pull_of(application)
+    client.force_login(counselor)
+    assert 'id="case-verification-rerun"' in client.get(_url("case", application)).content.decode()
+
+    response = client.post(_url("case-verification-rerun", application))
+
+    assert response.status_code == 302
+    pull.refresh_from_db()
+    request = VerificationRequest.objects.get(application=application)
+    assert (pull.status, pull.error_code, request.completed_at) == ("pending", "", None)
+    assert _events(application, "verification") == [("update", "allowed"), ("update", "allowed")]
+    body = client.get(_url("case", application)).content.decode()
+    assert 'id="case-verification-rerun"' not in body
+
+
+def test_rerun_with_nothing_failed_says_so(client, counselor):
+    application = sent_application()
+    client.force_login(counselor)
+
+    response = client.post(_url("case-verification-rerun", application), follow=True)
+
+    assert "Nothing to re-run: no verification step failed." in response.content.decode()
+    assert _events(application, "verification") == [("update", "allowed")]

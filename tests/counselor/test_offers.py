@@ -9,9 +9,12 @@ import pytest
 from django.urls import reverse
 
 from counselor.engine.snapshots import results_json
-from counselor.services import proposal_build_from, proposal_start
-from counselor.views import plan_document
-from intake.models import Application, PlanOffer
+from counselor.services.action_plan import plan_document
+from counselor.services.proposals import proposal_build_from, proposal_start
+from intake.models import (
+    Application,
+    PlanOffer,
+)
 from intake.services import plan_offer_accept
 from integrations.warehouse.models import OutboxEvent
 from tenants.audit.models import AuditEvent
@@ -132,3 +135,33 @@ def test_case_without_a_proposal_has_no_offer_to_send(client, counselor):
     recent_auth(client)
 
     assert _send(client, application).status_code == 404
+
+
+# ---- offers ---------------------------------------------------------------------------
+
+
+def test_offers_list_shows_the_decline_reason(client, counselor):
+    application = sent_application(status="declined")
+    offer = PlanOffer.objects.create(
+        application=application,
+        snapshot={},
+        document="doc",
+        document_hash="0" * 64,
+        status="declined",
+        decline_reason="Too much with daycare costs.",
+    )
+    category = hasattr(offer, "decline_category")
+    if category:
+        PlanOffer.objects.filter(pk=offer.pk).update(decline_category="payment_too_high")
+    client.force_login(counselor)
+
+    body = client.get(
+        reverse("counselor:case", kwargs={"public_id": application.public_id})
+    ).content.decode()
+
+    expected = (
+        "declined because: The monthly payment is too high; Too much with daycare costs."
+        if category
+        else "declined because: Too much with daycare costs."
+    )
+    assert expected in body

@@ -3,13 +3,24 @@ pagination, assignment, and a query count that does not grow with the rows."""
 
 from __future__ import annotations
 
+import copy
+import re
+import uuid
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from counselor.models import CaseAssignment
-from intake.models import Application
+from counselor.demo.terms import DEMO_INPUTS
+from counselor.models import CaseAssignment, CaseTask, Proposal
+from counselor.services.case import case_version
+from counselor.services.casework import case_task_add
+from counselor.services.proposals import proposal_save, proposal_start
+from intake.models import Application, VerificationRequest
+from integrations.transunion.models import BureauPull
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 from tests.counselor.cases import sent_application
@@ -217,3 +228,165 @@ def test_search_and_document_downloads_are_rate_limited(settings):
 
     assert limits["counselor:queue-search"] == "search"
     assert limits["counselor:case-document"] == "downloads"
+
+
+def _queue_queries(client) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("counselor:queue") + "?tab=all")
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_queue_shows_the_next_follow_up_without_a_query_per_row(client, make_staff):
+    supervisor = make_staff("super-1", Role.SUPERVISOR)
+    client.force_login(supervisor)
+    today = timezone.localdate()
+    first = sent_application()
+    case_task_add(
+        application=first,
+        title="later",
+        due_date=today + timedelta(days=9),
+        assignee=None,
+        expected_version=0,
+        actor=supervisor,
+    )
+    client.get(reverse("counselor:queue"))  # warm the per-process caches
+    one, _body = _queue_queries(client)
+
+    second, third = sent_application(), sent_application()
+    for application, days in ((second, -1), (second, 3), (third, 0)):
+        case_task_add(
+            application=application,
+            title="call",
+            due_date=today + timedelta(days=days),
+            assignee=None,
+            expected_version=case_version(application=application),
+            actor=supervisor,
+        )
+    done = case_task_add(
+        application=first,
+        title="done",
+        due_date=today - timedelta(days=5),
+        assignee=None,
+        expected_version=case_version(application=first),
+        actor=supervisor,
+    )
+    CaseTask.objects.filter(pk=done.pk).update(done_at=timezone.now())
+    three, body = _queue_queries(client)
+
+    assert one == three
+    cells = re.findall(r'<td class="queue-follow-up">(.*?)</td>', body)
+    assert cells == [
+        f"{today + timedelta(days=9):%Y-%m-%d}",
+        f"{today - timedelta(days=1):%Y-%m-%d} <strong>follow-up due</strong>",
+        f"{today:%Y-%m-%d} <strong>follow-up due</strong>",
+    ]
+
+
+def _all_rows(client, **params: str) -> list[Application]:
+    response = client.get(QUEUE, {"tab": "all", **params})
+    assert response.status_code == 200
+    return list(response.context["page"].rows)
+
+
+def _verification(application: Application, *, pull: str | None, completed: bool) -> None:
+    pull_id = None
+    if pull is not None:
+        pull_id = BureauPull.objects.create(
+            idempotency_key=f"application:{application.public_id}",
+            reference=uuid.uuid4().hex[:20],
+            consent_reference="c",
+            subject="{}",
+            status=pull,
+        ).public_id
+    VerificationRequest.objects.create(
+        application=application,
+        bureau_pull_id=pull_id,
+        bureau_outcome="requested" if pull else "no_consent",
+        completed_at=timezone.now() if completed else None,
+    )
+
+
+def test_verification_state_filter(client, supervisor):
+    not_run = sent_application()
+    running = sent_application()
+    _verification(running, pull="running", completed=False)
+    no_pull_running = sent_application()
+    _verification(no_pull_running, pull=None, completed=False)
+    verified = sent_application()
+    _verification(verified, pull="done", completed=True)
+    failed = sent_application()
+    _verification(failed, pull="failed", completed=True)
+    failed_early = sent_application()
+    _verification(failed_early, pull="failed", completed=False)
+    client.force_login(supervisor)
+
+    assert _all_rows(client, verification="not_run") == [not_run]
+    assert _all_rows(client, verification="running") == [running, no_pull_running]
+    assert _all_rows(client, verification="verified") == [verified]
+    assert _all_rows(client, verification="failed") == [failed, failed_early]
+    assert len(_all_rows(client, verification="nonsense")) == 6  # an invalid value is ignored
+    page = client.get(QUEUE, {"tab": "all", "verification": "failed"}).context["page"]
+    assert (page.counts["all"], page.counts["unassigned"]) == (2, 2)
+
+
+def _inputs(net: str) -> dict:
+    inputs = copy.deepcopy(DEMO_INPUTS)
+    inputs["household"]["incomes"][0]["net"] = net
+    return inputs
+
+
+def test_eligibility_outcome_filter_reads_the_latest_saved_version(
+    client, supervisor, terms, agency_profile
+):
+    # The demo household keeps $1,070 a month: budget counseling. At $3,200 take-home its
+    # $170 surplus is short of the plan's deposit: other options.
+    comfortable = sent_application()
+    proposal_start(case_id=comfortable.public_id, inputs=_inputs("4100.00"), actor=None)
+    changed = sent_application()
+    first = proposal_start(case_id=changed.public_id, inputs=_inputs("4100.00"), actor=None)
+    proposal_save(
+        proposal=first.proposal, expected_version=1, inputs=_inputs("3200.00"), actor=None
+    )
+    short = sent_application()
+    proposal_start(case_id=short.public_id, inputs=_inputs("3200.00"), actor=None)
+    no_plan = sent_application()
+    client.force_login(supervisor)
+
+    assert Proposal.objects.get(case_id=changed.public_id).version == 2
+    assert _all_rows(client, outcome="budget_counseling") == [comfortable]
+    assert _all_rows(client, outcome="other_options") == [changed, short]
+    assert _all_rows(client, outcome="dmp_standard") == []
+    assert _all_rows(client, outcome="none") == [no_plan]
+    assert _all_rows(client, outcome="other_options", verification="not_run") == [changed, short]
+    assert _all_rows(client, outcome="other_options", verification="running") == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"tab": "all", "verification": "running", "outcome": "none"},
+        {"tab": "unassigned", "verification": "failed", "outcome": "other_options"},
+    ],
+)
+def test_filtered_queue_query_count_is_the_same_for_1_and_3_rows(
+    client, supervisor, terms, agency_profile, params
+):
+    client.force_login(supervisor)
+
+    def case() -> None:
+        application = sent_application()
+        _verification(application, pull="failed", completed=True)
+        proposal_start(case_id=application.public_id, inputs=_inputs("3200.00"), actor=None)
+        _verification(sent_application(), pull="running", completed=False)
+
+    case()
+    client.get(QUEUE)  # warm the per-process caches (deployment stamp, agency profile)
+    one = _queries(client, **params)
+    rows_one = len(client.get(QUEUE, params).context["page"].rows)
+    case(), case()
+    three = _queries(client, **params)
+
+    assert rows_one == 1
+    assert len(client.get(QUEUE, params).context["page"].rows) == 3
+    assert one == three == QUEUE_QUERIES

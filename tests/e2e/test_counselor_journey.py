@@ -43,7 +43,7 @@ DEBTS = (
     ("Zed Furniture", "$900", "21", "45"),  # not in the table: the default terms
 )
 OVERRIDE_REASON = "Synchrony hardship letter of March"
-SEED_TERMS = "from counselor.seed import creditor_terms_seed; print(creditor_terms_seed())"
+SEED_TERMS = "from counselor.demo.terms import creditor_terms_seed; print(creditor_terms_seed())"
 
 
 class QuickRecorder(Recorder):
@@ -92,7 +92,7 @@ def _deployment_rows(database: str, sql: str, *params: Any) -> list[tuple[Any, .
 
 
 def _terms_table(database: str) -> TermsTable:
-    """The deployment's current creditor terms, as counselor.selectors reads them."""
+    """The deployment's current creditor terms, as counselor.selectors.terms reads them."""
     rows = _deployment_rows(
         database,
         "SELECT public_id, version, creditor, aliases, min_payment_pct, concession_apr, "
@@ -208,8 +208,9 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
             ("d2", "SYNCB/AMAZON", "2400.00", "26.99", "85.00"),
             ("d3", "Zed Furniture", "900.00", "21.00", "45.00"),
         ]
+        # "CHASE CARD" is Chase's own name in the creditor normal form (CARD says nothing).
         assert [(m["entry"], m["rule"]) for m in inputs["terms_matched"]] == [
-            ("Chase", "alias"),
+            ("Chase", "name"),
             ("Synchrony Bank", "alias"),
             ("Agency default terms", "default"),
         ]

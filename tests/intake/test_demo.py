@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.test import Client
 
-from counselor.demo import demo_seed
+from counselor.demo.agency import demo_seed
 from intake.models import (
     Application,
     Consent,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from counselor.demo import DEMO_PASSWORD, demo_seed
+from counselor.demo.agency import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
-from counselor.demo import demo_seed
+from counselor.demo.agency import demo_seed
 from intake.models import Application
 from integrations.warehouse.models import OutboxEvent
 from integrations.warehouse.shipping import warehouse_ship_pending

@@ -23,9 +23,9 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from counselor.seed import creditor_terms_seed
-from counselor.services import proposal_start_from_case
-from counselor.views import plan_document
+from counselor.demo.terms import creditor_terms_seed
+from counselor.services.action_plan import plan_document
+from counselor.services.proposals import proposal_start_from_case
 from intake.models import (
     Application,
     CounselingRequest,
@@ -238,7 +238,7 @@ def _submit_and_verify(client: Client, application: Application) -> None:
 
 
 def _offer(application: Application, counselor) -> PlanOffer:
-    from counselor.case_services import case_offer_send
+    from counselor.services.offers import case_offer_send
 
     application.refresh_from_db()
     proposal, _created = proposal_start_from_case(application=application, actor=counselor)

@@ -1,0 +1,174 @@
+"""Deterministic demo data: a living agency for newcomers, and volume for benchmarks.
+
+The same seed always yields the same people and applications. Everything is
+fictional; e-mail addresses use the reserved example.com domain.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from counselor.demo.terms import counselor_demo_seed
+from intake.demo.seed import intake_demo_seed
+from intake.models import Application
+from tenants.roles import Role, role_grant
+
+# A published demo credential, set only where CREDITGENIE_DEV_LOGIN is on.
+DEMO_PASSWORD = "genie-demo-2026"  # noqa: S105
+STAFF_USERS = (
+    ("consumer", "Maria", "Lopez", Role.CONSUMER, {}),
+    ("counselor", "Carol", "Nguyen", Role.COUNSELOR, {}),
+    ("supervisor", "Sam", "Okafor", Role.SUPERVISOR, {}),
+    ("admin", "Ada", "Brooks", Role.AGENCY_ADMIN, {"is_staff": True, "is_superuser": True}),
+)
+FIRST_NAMES = [
+    "James",
+    "Maria",
+    "Robert",
+    "Linda",
+    "Michael",
+    "Patricia",
+    "David",
+    "Jennifer",
+    "Jose",
+    "Elizabeth",
+    "Luis",
+    "Ana",
+    "Daniel",
+    "Carmen",
+    "Kevin",
+    "Rosa",
+    "Brian",
+    "Sofia",
+    "Anthony",
+    "Lucia",
+    "Marcus",
+    "Keisha",
+    "Tyrone",
+    "Mei",
+    "Andre",
+    "Guadalupe",
+    "Thomas",
+    "Sarah",
+    "Hector",
+    "Denise",
+]
+LAST_NAMES = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Garcia",
+    "Martinez",
+    "Rodriguez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Perez",
+    "Sanchez",
+    "Ramirez",
+    "Torres",
+    "Nguyen",
+    "Kim",
+    "Patel",
+    "Washington",
+    "Rivera",
+    "Flores",
+    "Jenkins",
+    "Baker",
+    "Cruz",
+    "Reyes",
+]
+STATUS_WEIGHTS = (
+    (Application.Status.DRAFT, 30),
+    (Application.Status.SUBMITTED, 25),
+    (Application.Status.IN_REVIEW, 20),
+    (Application.Status.OFFERED, 10),
+    (Application.Status.ENROLLED, 10),
+    (Application.Status.CLOSED, 5),
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    users_created: int
+    applications_created: int
+
+
+def _demo_user(username: str, first: str, last: str, role: str, flags: dict[str, bool]) -> bool:
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        return False
+    user = User(username=username, first_name=first, last_name=last, **flags)
+    user.email = f"{username}@example.com"
+    if settings.CREDITGENIE_DEV_LOGIN:
+        user.set_password(DEMO_PASSWORD)
+    else:
+        user.set_unusable_password()
+    user.save()
+    role_grant(user, role)
+    return True
+
+
+def _generated_consumers(rng: random.Random, count: int) -> list[object]:
+    User = get_user_model()
+    taken = set(
+        User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
+    )
+    users = []
+    for n in range(1, count + 1):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        username = f"demo-{n:06d}"
+        if username in taken:
+            continue
+        user = User(username=username, first_name=first, last_name=last)
+        user.email = f"{first}.{last}.{n}@example.com".lower()
+        user.set_unusable_password()
+        users.append(user)
+    return User.objects.bulk_create(users, batch_size=2000)
+
+
+def _applications(rng: random.Random, consumers: list[object]) -> list[Application]:
+    statuses = [s for s, _ in STATUS_WEIGHTS]
+    weights = [w for _, w in STATUS_WEIGHTS]
+    now = timezone.now()
+    rows = [
+        Application(
+            consumer=user,
+            status=rng.choices(statuses, weights)[0],
+            language="es" if rng.random() < 0.3 else "en",
+            created_at=now - timedelta(minutes=rng.randrange(90 * 24 * 60)),
+        )
+        for user in consumers
+    ]
+    created = Application.objects.bulk_create(rows, batch_size=2000)
+    return created
+
+
+@transaction.atomic
+def demo_seed(*, count: int, seed: int) -> SeedResult:
+    """Demo staff and consumers with applications and their parts (intake.demo.seed);
+    re-running adds nothing twice.
+
+    Side effects: inserts users, applications and their parts that do not exist yet.
+    """
+    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
+    users = sum(_demo_user(*row) for row in STAFF_USERS)
+    consumers = _generated_consumers(rng, count)
+    applications = _applications(rng, consumers)
+    intake_demo_seed(rng, applications)
+    counselor_demo_seed()
+    return SeedResult(users + len(consumers), len(applications))

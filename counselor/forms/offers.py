@@ -1,0 +1,14 @@
+"""The offer form: which saved proposal version to send (the latest when none is given)."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class OfferForm(forms.Form):
+    version = forms.CharField(required=False)
+
+    def clean_version(self) -> int | None:
+        """The version number, or None for "the latest"."""
+        raw = self.cleaned_data["version"]
+        return int(raw) if raw.isdigit() else None

@@ -1,0 +1,270 @@
+"""Reads for the case page: the case with its parts, the verification figures beside what was
+stated, and the colleagues a case can go to. A fixed number of queries per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    QuerySet,
+)
+
+from counselor.models import (
+    CaseAssignment,
+    CaseNote,
+    CaseStatusNote,
+    CaseTask,
+    Proposal,
+)
+from intake import selectors as intake_selectors
+from intake.models import Application, Message
+from intake.selectors import (
+    application_with_parts,
+    budget_for,
+    household_of,
+)
+from intake.services.casework import CLOSE_REASONS, allowed_statuses
+from tenants.roles import CASEWORK_ROLES
+
+
+def case_workers() -> QuerySet[Any]:
+    """Counselors and supervisors a case can be assigned to, by username."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=CASEWORK_ROLES, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the case page shows, read in a fixed number of queries."""
+
+    application: Any
+    household: Any
+    budget: Any
+    expenses_by_category: list[tuple[str, Any]]
+    assignment: Any
+    offers: list[Any]
+    verification: Any
+    notes: list[tuple[Any, list[Any]]]
+    proposal: Any = None
+    status_notes: list[Any] = field(default_factory=list)
+    tasks: list[Any] = field(default_factory=list)
+    messages: list[Any] = field(default_factory=list)
+    figures: Any = None
+
+    @property
+    def version(self) -> int:
+        """The case's optimistic-concurrency token, for the forms."""
+        return self.assignment.version if self.assignment else 0
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        """(status, label) a counselor may move the case to now (the intake's table)."""
+        labels = dict(Application.Status.choices)
+        return [(s, str(labels[s])) for s in allowed_statuses(self.application.status)]
+
+    @property
+    def close_reasons(self) -> tuple[str, ...]:
+        return CLOSE_REASONS
+
+    @property
+    def open_tasks(self) -> list[Any]:
+        return [t for t in self.tasks if t.done_at is None]
+
+    @property
+    def done_tasks(self) -> list[Any]:
+        return [t for t in self.tasks if t.done_at is not None]
+
+    @property
+    def can_send_offer(self) -> bool:
+        """A saved proposal version, and a case that takes a new offer (the rule
+        ``case_offer_send`` applies)."""
+        return bool(self.proposal and self.proposal.version and self.application.takes_new_offer)
+
+    @property
+    def verification_state(self) -> str:
+        """ "not_requested", "running" or "complete" (no summary yet is "not_requested")."""
+        return self.verification.status if self.verification is not None else "not_requested"
+
+    @property
+    def verification_not_requested(self) -> bool:
+        return self.verification_state == "not_requested"
+
+    @property
+    def verification_running(self) -> bool:
+        return self.verification_state == "running"
+
+    @property
+    def can_rerun_verification(self) -> bool:
+        """A failed bureau pull: "Re-run verification" (the intake's ``verification_rerun``)."""
+        return bool(self.verification is not None and self.verification.bureau_failed)
+
+
+@dataclass(frozen=True)
+class DebtFigures:
+    """One stated debt beside what the credit report and the bank say of it."""
+
+    creditor: str
+    stated_balance: Decimal | None
+    stated_apr: Decimal | None
+    report_creditor: str = ""
+    report_balance: Decimal | None = None
+    bank_balance: Decimal | None = None
+    bank_apr: Decimal | None = None
+    on_report: bool | None = None  # None: no credit report to compare with
+
+    @property
+    def balance_difference(self) -> Decimal | None:
+        """Report balance minus stated balance."""
+        if self.report_balance is None or self.stated_balance is None:
+            return None
+        return self.report_balance - self.stated_balance
+
+
+@dataclass(frozen=True)
+class VerificationFigures:
+    """Stated vs verified figures, from the intake's ``verification_summary`` and the
+    stated debts (no query of its own)."""
+
+    income: dict[str, Decimal | None]
+    debts: list[DebtFigures]
+    missing: list[tuple[str, Decimal | None]]
+    expenses: list[tuple[str, Decimal | None, Decimal | None, Decimal | None]]
+    identity_score: int | None
+    identity_minimum: int | None
+
+    @property
+    def identity_matches(self) -> bool | None:
+        if self.identity_score is None or self.identity_minimum is None:
+            return None
+        return self.identity_score >= self.identity_minimum
+
+
+def _money(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def verification_figures(summary: Any, debts: list[Any]) -> VerificationFigures | None:
+    """The panel's tables (pure): income stated vs bank; each stated debt vs its matched
+    tradeline (balance) and bank liability (balance, APR); tradelines nobody listed;
+    expense groups stated vs observed; the identity match score. None before a completed
+    verification."""
+    if summary is None or summary.status != "complete":
+        return None
+    income = summary.income or {}
+    matching = summary.matching or {}
+    report_by_debt = {row.get("debt"): row for row in matching.get("matched", [])}
+    card_by_debt = {
+        row.get("stated_debt"): row
+        for row in getattr(summary, "cards", [])
+        if row.get("stated_debt")
+    }
+    extra = set(matching.get("extra", []))
+    has_report = bool(matching)
+    rows = []
+    for debt in debts:
+        key = str(debt.public_id)
+        report, card = report_by_debt.get(key, {}), card_by_debt.get(key, {})
+        rows.append(
+            DebtFigures(
+                creditor=debt.creditor or "",
+                stated_balance=debt.balance,
+                stated_apr=debt.apr,
+                report_creditor=report.get("creditor", ""),
+                report_balance=_money(report.get("balance")),
+                bank_balance=_money(card.get("balance")),
+                bank_apr=_money(card.get("apr")),
+                on_report=(key not in extra) if has_report else None,
+            )
+        )
+    expenses = []
+    for group, row in sorted((summary.expenses or {}).items()):
+        stated, bank = _money(row.get("stated")), _money(row.get("bank"))
+        gap = bank - stated if stated is not None and bank is not None else None
+        expenses.append((group, stated, bank, gap))
+    identity = summary.identity or {}
+    return VerificationFigures(
+        income={
+            "stated": _money(income.get("stated_monthly")),
+            "bank": _money(income.get("bank_monthly")),
+            "difference": _money(income.get("difference")),
+        },
+        debts=rows,
+        missing=[
+            (r.get("creditor", ""), _money(r.get("balance"))) for r in matching.get("missing", [])
+        ],
+        expenses=expenses,
+        identity_score=identity.get("name_score"),
+        identity_minimum=identity.get("minimum"),
+    )
+
+
+def _verification(application: Application) -> Any:
+    """The intake's verification summary when it exposes one (``verification_summary`` in
+    ``intake.selectors``, the verification issue), else None: the panel then says "not yet
+    verified"."""
+    summary = getattr(intake_selectors, "verification_summary", None)
+    return summary(application) if summary is not None else None
+
+
+def case_view(*, application: Application) -> CaseView:
+    """The case with its parts (intake's ``application_with_parts``), the engine's budget
+    analysis (``budget_for``), its assignment and its offers (newest first).
+
+    Verification: the intake's summary when it has one (``_verification``).
+    """
+    full = application_with_parts(application)
+    budget = budget_for(full)
+    categories: dict[str, Any] = {}
+    for expense in full.expenses.all():
+        if expense.amount is not None:
+            categories.setdefault(expense.category, []).append(expense)
+    assignment = CaseAssignment.objects.filter(application=full).select_related("assigned_to")
+    offers = list(full.plan_offers.order_by("-created_at", "-pk"))
+    versions: dict[Any, list[Any]] = {}
+    for note in (
+        CaseNote.objects.filter(application=full)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    ):
+        versions.setdefault(note.note_id, []).append(note)
+    notes = [(rows[-1], rows[-2::-1]) for rows in versions.values()]
+    verification = _verification(full)
+    return CaseView(
+        application=full,
+        household=household_of(full),
+        budget=budget,
+        expenses_by_category=sorted(categories.items()),
+        assignment=assignment.first(),
+        offers=offers,
+        verification=verification,
+        notes=notes,
+        proposal=Proposal.objects.filter(case_id=full.public_id).first(),
+        status_notes=list(
+            CaseStatusNote.objects.filter(application=full)
+            .select_related("author")
+            .order_by("-created_at", "-pk")
+        ),
+        tasks=list(
+            CaseTask.objects.filter(application=full)
+            .select_related("assignee", "created_by")
+            .order_by("due_date", "pk")
+        ),
+        messages=list(
+            Message.objects.filter(application=full)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        ),
+        figures=verification_figures(verification, list(full.debts.all())),
+    )

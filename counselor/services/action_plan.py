@@ -1,0 +1,188 @@
+"""The written action plan and DMP disclosures (COA FEC 4, PA-FEC 7): one document per
+language, rendered from ``templates/counselor/action_plan_<lang>.html`` (the Spanish text
+lives in its own template, not in the shared .po file), shown as a page and as a PDF.
+
+The document's identity is the sha256 of its exact rendered HTML; the PDF is made from
+that HTML deterministically (fixed creation date), so a frozen offer can be re-rendered
+and checked byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from fpdf import FPDF
+
+from counselor.engine.builder import ProposalResult
+from counselor.engine.chart import PayoffChart, payoff_chart
+from counselor.engine.dmp import Debt
+from counselor.engine.snapshots import BuilderInputs, inputs_parse
+from counselor.models import Proposal, ProposalVersion
+from counselor.services.proposals import proposal_build_from
+from tenants.selectors import agency_profile_get
+
+LANGUAGES = ("en", "es")
+# The PDF's built-in fonts are Latin-1; these few characters are written as their
+# nearest Latin-1 equivalents. Everything else outside Latin-1 becomes "?".
+_PDF_TEXT = str.maketrans(
+    {"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "..."}
+)
+
+
+@dataclass(frozen=True)
+class SchedulePeriod:
+    """Consecutive plan months with the same deposit (the engine's ``Plan.schedule``)."""
+
+    first_month: int
+    last_month: int
+    first_due: date
+    last_due: date
+    to_creditors: Decimal
+    fee: Decimal
+    deposit: Decimal
+
+
+@dataclass(frozen=True)
+class DebtRow:
+    """One disclosed debt and what the plan does with it."""
+
+    debt: Debt
+    status: str  # "enrolled", "secured" or "excluded"
+    line: object | None  # the PlanLine when enrolled
+
+    @property
+    def is_excluded(self) -> bool:
+        """An unsecured debt the counselor left out of the plan."""
+        return self.status == "excluded"
+
+
+@dataclass(frozen=True)
+class ActionPlanDocument:
+    html: str
+    language: str
+    sha256: str
+
+
+def schedule_periods(result: ProposalResult) -> tuple[SchedulePeriod, ...]:
+    """The plan's month-by-month schedule, grouped where the deposit does not change."""
+    periods: list[SchedulePeriod] = []
+    for month in result.plan.schedule:
+        last = periods[-1] if periods else None
+        if last and (last.deposit, last.to_creditors) == (month.deposit, month.to_creditors):
+            periods[-1] = SchedulePeriod(
+                last.first_month,
+                month.month,
+                last.first_due,
+                month.due_date,
+                last.to_creditors,
+                last.fee,
+                last.deposit,
+            )
+            continue
+        periods.append(
+            SchedulePeriod(
+                month.month,
+                month.month,
+                month.due_date,
+                month.due_date,
+                month.to_creditors,
+                month.fee,
+                month.deposit,
+            )
+        )
+    return tuple(periods)
+
+
+def debt_rows(result: ProposalResult) -> tuple[DebtRow, ...]:
+    """Every disclosed debt in the order given, with its status and plan line."""
+    lines = {id(line.debt): line for line in result.plan.lines}
+    excluded = {id(debt) for debt in result.excluded}
+    rows = []
+    for debt in result.debts:
+        line = lines.get(id(debt))
+        status = "secured" if debt.secured else "excluded" if id(debt) in excluded else "enrolled"
+        rows.append(DebtRow(debt, status, line))
+    return tuple(rows)
+
+
+def document_sha256(html: str) -> str:
+    """The hash an offer freezes: sha256 of the exact rendered document (UTF-8)."""
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def action_plan_context(
+    *,
+    result: ProposalResult,
+    inputs: BuilderInputs,
+    agency_name: str,
+    case_id: str,
+    version: int,
+    language: str,
+) -> dict[str, object]:
+    """What the document templates show: the engine's objects, grouped, not recomputed."""
+    if language not in LANGUAGES:
+        raise ValueError(f"the action plan is written in {LANGUAGES}, not {language!r}")
+    return {
+        "result": result,
+        "plan": result.plan,
+        "inputs": inputs,
+        "agency_name": agency_name,
+        "case_id": case_id,
+        "version": version,
+        "language": language,
+        "document_template": f"counselor/action_plan_{language}.html",
+        "periods": schedule_periods(result),
+        "rows": debt_rows(result),
+        "reasons": result.assessment.reasons(language),
+        "fair_share": any(line.fair_share for line in result.plan.lines),
+    }
+
+
+def action_plan_render(context: dict[str, object]) -> ActionPlanDocument:
+    """The document for an :func:`action_plan_context`. Side effects: none."""
+    html = render_to_string(str(context["document_template"]), context)
+    return ActionPlanDocument(html, str(context["language"]), document_sha256(html))
+
+
+def action_plan_pdf(document: ActionPlanDocument, *, created: date) -> bytes:
+    """The document as a PDF (fpdf2, built-in fonts). Same document and date, same bytes."""
+    pdf = FPDF(format="Letter")
+    pdf.set_creation_date(datetime(created.year, created.month, created.day, tzinfo=UTC))
+    pdf.set_title("Action plan" if document.language == "en" else "Plan de acción")
+    pdf.set_lang(document.language)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=9)
+    text = document.html.translate(_PDF_TEXT).encode("latin-1", "replace").decode("latin-1")
+    pdf.write_html(text)
+    return bytes(pdf.output())
+
+
+def builder_chart(result: ProposalResult) -> PayoffChart:
+    """The payoff chart of a priced proposal."""
+    return payoff_chart(result.plan, result.payoff)
+
+
+def plan_document(
+    *, proposal: Proposal, version: ProposalVersion, language: str = ""
+) -> tuple[dict[str, object], ActionPlanDocument]:
+    """The written action plan of a saved version (context and rendered document), in
+    ``language`` or the inputs' language. The offer flow freezes this exact document.
+
+    No side effects (reads: the agency profile, the terms table and fee schedule)."""
+    parsed = inputs_parse(version.inputs)
+    language = language or parsed.language
+    language = language if language in LANGUAGES else "en"
+    profile = agency_profile_get()
+    context = action_plan_context(
+        result=proposal_build_from(version.inputs),
+        inputs=parsed,
+        agency_name=profile.name if profile else "",
+        case_id=str(proposal.case_id),
+        version=version.number,
+        language=language,
+    )
+    return context, action_plan_render(context)
