@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
+
+from tenants.admin import ReadOnlyAdmin
 
 from .models import CreditorTerms
 
 
-class CreditorTermsAdmin(admin.ModelAdmin):
+class CreditorTermsAdmin(ReadOnlyAdmin):
     list_display = [
         "creditor",
         "version",
@@ -31,15 +32,6 @@ class CreditorTermsAdmin(admin.ModelAdmin):
     search_fields = ["creditor", "aliases"]
     list_select_related = ["changed_by"]
     readonly_fields = [field.name for field in CreditorTerms._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 if not settings.IS_FRONTDOOR:

@@ -8,6 +8,19 @@ from .forms import AgencyProfileForm
 from .models import Agency, AgencyProfile, ReferralCode, RoutingCount, Territory
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows changed only through their audited services: the admin lists and shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(AgencyProfile)
 class AgencyProfileAdmin(admin.ModelAdmin):
     """One profile per deployment: it can be edited, never added twice or deleted."""

@@ -25,20 +25,16 @@ from counselor.selectors.terms import (
     creditor_terms_history,
     fee_schedule_get,
 )
-from counselor.services.terms import creditor_terms_create, creditor_terms_update, fee_schedule_set
+from counselor.services.terms import (
+    TERMS_FIELDS,
+    creditor_terms_create,
+    creditor_terms_update,
+    fee_schedule_set,
+)
 from tenants.signin import require_recent_auth
 
 View = Callable[..., HttpResponse]
-TERMS_INITIAL = (
-    "creditor",
-    "min_payment_pct",
-    "concession_apr",
-    "max_term_months",
-    "fair_share_pct",
-    "reage_after_payments",
-    "notes",
-    "active",
-)
+TERMS_INITIAL = tuple(name for name in TERMS_FIELDS if name != "aliases")
 
 
 def agency_admin_only(view: View) -> View:

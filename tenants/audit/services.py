@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from .anchors import anchor_encode, anchor_new, anchor_storage
-from .chain import ChainReport, chain_hash
+from .chain import CHAINED_FIELDS, ChainReport, chain_hash
 from .errors import AuditChainBroken, AuditEventInvalid
 from .key import chain_key_create, chain_key_stored
 from .models import AuditAction, AuditEvent, AuditOutcome, ChainVerification
@@ -83,24 +83,7 @@ def _validated(fields: dict[str, Any]) -> dict[str, Any]:
 # writer that waited reads the head its predecessor committed (docs/audit.md).
 _HEAD_TAKE = "UPDATE audit_auditchainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
 _HEAD_SET = "UPDATE audit_auditchainhead SET hash = %s WHERE id = 1"
-_COLUMNS = (
-    "seq",
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "role",
-    "action",
-    "object_type",
-    "object_id",
-    "case_id",
-    "purpose",
-    "grant_id",
-    "outcome",
-    "request_id",
-    "ip",
-    "prev_hash",
-    "hash",
-)
+_COLUMNS = (*CHAINED_FIELDS, "prev_hash", "hash")
 _INSERT = (
     "INSERT INTO audit_auditevent (seq, created_at, actor_id, actor_label, role, action, "
     "object_type, object_id, case_id, purpose, grant_id, outcome, request_id, ip, prev_hash, "
