@@ -83,11 +83,6 @@ def session_start(sender: object, request: HttpRequest | None, user: object, **k
     request.session[SESSION_CLASS] = session_class(user)
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    """Whether django-htmx saw an htmx request (for callers that take a predicate)."""
-    return bool(request.htmx)
-
-
 def htmx_aware_redirect(request: HttpRequest, url: str) -> HttpResponse:
     """A redirect, or for htmx a 401 telling htmx to load ``url`` as a whole page (a
     redirect htmx would follow and swap the sign-in page into a fragment)."""

@@ -26,7 +26,6 @@ from counselor.services.proposals import (
 from counselor.views.common import CASE, get_case_for, get_proposal_for
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
-from tenants.signin import is_htmx
 
 
 def _builder_response(
@@ -49,7 +48,7 @@ def _builder_response(
         "chart": builder_chart(result) if result else None,
         "conflict": conflict,
     }
-    template = "counselor/partials/_builder_results.html" if is_htmx(request) else None
+    template = "counselor/partials/_builder_results.html" if request.htmx else None
     return render(request, template or "counselor/builder.html", context, status=status)
 
 
