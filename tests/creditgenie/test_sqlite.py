@@ -49,7 +49,7 @@ def _audit_rows(database: Path) -> int:
 
 
 def test_provisioned_sqlite_files_are_owner_only(sqlite_agency):
-    env, database = sqlite_agency
+    _, database = sqlite_agency
     with sqlite3.connect(database) as conn:  # an open connection keeps the -wal file
         conn.execute("SELECT count(*) FROM audit_auditevent").fetchone()
         modes = {p.name: oct(p.stat().st_mode & 0o777) for p in database.parent.glob("acme*")}
