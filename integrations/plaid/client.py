@@ -17,34 +17,10 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import plaid
 import urllib3
 from django.conf import settings
-from plaid.api import plaid_api
-from plaid.model.accounts_balance_get_request import AccountsBalanceGetRequest
-from plaid.model.country_code import CountryCode
-from plaid.model.credit_bank_income_get_request import CreditBankIncomeGetRequest
-from plaid.model.identity_get_request import IdentityGetRequest
-from plaid.model.identity_match_request import IdentityMatchRequest
-from plaid.model.identity_match_user import IdentityMatchUser
-from plaid.model.item_public_token_exchange_request import ItemPublicTokenExchangeRequest
-from plaid.model.item_remove_request import ItemRemoveRequest
-from plaid.model.liabilities_get_request import LiabilitiesGetRequest
-from plaid.model.link_token_create_request import LinkTokenCreateRequest
-from plaid.model.link_token_create_request_user import LinkTokenCreateRequestUser
-from plaid.model.products import Products
-from plaid.model.sandbox_item_fire_webhook_request import SandboxItemFireWebhookRequest
-from plaid.model.sandbox_item_reset_login_request import SandboxItemResetLoginRequest
-from plaid.model.sandbox_public_token_create_request import SandboxPublicTokenCreateRequest
-from plaid.model.sandbox_public_token_create_request_options import (
-    SandboxPublicTokenCreateRequestOptions,
-)
-from plaid.model.transactions_sync_request import TransactionsSyncRequest
-from plaid.model.transactions_sync_request_options import TransactionsSyncRequestOptions
-from plaid.model.user_create_request import UserCreateRequest
-from plaid.model.webhook_verification_key_get_request import WebhookVerificationKeyGetRequest
 
 from ..errors import VendorError, VendorTimeout
 from .types import (
@@ -63,6 +39,12 @@ from .types import (
     WebhookKey,
     money,
 )
+
+# plaid-python (34 MB, 900 modules) loads with the first Plaid call, not at startup: each
+# function imports the request models it sends.
+if TYPE_CHECKING:
+    import plaid
+    from plaid.api import plaid_api
 
 # Permanent: the consumer must act (reconnect in update-mode Link, grant consent) or our
 # request is wrong; retrying the same call cannot succeed.
@@ -99,6 +81,9 @@ _api_cache: dict[tuple[str, str, str], plaid_api.PlaidApi] = {}
 
 def _api() -> plaid_api.PlaidApi:
     """The SDK client for the configured host and keys, one per process."""
+    import plaid
+    from plaid.api import plaid_api
+
     key = (settings.PLAID_HOST, settings.PLAID_CLIENT_ID, settings.PLAID_SECRET)
     with _api_lock:
         if key not in _api_cache:
@@ -131,6 +116,8 @@ def error_from_api(error: plaid.ApiException) -> VendorError:
 
 def _call(method: Callable[..., Any], request: Any) -> Any:
     """Calls one SDK method with the configured timeouts, mapping every failure."""
+    import plaid
+
     try:
         return method(request, _request_timeout=settings.PLAID_TIMEOUT)
     except plaid.ApiException as error:
@@ -144,6 +131,8 @@ def _call(method: Callable[..., Any], request: Any) -> Any:
 
 def user_create(*, client_user_id: str) -> PlaidUser:
     """POST /user/create: a Plaid user for bank income. Side effects: creates it at Plaid."""
+    from plaid.model.user_create_request import UserCreateRequest
+
     answer = _call(_api().user_create, UserCreateRequest(client_user_id=client_user_id))
     return PlaidUser(user_id=answer.user_id, user_token=answer.get("user_token", ""))
 
@@ -159,6 +148,11 @@ def link_token_create(
 ) -> LinkToken:
     """POST /link/token/create: a token for Plaid Link; with ``access_token`` it opens
     update mode (reconnect a broken item, no products). Side effects: none at our end."""
+    from plaid.model.country_code import CountryCode
+    from plaid.model.link_token_create_request import LinkTokenCreateRequest
+    from plaid.model.link_token_create_request_user import LinkTokenCreateRequestUser
+    from plaid.model.products import Products
+
     extra: dict[str, Any] = (
         {"webhook": settings.PLAID_WEBHOOK_URL} if settings.PLAID_WEBHOOK_URL else {}
     )
@@ -186,6 +180,12 @@ def sandbox_public_token_create(
 ) -> str:
     """POST /sandbox/public_token/create (sandbox only): what Link would return.
     ``username`` picks the sandbox persona (``override_username``)."""
+    from plaid.model.products import Products
+    from plaid.model.sandbox_public_token_create_request import SandboxPublicTokenCreateRequest
+    from plaid.model.sandbox_public_token_create_request_options import (
+        SandboxPublicTokenCreateRequestOptions,
+    )
+
     options = SandboxPublicTokenCreateRequestOptions(override_username=username)
     if settings.PLAID_WEBHOOK_URL:
         options.webhook = settings.PLAID_WEBHOOK_URL
@@ -202,17 +202,23 @@ def sandbox_public_token_create(
 def sandbox_item_fire_webhook(*, access_token: str, webhook_code: str) -> None:
     """POST /sandbox/item/fire_webhook (sandbox only): Plaid sends the item's webhook;
     SYNC_UPDATES_AVAILABLE also brings new, modified and removed transactions."""
+    from plaid.model.sandbox_item_fire_webhook_request import SandboxItemFireWebhookRequest
+
     request = SandboxItemFireWebhookRequest(access_token=access_token, webhook_code=webhook_code)
     _call(_api().sandbox_item_fire_webhook, request)
 
 
 def sandbox_item_reset_login(*, access_token: str) -> None:
     """POST /sandbox/item/reset_login (sandbox only): the item needs update-mode Link."""
+    from plaid.model.sandbox_item_reset_login_request import SandboxItemResetLoginRequest
+
     _call(_api().sandbox_item_reset_login, SandboxItemResetLoginRequest(access_token=access_token))
 
 
 def item_public_token_exchange(*, public_token: str) -> TokenExchange:
     """POST /item/public_token/exchange. Side effects: Plaid issues the access token."""
+    from plaid.model.item_public_token_exchange_request import ItemPublicTokenExchangeRequest
+
     request = ItemPublicTokenExchangeRequest(public_token=public_token)
     answer = _call(_api().item_public_token_exchange, request)
     return TokenExchange(answer.access_token, answer.item_id, answer.request_id)
@@ -235,6 +241,8 @@ def _account(raw: Any) -> Account:
 
 def accounts_balance_get(*, access_token: str) -> tuple[Account, ...]:
     """POST /accounts/balance/get: real-time balances of every account of the item."""
+    from plaid.model.accounts_balance_get_request import AccountsBalanceGetRequest
+
     answer = _call(
         _api().accounts_balance_get, AccountsBalanceGetRequest(access_token=access_token)
     )
@@ -243,6 +251,8 @@ def accounts_balance_get(*, access_token: str) -> tuple[Account, ...]:
 
 def identity_get(*, access_token: str) -> tuple[AccountOwners, ...]:
     """POST /identity/get: owners as the bank knows them (PII: never log the answer)."""
+    from plaid.model.identity_get_request import IdentityGetRequest
+
     answer = _call(_api().identity_get, IdentityGetRequest(access_token=access_token))
     return tuple(
         AccountOwners(
@@ -264,6 +274,9 @@ def identity_match(
     *, access_token: str, legal_name: str, phone: str = "", email: str = ""
 ) -> tuple[IdentityScores, ...]:
     """POST /identity/match: Plaid scores the bank's owner data against the consumer's."""
+    from plaid.model.identity_match_request import IdentityMatchRequest
+    from plaid.model.identity_match_user import IdentityMatchUser
+
     user = {"legal_name": legal_name} | ({"phone_number": phone} if phone else {})
     user |= {"email_address": email} if email else {}
     request = IdentityMatchRequest(access_token=access_token, user=IdentityMatchUser(**user))
@@ -295,6 +308,9 @@ def _transaction(raw: Any) -> Transaction:
 
 def transactions_sync(*, access_token: str, cursor: str = "", count: int = 100) -> SyncPage:
     """POST /transactions/sync: one page of changes after ``cursor``."""
+    from plaid.model.transactions_sync_request import TransactionsSyncRequest
+    from plaid.model.transactions_sync_request_options import TransactionsSyncRequestOptions
+
     extra = {"cursor": cursor} if cursor else {}
     request = TransactionsSyncRequest(
         access_token=access_token,
@@ -343,6 +359,8 @@ def _card(raw: Any) -> CardLiability:
 def liabilities_get(*, access_token: str) -> tuple[CardLiability, ...]:
     """POST /liabilities/get: credit cards' APRs and minimum payments (the bureau has no
     APR). Mortgages and student loans are not used by counseling yet."""
+    from plaid.model.liabilities_get_request import LiabilitiesGetRequest
+
     answer = _call(_api().liabilities_get, LiabilitiesGetRequest(access_token=access_token))
     return tuple(_card(raw) for raw in (answer.liabilities.credit or []))
 
@@ -361,6 +379,8 @@ def _source(raw: Any) -> IncomeSource:
 
 def credit_bank_income_get(*, user_token: str) -> BankIncome | None:
     """POST /credit/bank_income/get: income Plaid found in deposits; None when none yet."""
+    from plaid.model.credit_bank_income_get_request import CreditBankIncomeGetRequest
+
     request = CreditBankIncomeGetRequest(user_token=user_token)
     reports = _call(_api().credit_bank_income_get, request).get("bank_income") or []
     if not reports:
@@ -382,11 +402,15 @@ def credit_bank_income_get(*, user_token: str) -> BankIncome | None:
 def item_remove(*, access_token: str) -> None:
     """POST /item/remove: ends Plaid's access to the bank (consent withdrawn).
     Side effects: the access token stops working at Plaid."""
+    from plaid.model.item_remove_request import ItemRemoveRequest
+
     _call(_api().item_remove, ItemRemoveRequest(access_token=access_token))
 
 
 def webhook_verification_key_get(*, key_id: str) -> WebhookKey:
     """POST /webhook_verification_key/get: the public key that signed a webhook."""
+    from plaid.model.webhook_verification_key_get_request import WebhookVerificationKeyGetRequest
+
     request = WebhookVerificationKeyGetRequest(key_id=key_id)
     key = _call(_api().webhook_verification_key_get, request).key
     jwk = {name: str(key[name]) for name in ("alg", "crv", "kid", "kty", "use", "x", "y")}
