@@ -32,6 +32,7 @@ ARROW_SCHEMA = pa.schema(
     ]
 )
 
+
 def _hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
