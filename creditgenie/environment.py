@@ -131,6 +131,17 @@ def secret_key(*, debug: bool, tenant: str) -> str:
     return value or f"insecure-local-only-{tenant}"
 
 
+# The embedded SQLite default as a serious database (docs/operations.md): write-ahead log so
+# readers never block the writer, a writer that waits up to 20 s for the lock instead of
+# failing with "database is locked", and transactions that take the write lock at BEGIN,
+# so two read-then-write transactions cannot deadlock on upgrading their locks.
+_SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+}
+
+
 def database_config(default_url: str) -> dict[str, Any]:
     """DATABASES["default"] from DATABASE_URL: PostgreSQL or SQLite only."""
     try:
@@ -145,6 +156,8 @@ def database_config(default_url: str) -> dict[str, Any]:
     options = dict(config.get("OPTIONS", {}))
     if engine == "django.db.backends.postgresql":
         options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    else:
+        options = _SQLITE_OPTIONS | options  # options in the URL's query string win
     return {
         **config,
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),

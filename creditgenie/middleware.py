@@ -5,15 +5,24 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import http_date
 from django_ratelimit.core import get_usage
 
 from .logging import request_id_var
@@ -46,6 +55,80 @@ class RequestIdMiddleware:
         return response
 
 
+_NONCE_SLOT = "\x00nonce\x00"
+# Set by django-csp's decorators (and by a view for one response): such a response's
+# policy is its own, built by django-csp itself.
+_PER_RESPONSE_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+_POLICY_SETTINGS = {
+    HEADER: "CONTENT_SECURITY_POLICY",
+    HEADER_REPORT_ONLY: "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+}
+
+
+@cache
+def _policy_template(header: str, with_nonce: bool) -> tuple[str, tuple[str, ...]]:
+    """The header value (the nonce left as a slot) and the excluded URL prefixes."""
+    report_only = header == HEADER_REPORT_ONLY
+    nonce = _NONCE_SLOT if with_nonce else None
+    config = getattr(settings, _POLICY_SETTINGS[header], None) or {}
+    prefixes = tuple(config.get("EXCLUDE_URL_PREFIXES", None) or ())
+    return build_policy(nonce=nonce, report_only=report_only), prefixes
+
+
+@lru_cache(maxsize=512)  # keyed by what clients send: bounded
+def _language_for(cookie: str | None, accept: str) -> str:
+    """What ``get_language_from_request`` answers for this cookie and Accept-Language (the
+    only two things it reads), remembered per process."""
+    probe = HttpRequest()
+    if cookie is not None:
+        probe.COOKIES[settings.LANGUAGE_COOKIE_NAME] = cookie
+    probe.META["HTTP_ACCEPT_LANGUAGE"] = accept
+    return translation.get_language_from_request(probe)
+
+
+@receiver(setting_changed)
+def _forget_cached_settings(*, setting: str, **kwargs: object) -> None:
+    if setting in _POLICY_SETTINGS.values():
+        _policy_template.cache_clear()
+    if setting.startswith(("LANGUAGE", "LOCALE_PATHS")):
+        _language_for.cache_clear()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the policy built once per process.
+
+    django-csp rebuilds the header from the settings on every response; only the nonce
+    changes between responses, so the header is built once with a slot for it. A response
+    carrying its own policy changes (``_csp_update`` and the like) goes through django-csp.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if any(getattr(response, name, None) is not None for name in _PER_RESPONSE_POLICY):
+            return super().process_response(request, response)
+        if response.status_code in (404, 500) and settings.DEBUG:  # Django's debug pages
+            return response
+        nonce = getattr(request, "_csp_nonce", None)
+        for header, exempt in ((HEADER, "_csp_exempt"), (HEADER_REPORT_ONLY, "_csp_exempt_ro")):
+            policy, excluded = _policy_template(header, nonce is not None)
+            if (
+                policy
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not request.path_info.startswith(excluded)
+            ):
+                response[header] = policy.replace(_NONCE_SLOT, nonce) if nonce else policy
+        if nonce is None:  # as django-csp: a nonce asked for after this point is an error
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
 class LanguageMiddleware:
     """The consumer's language from the language cookie or Accept-Language.
 
@@ -57,7 +140,10 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = translation.get_language_from_request(request)
+        language = _language_for(
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        )
         translation.activate(language)
         request.LANGUAGE_CODE = language
         try:
@@ -65,9 +151,15 @@ class LanguageMiddleware:
         finally:
             # The thread serves the next request (or test) in the default language again.
             translation.deactivate()
-        patch_vary_headers(response, ("Accept-Language",))
+        if "Vary" in response:
+            patch_vary_headers(response, ("Accept-Language",))
+        else:
+            response.headers["Vary"] = "Accept-Language"
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -82,9 +174,16 @@ class NoStoreForAuthenticatedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+        # The session names a signed-in person (login writes the key, logout flushes it):
+        # read without loading the user.
+        session = getattr(request, "session", None)
+        if session is None or SESSION_KEY not in session:
+            return response
+        if "Cache-Control" in response or "Expires" in response:
+            add_never_cache_headers(response)  # merge with what the view set
+        else:  # what add_never_cache_headers writes, without parsing and rebuilding
+            response.headers["Expires"] = http_date(time.time())
+            response.headers["Cache-Control"] = NEVER_CACHE
         return response
 
 

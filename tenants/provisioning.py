@@ -98,9 +98,13 @@ def database_ensure(url: str) -> bool:
         path = Path(str(config["NAME"]))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Created empty and owner-only; SQLite gives its -wal and -shm files the same mode.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            return False
         except OSError as exc:
-            raise ProvisioningError(f"cannot create the database folder: {exc}") from None
-        return not path.exists()
+            raise ProvisioningError(f"cannot create the database file: {exc}") from None
+        return True
     name = str(config["NAME"])
     with _pg_maintenance(config) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
@@ -114,7 +118,8 @@ def database_drop(url: str) -> None:
     """Removes a database this run created, when a later step failed."""
     config = _db_config(url)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        Path(str(config["NAME"])).unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{config['NAME']}{suffix}").unlink(missing_ok=True)
         return
     with _pg_maintenance(config) as conn:
         conn.execute(

@@ -170,7 +170,9 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        # Signed in = the session names a user; read without loading the user, so a page
+        # that never looks at request.user costs no user query and no lookup here.
+        if auth.SESSION_KEY in request.session:
             now = time.time()
             reason = session_expiry_reason(request, now)
             if reason:

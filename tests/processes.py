@@ -93,7 +93,7 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
 
 
 @contextmanager
-def server(env: dict[str, str]) -> Iterator[str]:
+def server(env: dict[str, str], *, workers: int = 1, threads: int = 2) -> Iterator[str]:
     """A gunicorn process serving the deployment `env` describes; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
@@ -105,9 +105,9 @@ def server(env: dict[str, str]) -> Iterator[str]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
             "--threads",
-            "2",
+            str(threads),
             "--timeout",
             "30",
         ],

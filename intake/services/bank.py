@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.plaid.client import sandbox_public_token_create
+from integrations.lazy import lazy_module
 from integrations.plaid.models import PlaidItem
 from integrations.plaid.services import (
     plaid_item_delete,
@@ -37,6 +37,8 @@ from ..errors import BankConsentMissing
 from ..models import Application, BankConnection, Consent
 from ..selectors.consents import consent_is_live
 from .common import consumer_audit, draft_lock, step_mark
+
+plaid_client = lazy_module("integrations.plaid.client")
 
 logger = logging.getLogger("creditgenie.intake")
 REMOVE_TASK = "intake.bank_connections_remove"
@@ -95,7 +97,9 @@ def bank_connect(
     BankConnection; the bank step complete; one audit `create`. Raises VendorError."""
     application = _bank_draft(application)
     bank_link_token(application=application, replaces=replaces)
-    public_token = sandbox_public_token_create(institution_id=institution_id, username=username)
+    public_token = plaid_client.sandbox_public_token_create(
+        institution_id=institution_id, username=username
+    )
     return _connection_store(
         application=application,
         public_token=public_token,

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from ..attempts import claim_lease, vendor_call
 from ..errors import VendorError
-from . import client
+from ..lazy import lazy_module
 from .models import PlaidAccount, PlaidItem, PlaidTransaction
 from .types import CardLiability, IdentityScores, LinkToken, SyncResult
+
+client = lazy_module("integrations.plaid.client")
 
 logger = logging.getLogger("creditgenie.integrations")
 SYNCABLE = (PlaidItem.Status.OK, PlaidItem.Status.PENDING_EXPIRATION)

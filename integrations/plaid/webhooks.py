@@ -32,8 +32,11 @@ from tenants.audit.models import AuditOutcome
 from tenants.audit.services import audit_record
 
 from ..errors import VendorError
-from . import client, services
+from ..lazy import lazy_module
+from . import services
 from .models import PlaidItem, WebhookDelivery
+
+client = lazy_module("integrations.plaid.client")
 
 security_log = logging.getLogger("creditgenie.security")
 logger = logging.getLogger("creditgenie.integrations")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from .destinations import Destination, destination_from_settings
 from .errors import DestinationUnavailable
 from .models import OutboxEvent, ShipBatch
-from .schema import parquet_bytes
+from .parquet import parquet_bytes
 
 logger = logging.getLogger(__name__)
 

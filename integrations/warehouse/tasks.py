@@ -5,7 +5,6 @@ from __future__ import annotations
 from celery import shared_task
 
 from .purge import outbox_purge_shipped
-from .shipping import warehouse_ship_pending
 
 
 @shared_task(name="integrations.warehouse_ship")
@@ -16,6 +15,10 @@ def warehouse_ship() -> dict[str, int | bool]:
     a batch's file name is its id. An unavailable destination is reported, not raised:
     the events stay queued and the next scheduled run ships them.
     """
+    # Shipping brings pyarrow, numpy and boto3 (about 90 MB): loaded by the worker that runs
+    # this task, not by every web process that imports the task list at startup.
+    from .shipping import warehouse_ship_pending
+
     result = warehouse_ship_pending()
     return {"batches": result.batches, "events": result.events, "failed": result.failed}
 

@@ -20,8 +20,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config
 from django.conf import settings
 
 from .chain import ChainKey, timestamp_format
@@ -99,6 +97,9 @@ class S3Anchors:
     """Production: objects locked in compliance mode until the retention date."""
 
     def __init__(self, bucket: str, prefix: str) -> None:
+        import boto3  # only deployments anchoring to S3 load the AWS SDK
+        from botocore.config import Config
+
         self.bucket, self.prefix = bucket, prefix.strip("/")
         config = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3})
         self.client = boto3.client("s3", endpoint_url=settings.AWS_S3_ENDPOINT_URL, config=config)

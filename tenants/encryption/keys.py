@@ -1,8 +1,10 @@
 """Data keys in use: the active key for new writes, unwrapped keys cached in memory with a
 TTL (CREDITGENIE_DATA_KEY_CACHE_SECONDS), creation and rotation.
 
-The caches are per process. A data key created inside a transaction is remembered as the
-active key only after that transaction commits, so a rolled-back key is never used again.
+The caches are per process. A data key created inside a transaction is the active key for
+the rest of that transaction on its own connection (a seed that writes thousands of values
+asks the database for it once), and for everyone only after that transaction commits, so a
+rolled-back key is never used again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -27,6 +30,10 @@ _lock = threading.Lock()
 _plaintexts: dict[str, tuple[bytes, float]] = {}  # data key id -> (key, expires at)
 _active: tuple[str, float] | None = None  # (data key id, expires at)
 _uncommitted: set[str] = set()  # created in a transaction that has not committed yet
+# Per thread: (connection, key id, its on-commit callback) of a key this thread's open
+# transaction created. Valid while the callback is still queued: a rollback, of the
+# transaction or of the savepoint the key was created in, drops the callback with the row.
+_pending = threading.local()
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ def cache_clear() -> None:
     with _lock:
         _plaintexts.clear()
         _active = None
+    _pending.key = None
     provider_for.cache_clear()
 
 
@@ -98,12 +106,34 @@ def active_data_key() -> tuple[str, bytes]:
     active = _active
     if active is not None and active[1] > now:
         return active[0], data_key_plaintext(active[0])
+    pending = _pending_key()
+    if pending is not None:
+        return pending, data_key_plaintext(pending)
     row = DataKey.objects.filter(status=DataKey.Status.ACTIVE).first() or _create_first()
     plaintext = data_key_plaintext(row.id)
     ttl = settings.CREDITGENIE_DATA_KEY_CACHE_SECONDS
     if ttl > 0 and row.id not in _uncommitted:
         _active = (row.id, now + ttl)
     return row.id, plaintext
+
+
+def _pending_key() -> str | None:
+    """The key this thread's open transaction created, while that creation still stands."""
+    pending = getattr(_pending, "key", None)
+    if pending is None:
+        return None
+    connection, key_id, committed = pending
+    queued = connection.run_on_commit  # (savepoint ids, callback, robust) per entry
+    if connection is transaction.get_connection() and any(e[1] is committed for e in queued):
+        return key_id
+    _pending.key = None
+    return None
+
+
+def _committed(key_id: str) -> None:
+    _uncommitted.discard(key_id)
+    if getattr(_pending, "key", None) is not None and _pending.key[1] == key_id:
+        _pending.key = None
 
 
 def _create_first() -> DataKey:
@@ -138,7 +168,9 @@ def data_key_create(*, provider: KeyProvider) -> DataKey:
         master_key_id=wrapped.master_key_id,
     )
     _uncommitted.add(key_id)
-    transaction.on_commit(lambda: _uncommitted.discard(key_id))
+    committed = partial(_committed, key_id)
+    _pending.key = (transaction.get_connection(), key_id, committed)
+    transaction.on_commit(committed)
     _remember(key_id, plaintext, time.time())
     return row
 

@@ -17,8 +17,6 @@ from typing import Protocol
 from django.utils.translation import gettext_lazy as _
 
 from .errors import UploadRejected
-from .images import image_reencode
-from .pdf import pdf_check
 
 READ_CHUNK = 64 * 1024
 MAX_NAME_LENGTH = 200
@@ -126,8 +124,14 @@ def upload_validate(upload: Upload, *, max_bytes: int, max_pixels: int) -> Check
     kind = kind_from_name(name)
     data = upload_read(upload, max_bytes=max_bytes)
     magic_check(data, kind)
+    # The deep checks bring pypdf (28 MB) and Pillow: loaded with the first upload, not by
+    # every web process at startup.
     if kind == "pdf":
+        from .pdf import pdf_check
+
         pdf_check(data)
     else:
+        from .images import image_reencode
+
         data = image_reencode(data, kind=kind, max_pixels=max_pixels)
     return CheckedUpload(name=name, kind=kind, content_type=CONTENT_TYPES[kind], data=data)

@@ -16,7 +16,8 @@ from integrations.warehouse import facts as f
 from integrations.warehouse.deidentify import pseudonym
 from integrations.warehouse.errors import FactsError, OutboxUsageError
 from integrations.warehouse.models import OutboxEvent, ShipBatch
-from integrations.warehouse.schema import ARROW_SCHEMA, EVENT_COLUMNS
+from integrations.warehouse.parquet import ARROW_SCHEMA
+from integrations.warehouse.schema import EVENT_COLUMNS
 from integrations.warehouse.services import outbox_emit
 from integrations.warehouse.shipping import warehouse_ship_pending
 from tests.integrations.warehouse.conftest import (
