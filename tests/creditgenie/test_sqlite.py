@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from counselor.demo import DEMO_PASSWORD
+from counselor.demo.agency import DEMO_PASSWORD
 from tenants.provisioning import database_ensure
 from tests.processes import deployment_env, manage, server, sign_in
 

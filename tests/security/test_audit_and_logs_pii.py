@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from counselor.seed import creditor_terms_seed
+from counselor.demo.terms import creditor_terms_seed
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
