@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from itertools import starmap
+from operator import itemgetter
 from typing import NamedTuple
 
 from intake.engine.checks import required_date, whole_number
@@ -33,6 +34,7 @@ TOO_LONG = f"not paid off within {MAX_MONTHS} months"
 
 # One month in whole cents: (month, opening, interest, payment, closing).
 CentRow = tuple[int, int, int, int, int]
+INTEREST, PAYMENT = itemgetter(2), itemgetter(3)
 
 
 class ScheduleRow(NamedTuple):
@@ -122,12 +124,12 @@ class Amortization:
     @property
     def total_interest(self) -> Decimal | None:
         """Interest over the whole payoff, or ``None`` for never."""
-        return money(sum(row[2] for row in self.cents)) if self.pays_off else None
+        return money(sum(map(INTEREST, self.cents))) if self.pays_off else None
 
     @property
     def total_paid(self) -> Decimal | None:
         """Principal plus interest, or ``None`` for never."""
-        return money(sum(row[3] for row in self.cents)) if self.pays_off else None
+        return money(sum(map(PAYMENT, self.cents))) if self.pays_off else None
 
 
 def first_interest(balance: Decimal, apr: Decimal) -> Decimal:
@@ -143,6 +145,11 @@ def amortize(
     balance = non_negative(balance, "balance")
     apr, payment = percent(apr, "apr"), non_negative(payment, "payment")
     limit = whole_number(max_months, "max_months", maximum=MAX_MONTHS)
+    return fixed_payoff(balance, apr, payment, limit)
+
+
+def fixed_payoff(balance: Decimal, apr: Decimal, payment: Decimal, limit: int) -> Amortization:
+    """:func:`amortize` on inputs already checked (the engine's own calls)."""
     owed, paying = to_cents(balance, "balance"), to_cents(payment, "payment")
     if balance and payment <= first_interest(balance, apr):
         return Amortization(balance, apr, payment, (), False, NEGATIVE_AMORTIZATION)
@@ -155,7 +162,11 @@ def amortize(
 def level_payment(balance: Decimal, apr: Decimal, months: int) -> Decimal:
     """P = B·r / (1 - (1+r)^-n), or B/n at 0%, rounded UP to the cent."""
     balance, apr = non_negative(balance, "balance"), percent(apr, "apr")
-    months = whole_number(months, "months", maximum=MAX_MONTHS)
+    return level(balance, apr, whole_number(months, "months", maximum=MAX_MONTHS))
+
+
+def level(balance: Decimal, apr: Decimal, months: int) -> Decimal:
+    """:func:`level_payment` on inputs already checked (the engine's own calls)."""
     if apr == 0:
         return ceil_cents(balance / months)
     rate = apr / APR_DIVISOR

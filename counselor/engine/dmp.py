@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from operator import add
 from typing import NamedTuple
 
 from counselor.engine.amortization import (
     APR_DIVISOR,
+    INTEREST,
     MAX_MONTHS,
     NEGATIVE_AMORTIZATION,
     TOO_LONG,
@@ -28,6 +30,8 @@ from counselor.engine.amortization import (
     amortize,
     clearing_rows,
     first_interest,
+    fixed_payoff,
+    level,
     level_payment,
     money,
     months_to_payoff,
@@ -50,16 +54,32 @@ from intake.engine.money import (
 
 __all__ = [
     "APR_DIVISOR",
+    "DEFAULT_TERMS",
     "MAX_MONTHS",
     "NEGATIVE_AMORTIZATION",
+    "TIERS",
     "TOO_LONG",
     "Amortization",
+    "Comparison",
+    "Concessions",
+    "Debt",
+    "FeeStep",
+    "MinimumRule",
+    "Payoff",
+    "Plan",
+    "PlanLine",
+    "PlanMonth",
     "ScheduleRow",
     "add_months",
     "amortize",
+    "baseline",
+    "compare",
+    "default_terms",
     "first_interest",
     "level_payment",
     "months_to_payoff",
+    "propose_plan",
+    "retier",
 ]
 TIERS = ("standard", "hardship")
 
@@ -164,8 +184,12 @@ class PlanLine:
 
     @property
     def total_interest(self) -> Decimal:
-        """Interest paid to this creditor over the plan."""
-        return money(sum(row[2] for row in self.cents))
+        """Interest paid to this creditor over the plan: all payments less the balance
+        (each month's opening + interest - payment = closing, and the last closing is 0)."""
+        rows = self.cents
+        if not rows:
+            return ZERO
+        return money(rows[0][3] * (len(rows) - 1) + rows[-1][3] - rows[0][1])
 
     @property
     def fair_share(self) -> Decimal:
@@ -311,7 +335,7 @@ def _plan_line(debt: Debt, terms: Concessions, tier: str, start: date) -> PlanLi
     apr = debt.apr if concession is None else min(concession, debt.apr)
     term = terms.max_term_months
     by_percent = ceil_cents(debt.balance * min_pct / HUNDRED)
-    wanted = max(by_percent, level_payment(debt.balance, apr, term))
+    wanted = max(by_percent, level(debt.balance, apr, term))
     rows = clearing_rows(debt.balance, apr, wanted, term)
     payment = money(rows[0][3]) if rows else wanted
     payoff = add_months(start, len(rows) - 1) if rows else None
@@ -338,8 +362,7 @@ def _month_facts(lines: Sequence[PlanLine], principal: bool) -> tuple[MonthFacts
         count[0] += 1
         count[end] -= 1
         if principal:
-            for index, row in enumerate(rows):
-                interest[index] += row[2]
+            interest[:end] = map(add, interest[:end], map(INTEREST, rows))
     facts, running, creditors = [], 0, 0
     for index in range(months):
         running += paid[index]
@@ -489,7 +512,7 @@ def baseline(debts: Sequence[Debt]) -> Payoff:
     lines = tuple(
         _minimum_rows(debt, debt.minimum_rule)
         if debt.minimum_rule
-        else amortize(debt.balance, debt.apr, debt.min_payment)
+        else fixed_payoff(debt.balance, debt.apr, debt.min_payment, MAX_MONTHS)
         for debt in debts
     )
     return Payoff(lines, tuple(debts))

@@ -22,6 +22,9 @@ from intake.engine.errors import DomainError
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+# No household owes a quadrillion dollars; beyond this a figure is a typo, and the
+# engine's 28 significant digits could no longer hold it to the cent.
+TOO_LARGE = Decimal("1E15")
 
 Number = Decimal | int | str
 
@@ -62,6 +65,8 @@ def to_decimal(value: object, field: str) -> Decimal:
         raise DomainError(field, f"not a number: {value!r}") from None
     if not result.is_finite():
         raise DomainError(field, f"not a finite number: {value!r}")
+    if abs(result) >= TOO_LARGE:
+        raise DomainError(field, f"too large to be an amount: {value!r}")
     return result
 
 
