@@ -85,11 +85,12 @@ def cent_rows(balance: int, rate: tuple[int, int], payment: int, limit: int) -> 
     Interest rounds half up exactly: ``(2·B·num + den) // (2·den)``.
     """
     raw: list[CentRow] = []
-    append, month = raw.append, 0
+    append = raw.append
     num, den = rate
     twice_num, twice_den = 2 * num, 2 * den
-    while balance and month < limit:
-        month += 1
+    if not balance:
+        return raw
+    for month in range(1, limit + 1):
         interest = (balance * twice_num + den) // twice_den
         closing = balance + interest - payment
         if closing <= 0:

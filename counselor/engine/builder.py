@@ -50,7 +50,7 @@ class TermsOverride:
     max_term_months: int | None = None
 
     def __post_init__(self) -> None:
-        if not self.reason.strip():
+        if not text(self.reason, "reason").strip():
             raise DomainError("reason", f"an override of {self.creditor}'s terms needs a reason")
         for name in ("concession_apr", "min_payment_pct"):
             if getattr(self, name) is not None:

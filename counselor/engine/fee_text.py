@@ -109,7 +109,7 @@ def fee_phrase(steps: Sequence[FeeStep], lang: str = "en") -> str:
         return words["none"]
     parts = []
     for position, step in enumerate(steps):
-        amount = f"{money_text(step.amount)} {words['a_month']}"
+        amount = f"{money_text(step.amount)} {words['a_month']}" if step.amount else words["none"]
         if position < len(steps) - 1:
             parts.append(f"{amount} {words['through']} {month_name(step.last_month, lang)}")
         else:

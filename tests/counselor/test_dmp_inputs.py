@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counselor.engine.builder import HouseholdBudget, build_proposal
+from counselor.engine.builder import HouseholdBudget, TermsOverride, build_proposal
 from counselor.engine.dmp import (
     Concessions,
     Debt,
@@ -20,8 +20,11 @@ from counselor.engine.dmp import (
     months_to_payoff,
     propose_plan,
 )
+from counselor.engine.eligibility import assess
+from counselor.engine.fee_text import FeeStep, fee_phrase
 from counselor.engine.fees import FeeSchedule, apply_fees, fee_cap, fee_rule
-from intake.engine.budget import Income
+from counselor.engine.options import compare_options
+from intake.engine.budget import Income, analyze_budget
 from intake.engine.errors import DomainError
 
 START = date(2026, 1, 1)
@@ -177,3 +180,30 @@ def test_nothing_but_a_domain_error_escapes_the_engine(balance, apr, fee, setup,
         assert error.message
     else:
         assert plan.total_fees == plan.setup_fee + sum(plan.fees, Decimal(0))
+
+
+def test_a_missing_plan_or_budget_is_refused_by_the_eligibility_test_and_the_options():
+    budget = analyze_budget([Income("wages", "3000")], [], [CARD])
+    _refused(lambda: assess(budget, [CARD], None), "plan", "a priced plan is required")
+    _refused(
+        lambda: assess(None, [CARD], _plan()), "budget", "a budget analysis is required, got None"
+    )
+    _refused(lambda: compare_options([CARD], None), "plan", "a priced plan is required, got None")
+
+
+def test_an_override_without_a_reason_is_refused():
+    message = "must be text (use an empty string for none), got None"
+    _refused(lambda: TermsOverride("A", None, Decimal("5")), "reason", message)
+
+
+def test_the_fee_phrase_names_a_month_without_a_fee_and_refuses_other_languages():
+    steps = (
+        FeeStep(Decimal("20.00"), date(2026, 1, 1), date(2026, 5, 1), 5),
+        FeeStep(Decimal("0.00"), date(2026, 6, 1), date(2026, 9, 1), 4),
+    )
+    assert fee_phrase(steps) == "$20.00 a month through May 2026, then no monthly fee"
+    assert fee_phrase(steps, "es") == "$20.00 al mes hasta mayo de 2026, luego sin cargo mensual"
+    assert fee_phrase(()) == "no monthly fee"
+    _refused(
+        lambda: fee_phrase(steps, "fr"), "lang", "the fee is described in 'en' and 'es', not 'fr'"
+    )
