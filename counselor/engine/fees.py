@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from functools import cache
@@ -248,7 +248,7 @@ def _state_rule(code: str, row: dict) -> FeeRule:
     notes = (_state_sentence(code, row, rule), *notes)
     if row.get("note"):
         notes += (row["note"],)
-    return FeeRule(**{**rule.__dict__, "explanations": notes})
+    return replace(rule, explanations=notes)
 
 
 def _aiccca(rule: FeeRule) -> FeeRule:
@@ -262,14 +262,12 @@ def _aiccca(rule: FeeRule) -> FeeRule:
         "AICCCA member: setup at most the lesser of $75 or the state cap;"
         " monthly at most the lesser of $50 or the state cap."
     )
-    return FeeRule(
-        **{
-            **rule.__dict__,
-            "basis": f"{rule.basis}; AICCCA",
-            "setup_max": setup,
-            "monthly_max": top,
-            "explanations": (*rule.explanations, text_),
-        }
+    return replace(
+        rule,
+        basis=f"{rule.basis}; AICCCA",
+        setup_max=setup,
+        monthly_max=top,
+        explanations=(*rule.explanations, text_),
     )
 
 
@@ -284,6 +282,11 @@ def fee_rule(state: str | None, *, aiccca_member: bool = False) -> FeeRule:
     code = state_code(state)
     if not isinstance(aiccca_member, bool):
         raise DomainError("aiccca_member", f"must be True or False, got {aiccca_member!r}")
+    return _resolved(code, aiccca_member)
+
+
+@cache
+def _resolved(code: str | None, aiccca_member: bool) -> FeeRule:
     table = load_caps()
     if code in table["states"]:
         rule = _state_rule(code, table["states"][code])
