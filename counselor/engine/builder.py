@@ -17,11 +17,12 @@ from decimal import Decimal
 from counselor.engine.dmp import Comparison, Concessions, Debt, Payoff, Plan, baseline, compare
 from counselor.engine.dmp import propose_plan as engine_propose_plan
 from counselor.engine.eligibility import DEFAULT_CUSHION, Assessment, assess
-from counselor.engine.fees import AppliedFees, FeeSchedule, apply_fees
+from counselor.engine.fees import AppliedFees, FeeSchedule, MonthFacts, disclosed_fees, fee_cap
 from counselor.engine.options import OptionResult, compare_options
 from intake.engine.budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
+from intake.engine.checks import required_date, text
 from intake.engine.errors import DomainError
-from intake.engine.money import ZERO, percent
+from intake.engine.money import ZERO, engine_context, percent
 
 OVERRIDABLE = ("concession_apr", "min_payment_pct", "max_term_months")
 
@@ -49,7 +50,7 @@ class TermsOverride:
     max_term_months: int | None = None
 
     def __post_init__(self) -> None:
-        if not self.reason.strip():
+        if not text(self.reason, "reason").strip():
             raise DomainError("reason", f"an override of {self.creditor}'s terms needs a reason")
         for name in ("concession_apr", "min_payment_pct"):
             if getattr(self, name) is not None:
@@ -93,6 +94,8 @@ def overridden_terms_for(
 
     def lookup(creditor: str) -> Concessions:
         terms = terms_for(creditor)
+        if not isinstance(terms, Concessions):
+            raise DomainError("terms", f"no creditor terms found for {creditor} (got {terms!r})")
         override = by_creditor.get(creditor)
         return override.apply(terms) if override else terms
 
@@ -106,6 +109,22 @@ def _budget_debts(debts: Sequence[Debt], excluded: Sequence[Debt]) -> list[objec
     return [*debts, *outside]
 
 
+def _fees(plan: Plan, schedule: FeeSchedule, state, aiccca_member: bool, waiver: str):
+    """The enrolment disclosure of the fees the plan charges (month 1 and setup)."""
+    first = plan.month_facts[0] if plan.month_facts else MonthFacts(len(plan.lines), ZERO, ZERO)
+    cap = fee_cap(
+        state,
+        creditors=max(first.creditors, 1),
+        monthly_disbursement=first.disbursed,
+        aiccca_member=aiccca_member,
+        liquidated=first.principal,
+    )
+    return disclosed_fees(
+        schedule, plan.fee_rule, cap, plan.setup_fee, plan.monthly_fee, waiver_reason=waiver
+    )
+
+
+@engine_context
 def build_proposal(
     *,
     debts: Sequence[Debt],
@@ -124,25 +143,27 @@ def build_proposal(
 
     Raises :class:`DomainError` for bad inputs, including every unsecured debt excluded.
     """
+    if isinstance(debts, str | bytes) or not isinstance(debts, Sequence) or not debts:
+        raise DomainError("debts", "at least one debt is required")
     # Only unsecured debts can be left out: secured ones are never enrolled anyway.
     out = {i for i in exclusions if 0 <= i < len(debts) and not debts[i].secured}
     kept = tuple(d for i, d in enumerate(debts) if i not in out)
     excluded = tuple(d for i, d in enumerate(debts) if i in out)
+    if not isinstance(fee_schedule, FeeSchedule):
+        raise DomainError("fee_schedule", f"must be a FeeSchedule, got {fee_schedule!r}")
+    waiver = text(fee_waiver, "fee_waiver").strip()
+    requested = FeeSchedule(ZERO, ZERO) if waiver else fee_schedule
     priced_terms = overridden_terms_for(terms_for, overrides)
-    unpriced = engine_propose_plan(
-        kept, priced_terms, monthly_fee=ZERO, setup_fee=ZERO, start=start
-    )
-    fees = apply_fees(
-        fee_schedule,
-        state=state,
-        creditors=len(unpriced.lines),
-        monthly_disbursement=unpriced.monthly_to_creditors,
-        aiccca_member=aiccca_member,
-        waiver_reason=fee_waiver,
-    )
     plan = engine_propose_plan(
-        kept, priced_terms, monthly_fee=fees.monthly_fee, setup_fee=fees.setup_fee, start=start
+        kept,
+        priced_terms,
+        monthly_fee=requested.monthly_fee,
+        setup_fee=requested.setup_fee,
+        start=required_date(start, "start"),
+        state=state,
+        aiccca_member=aiccca_member,
     )
+    fees = _fees(plan, fee_schedule, state, aiccca_member, waiver)
     budget = analyze_budget(
         household_budget.incomes,
         household_budget.expenses,

@@ -1,242 +1,121 @@
 """Debt Management Plan pricing, the minimum-payment baseline and their comparison.
 
 Pure domain code (no Django): frozen dataclasses of ``Decimal``. Percentages
-are given as percent (``Decimal("24.99")`` is 24.99% APR). Every month the
-interest is ``round_half_up(balance x APR / 1200, cents)``; the last payment is
-exactly the remaining balance plus that interest, so balances end at zero.
+are given as percent (``Decimal("24.99")`` is 24.99% APR). The month-by-month
+schedule maths live in :mod:`counselor.engine.amortization` (re-exported here).
+Each month's agency fee is clipped to the state's cap for that month's own facts
+(:mod:`counselor.engine.fees`), so a plan is within the law in every month.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
-from itertools import repeat
+from operator import add
 from typing import NamedTuple
 
+from counselor.engine.amortization import (
+    APR_DIVISOR,
+    INTEREST,
+    MAX_MONTHS,
+    NEGATIVE_AMORTIZATION,
+    TOO_LONG,
+    Amortization,
+    CentRow,
+    ScheduleRow,
+    add_months,
+    amortize,
+    clearing_rows,
+    first_interest,
+    fixed_payoff,
+    level,
+    level_payment,
+    money,
+    months_to_payoff,
+    schedule_rows,
+    to_cents,
+)
+from counselor.engine.debts import DEFAULT_TERMS, Concessions, Debt, MinimumRule, default_terms
+from counselor.engine.fee_text import FeeStep, fee_phrase, fee_steps
+from counselor.engine.fees import FeeRule, FeeSchedule, MonthFacts, charge_months, fee_rule
+from intake.engine.checks import required_date
 from intake.engine.errors import DomainError
-from intake.engine.money import CENT, HUNDRED, ZERO, ceil_cents, non_negative, percent, round_cents
+from intake.engine.money import (
+    HUNDRED,
+    ZERO,
+    ceil_cents,
+    engine_context,
+    round_cents,
+)
 
-MAX_MONTHS = 600
-APR_DIVISOR = Decimal(1200)
-NEGATIVE_AMORTIZATION = "the payment does not cover the monthly interest"
-TOO_LONG = f"not paid off within {MAX_MONTHS} months"
-
-
-@dataclass(frozen=True)
-class Concessions:
-    """One creditor's DMP concessions, from the agency's editable terms table.
-
-    ``concession_apr=None`` means no concession is known: the current APR stays.
-    """
-
-    min_payment_pct: Decimal = Decimal("2.0")
-    concession_apr: Decimal | None = None
-    max_term_months: int = 60
-    fair_share_pct: Decimal = Decimal("0")
-    hardship_min_payment_pct: Decimal = Decimal("1.75")
-    hardship_concession_apr: Decimal | None = None
-    reage_after_payments: int | None = None
-    notes: str = ""
-
-    def __post_init__(self) -> None:
-        for name in ("min_payment_pct", "fair_share_pct", "hardship_min_payment_pct"):
-            object.__setattr__(self, name, percent(getattr(self, name), name))
-        for name in ("concession_apr", "hardship_concession_apr"):
-            if getattr(self, name) is not None:
-                object.__setattr__(self, name, percent(getattr(self, name), name))
-        term = self.max_term_months
-        if isinstance(term, bool) or not isinstance(term, int) or not 1 <= term <= MAX_MONTHS:
-            raise DomainError("max_term_months", f"must be a whole number from 1 to {MAX_MONTHS}")
-
-
-DEFAULT_TERMS = Concessions(notes="Default terms: 2% of balance, no concession known, 60 months.")
-
-
-def default_terms(creditor: str) -> Concessions:
-    """``terms_for`` for an agency with no terms table: 2%, current APR, 60 months."""
-    return DEFAULT_TERMS
-
-
-@dataclass(frozen=True)
-class MinimumRule:
-    """A card's minimum: max(floor, pct of balance [+ interest]), when known."""
-
-    floor: Decimal
-    pct_of_balance: Decimal = Decimal("1")
-    plus_interest: bool = True
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "floor", non_negative(self.floor, "floor"))
-        object.__setattr__(self, "pct_of_balance", percent(self.pct_of_balance, "pct_of_balance"))
-
-
-@dataclass(frozen=True)
-class Debt:
-    """One account. ``min_payment`` is the stated contractual minimum this month."""
-
-    creditor: str
-    balance: Decimal
-    apr: Decimal
-    min_payment: Decimal
-    secured: bool = False
-    is_housing: bool = False
-    minimum_rule: MinimumRule | None = None
-
-    def __post_init__(self) -> None:
-        if not self.creditor.strip():
-            raise DomainError("creditor", "a creditor name is required")
-        object.__setattr__(self, "balance", non_negative(self.balance, "balance"))
-        object.__setattr__(self, "apr", percent(self.apr, "apr"))
-        object.__setattr__(self, "min_payment", non_negative(self.min_payment, "min_payment"))
-
-    @property
-    def monthly_payment(self) -> Decimal:
-        """What the budget counts for this debt today (the contractual minimum)."""
-        return self.min_payment
-
-
-class ScheduleRow(NamedTuple):
-    """One month of one account: opening + interest - payment = closing."""
-
-    month: int
-    opening: Decimal
-    interest: Decimal
-    payment: Decimal
-    closing: Decimal
-
-
-@dataclass(frozen=True)
-class Amortization:
-    """Paying one balance month by month. ``months is None`` when it never pays off."""
-
-    balance: Decimal
-    apr: Decimal
-    payment: Decimal
-    rows: tuple[ScheduleRow, ...]
-    pays_off: bool
-    never_reason: str = ""
-
-    @property
-    def months(self) -> int | None:
-        """Months to payoff, or ``None`` for never."""
-        return len(self.rows) if self.pays_off else None
-
-    @property
-    def total_interest(self) -> Decimal | None:
-        """Interest over the whole payoff, or ``None`` for never."""
-        return sum((row.interest for row in self.rows), ZERO) if self.pays_off else None
-
-    @property
-    def total_paid(self) -> Decimal | None:
-        """Principal plus interest, or ``None`` for never."""
-        return sum((row.payment for row in self.rows), ZERO) if self.pays_off else None
-
-
-def _fixed_rows(balance: Decimal, apr: Decimal, payment: Decimal, limit: int) -> list[ScheduleRow]:
-    """The hot loop: at most ``limit`` months of a fixed payment, stopping at zero.
-
-    Rows are built as plain tuples and typed in one C-level ``map`` at the end;
-    names are bound locally because this loop dominates the engine's run time.
-    """
-    raw: list[tuple] = []
-    append, cent, half_up, divisor, month = raw.append, CENT, ROUND_HALF_UP, APR_DIVISOR, 0
-    while balance and month < limit:
-        month += 1
-        interest = (balance * apr / divisor).quantize(cent, half_up)
-        closing = balance + interest - payment
-        if closing <= 0:
-            append((month, balance, interest, balance + interest, ZERO))
-            break
-        append((month, balance, interest, payment, closing))
-        balance = closing
-    return list(map(tuple.__new__, repeat(ScheduleRow), raw))
-
-
-def first_interest(balance: Decimal, apr: Decimal) -> Decimal:
-    """The first month's interest, half up to the cent."""
-    return round_cents(balance * apr / APR_DIVISOR)
-
-
-def amortize(
-    balance: Decimal, apr: Decimal, payment: Decimal, *, max_months: int = MAX_MONTHS
-) -> Amortization:
-    """Pay ``balance`` at ``apr`` with a fixed ``payment`` until zero or ``max_months``."""
-    balance = non_negative(balance, "balance")
-    apr, payment = percent(apr, "apr"), non_negative(payment, "payment")
-    if balance and payment <= first_interest(balance, apr):
-        return Amortization(balance, apr, payment, (), False, NEGATIVE_AMORTIZATION)
-    rows = _fixed_rows(balance, apr, payment, max_months)
-    paid = not rows or rows[-1].closing == 0
-    return Amortization(balance, apr, payment, tuple(rows), paid, "" if paid else TOO_LONG)
-
-
-def level_payment(balance: Decimal, apr: Decimal, months: int) -> Decimal:
-    """P = B·r / (1 - (1+r)^-n), or B/n at 0%, rounded UP to the cent."""
-    if apr == 0:
-        return ceil_cents(balance / months)
-    rate = apr / APR_DIVISOR
-    return ceil_cents(balance * rate / (1 - (1 + rate) ** -months))
-
-
-def months_to_payoff(balance: Decimal, apr: Decimal, payment: Decimal) -> Decimal | None:
-    """Closed form n = -ln(1 - B·r/P) / ln(1+r), unrounded; ``None`` if P ≤ B·r."""
-    if apr == 0:
-        return balance / payment
-    rate = apr / APR_DIVISOR
-    if payment <= balance * rate:
-        return None
-    return -(1 - balance * rate / payment).ln() / (1 + rate).ln()
-
-
-def _clearing_rows(balance: Decimal, apr: Decimal, payment: Decimal, months: int):
-    """Schedule for ``payment``, raised a cent at a time until it clears within ``months``.
-
-    The level payment is already rounded up, but half-up interest rounding can
-    drift a few cents past the term; one extra cent a month always covers that.
-    """
-    for _ in range(months + 1):
-        rows = _fixed_rows(balance, apr, payment, months)
-        if not rows or rows[-1].closing == 0:
-            return payment, rows
-        payment += CENT
-    raise ArithmeticError(f"no payment cleared {balance} at {apr}% within {months} months")
-
-
-def add_months(start: date, months: int) -> date:
-    """``start`` moved by whole months, clamping the day (Jan 31 + 1 → Feb 28/29)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise DomainError("start", f"cannot move {start} by {months} months")
+__all__ = [
+    "APR_DIVISOR",
+    "DEFAULT_TERMS",
+    "MAX_MONTHS",
+    "NEGATIVE_AMORTIZATION",
+    "TIERS",
+    "TOO_LONG",
+    "Amortization",
+    "Comparison",
+    "Concessions",
+    "Debt",
+    "FeeStep",
+    "MinimumRule",
+    "Payoff",
+    "Plan",
+    "PlanLine",
+    "PlanMonth",
+    "ScheduleRow",
+    "add_months",
+    "amortize",
+    "baseline",
+    "compare",
+    "default_terms",
+    "first_interest",
+    "level_payment",
+    "months_to_payoff",
+    "propose_plan",
+    "retier",
+]
+TIERS = ("standard", "hardship")
 
 
 @dataclass(frozen=True)
 class PlanLine:
-    """One enrolled creditor: its fixed monthly payment and full schedule."""
+    """One enrolled creditor: its fixed monthly payment and full schedule.
+
+    ``payment`` is what month 1 actually pays (a balance cleared in one month pays
+    just the balance plus that month's interest).
+    """
 
     debt: Debt
     terms: Concessions
     apr: Decimal
     payment: Decimal
-    schedule: tuple[ScheduleRow, ...]
+    cents: tuple[CentRow, ...]
     payoff_month: date | None
+
+    @cached_property
+    def schedule(self) -> tuple[ScheduleRow, ...]:
+        """This creditor's schedule, month by month."""
+        return schedule_rows(self.cents)
 
     @property
     def months(self) -> int:
         """Months until this creditor is paid in full."""
-        return len(self.schedule)
+        return len(self.cents)
 
     @property
     def total_interest(self) -> Decimal:
-        """Interest paid to this creditor over the plan."""
-        return sum((row.interest for row in self.schedule), ZERO)
+        """Interest paid to this creditor over the plan: all payments less the balance
+        (each month's opening + interest - payment = closing, and the last closing is 0)."""
+        rows = self.cents
+        if not rows:
+            return ZERO
+        return money(rows[0][3] * (len(rows) - 1) + rows[-1][3] - rows[0][1])
 
     @property
     def fair_share(self) -> Decimal:
@@ -245,7 +124,11 @@ class PlanLine:
 
 
 class PlanMonth(NamedTuple):
-    """One month of the plan: what goes to each creditor (line order) plus the fee."""
+    """One month of the plan: what goes to each creditor (line order) plus the fee.
+
+    ``creditors`` are those paid this month and ``fee_cap`` the most the law allowed
+    as this month's fee; ``fee`` never exceeds it.
+    """
 
     month: int
     due_date: date
@@ -253,18 +136,33 @@ class PlanMonth(NamedTuple):
     to_creditors: Decimal
     fee: Decimal
     deposit: Decimal
+    creditors: int = 0
+    fee_cap: Decimal = ZERO
 
 
 @dataclass(frozen=True)
 class Plan:
-    """A proposed DMP: fixed per-creditor payments, schedule and totals."""
+    """A proposed DMP: fixed per-creditor payments, schedule, each month's fee and totals.
+
+    ``fees`` holds the fee charged in each month (month 1 first), ``fee_caps`` that
+    month's cap under ``fee_rule``; ``requested`` is the agency's own schedule.
+    """
 
     tier: str
     start: date
     lines: tuple[PlanLine, ...]
     excluded: tuple[Debt, ...]
-    monthly_fee: Decimal
+    requested: FeeSchedule
+    fee_rule: FeeRule
+    month_facts: tuple[MonthFacts, ...]
+    fees: tuple[Decimal, ...]
+    fee_caps: tuple[Decimal, ...]
     setup_fee: Decimal
+
+    @property
+    def monthly_fee(self) -> Decimal:
+        """Month 1's fee: the regular fee stated with the regular deposit."""
+        return self.fees[0] if self.fees else ZERO
 
     @property
     def debts(self) -> tuple[Debt, ...]:
@@ -273,12 +171,12 @@ class Plan:
 
     @property
     def monthly_to_creditors(self) -> Decimal:
-        """Sum of the regular per-creditor payments."""
+        """Sum of the regular per-creditor payments: month 1's disbursement."""
         return sum((line.payment for line in self.lines), ZERO)
 
     @property
     def monthly_deposit(self) -> Decimal:
-        """What the consumer deposits each month: creditor payments plus the agency fee."""
+        """What the consumer deposits in month 1: creditor payments plus that month's fee."""
         return self.monthly_to_creditors + self.monthly_fee
 
     @property
@@ -297,9 +195,28 @@ class Plan:
         return sum((line.total_interest for line in self.lines), ZERO)
 
     @property
+    def total_monthly_fees(self) -> Decimal:
+        """The monthly fees of every month of the plan."""
+        return sum(self.fees, ZERO)
+
+    @property
     def total_fees(self) -> Decimal:
-        """Setup fee plus the monthly fee for every month of the plan."""
-        return self.setup_fee + self.monthly_fee * self.months
+        """Setup fee plus each month's fee."""
+        return self.setup_fee + self.total_monthly_fees
+
+    @property
+    def fee_basis(self) -> str:
+        """Which rule set the fees: e.g. "VA state law" or "no state cap known: UDMSA default"."""
+        return self.fee_rule.basis
+
+    @property
+    def fee_steps(self) -> tuple[FeeStep, ...]:
+        """The monthly fee as it changes: one step per run of equal fees."""
+        return fee_steps(self.fees, self.start)
+
+    def fee_phrase(self, lang: str = "en") -> str:
+        """ "$20.00 a month through February 2028, then $10.00 a month", in ``"en"``/``"es"``."""
+        return fee_phrase(self.fee_steps, lang)
 
     @property
     def total_enrolled(self) -> Decimal:
@@ -313,16 +230,19 @@ class Plan:
 
     @cached_property
     def schedule(self) -> tuple[PlanMonth, ...]:
-        """Month by month: per-creditor payments, fee and deposit."""
+        """Month by month: per-creditor payments, fee, deposit and that month's cap."""
         return tuple(self._month(index) for index in range(self.months))
 
     def _month(self, index: int) -> PlanMonth:
         payments = tuple(
-            line.schedule[index].payment if index < line.months else ZERO for line in self.lines
+            money(line.cents[index][3]) if index < line.months else ZERO for line in self.lines
         )
-        paid = sum(payments, ZERO)
+        paid, fee = self.month_facts[index].disbursed, self.fees[index]
         due = add_months(self.start, index)
-        return PlanMonth(index + 1, due, payments, paid, self.monthly_fee, paid + self.monthly_fee)
+        facts = self.month_facts[index]
+        return PlanMonth(
+            index + 1, due, payments, paid, fee, paid + fee, facts.creditors, self.fee_caps[index]
+        )
 
 
 def _tier_terms(terms: Concessions, tier: str) -> tuple[Decimal, Decimal | None]:
@@ -335,20 +255,66 @@ def _tier_terms(terms: Concessions, tier: str) -> tuple[Decimal, Decimal | None]
 
 
 def _plan_line(debt: Debt, terms: Concessions, tier: str, start: date) -> PlanLine:
+    if not isinstance(terms, Concessions):
+        raise DomainError("terms", f"no creditor terms found for {debt.creditor} (got {terms!r})")
     min_pct, concession = _tier_terms(terms, tier)
     apr = debt.apr if concession is None else min(concession, debt.apr)
     term = terms.max_term_months
     by_percent = ceil_cents(debt.balance * min_pct / HUNDRED)
-    wanted = max(by_percent, level_payment(debt.balance, apr, term))
-    payment, rows = _clearing_rows(debt.balance, apr, wanted, term)
+    wanted = max(by_percent, level(debt.balance, apr, term))
+    rows = clearing_rows(debt.balance, apr, wanted, term)
+    payment = money(rows[0][3]) if rows else wanted
     payoff = add_months(start, len(rows) - 1) if rows else None
     return PlanLine(debt, terms, apr, payment, tuple(rows), payoff)
 
 
-def _fee(value: object, name: str) -> Decimal:
-    return round_cents(non_negative(value, name))
+def _month_facts(lines: Sequence[PlanLine], principal: bool) -> tuple[MonthFacts, ...]:
+    """Creditors paid, disbursement and principal repaid in every month of the plan.
+
+    Payments are fixed until each line's last month, so running totals of changes
+    (not a pass over every row) give the disbursement; the principal, needed only for
+    cumulative caps, sums the interest row by row.
+    """
+    months = max((line.months for line in lines), default=0)
+    paid, count, interest = [0] * (months + 1), [0] * (months + 1), [0] * months
+    for line in lines:
+        rows = line.cents
+        if not rows:
+            continue
+        end, regular, last = len(rows), rows[0][3], rows[-1][3]
+        paid[0] += regular
+        paid[end - 1] += last - regular
+        paid[end] -= last
+        count[0] += 1
+        count[end] -= 1
+        if principal:
+            interest[:end] = map(add, interest[:end], map(INTEREST, rows))
+    facts, running, creditors = [], 0, 0
+    for index in range(months):
+        running += paid[index]
+        creditors += count[index]
+        facts.append(MonthFacts(creditors, money(running), money(running - interest[index])))
+    return tuple(facts)
 
 
+def _price(tier, start, lines, excluded, requested: FeeSchedule, rule: FeeRule) -> Plan:
+    facts = _month_facts(lines, rule.cumulative_percent is not None)
+    charged = charge_months(rule, requested, facts)
+    return Plan(
+        tier,
+        start,
+        lines,
+        excluded,
+        requested,
+        rule,
+        facts,
+        charged.monthly,
+        charged.caps,
+        charged.setup_fee,
+    )
+
+
+@engine_context
 def propose_plan(
     debts: Sequence[Debt],
     terms_for: Callable[[str], Concessions] = default_terms,
@@ -357,28 +323,46 @@ def propose_plan(
     setup_fee: Decimal,
     start: date,
     tier: str = "standard",
+    state: str | None = None,
+    aiccca_member: bool = False,
 ) -> Plan:
     """Price a DMP: each unsecured debt gets max(min% x B, level payment within max term).
 
-    Secured debts are disclosed but not enrolled (``Plan.excluded``). The
-    concession APR never raises a debt's current APR. Raises
-    :class:`DomainError` for an empty debt list or nothing left to enroll.
+    ``monthly_fee`` and ``setup_fee`` are the agency's requested fees; each month's fee
+    is clipped to ``state``'s cap for that month (the UDMSA default where no state rule
+    is recorded, which ``Plan.fee_basis`` says). Secured debts are disclosed but not
+    enrolled (``Plan.excluded``). The concession APR never raises a debt's current APR.
+    Raises :class:`DomainError` for bad inputs or nothing left to enroll.
     """
-    if not debts:
+    if isinstance(debts, str | bytes) or not isinstance(debts, Sequence) or not debts:
         raise DomainError("debts", "at least one debt is required")
+    if not all(isinstance(debt, Debt) for debt in debts):
+        raise DomainError("debts", "every debt must be a Debt")
+    if not callable(terms_for):
+        raise DomainError("terms_for", "a creditor terms lookup is required")
+    start = required_date(start, "start")
+    if tier not in TIERS:
+        raise DomainError("tier", f"unknown tier {tier!r}; use 'standard' or 'hardship'")
+    requested = FeeSchedule(setup_fee, monthly_fee)
+    rule = fee_rule(state, aiccca_member=aiccca_member)
     enrolled = [debt for debt in debts if not debt.secured]
     if not enrolled:
         raise DomainError("debts", "only secured debts given; a DMP enrolls unsecured debt")
     lines = tuple(_plan_line(debt, terms_for(debt.creditor), tier, start) for debt in enrolled)
     excluded = tuple(debt for debt in debts if debt.secured)
-    fees = _fee(monthly_fee, "monthly_fee"), _fee(setup_fee, "setup_fee")
-    return Plan(tier, start, lines, excluded, *fees)
+    return _price(tier, start, lines, excluded, requested, rule)
 
 
+@engine_context
 def retier(plan: Plan, tier: str) -> Plan:
-    """The same debts, terms and fees priced at another tier (e.g. ``"hardship"``)."""
+    """The same debts, terms and requested fees priced at another tier (e.g. ``"hardship"``);
+    each month's fee follows that tier's own disbursement."""
+    if not isinstance(plan, Plan):
+        raise DomainError("plan", f"a priced plan is required, got {plan!r}")
+    if tier not in TIERS:
+        raise DomainError("tier", f"unknown tier {tier!r}; use 'standard' or 'hardship'")
     lines = tuple(_plan_line(line.debt, line.terms, tier, plan.start) for line in plan.lines)
-    return replace(plan, tier=tier, lines=lines)
+    return _price(tier, plan.start, lines, plan.excluded, plan.requested, plan.fee_rule)
 
 
 def _minimum_payment(balance: Decimal, interest: Decimal, rule: MinimumRule) -> Decimal:
@@ -391,7 +375,7 @@ def _minimum_payment(balance: Decimal, interest: Decimal, rule: MinimumRule) -> 
 
 def _minimum_rows(debt: Debt, rule: MinimumRule) -> Amortization:
     """Minimum recomputed each month from the balance, as card issuers do."""
-    rows: list[ScheduleRow] = []
+    rows: list[CentRow] = []
     balance = debt.balance
     while balance and len(rows) < MAX_MONTHS:
         interest = first_interest(balance, debt.apr)
@@ -399,7 +383,8 @@ def _minimum_rows(debt: Debt, rule: MinimumRule) -> Amortization:
         closing = balance + interest - payment
         if closing >= balance:
             return Amortization(debt.balance, debt.apr, payment, (), False, NEGATIVE_AMORTIZATION)
-        rows.append(ScheduleRow(len(rows) + 1, balance, interest, payment, closing))
+        amounts = (to_cents(x, "balance") for x in (balance, interest, payment, closing))
+        rows.append((len(rows) + 1, *amounts))
         balance = closing
     paid = not balance
     return Amortization(
@@ -443,14 +428,17 @@ class Payoff:
         return tuple(debt.creditor for debt, line in pairs if not line.pays_off)
 
 
+@engine_context
 def baseline(debts: Sequence[Debt]) -> Payoff:
     """Contractual minimums at the current APRs (stated minimum, or its rule when known)."""
-    if not debts:
+    if isinstance(debts, str | bytes) or not isinstance(debts, Sequence) or not debts:
         raise DomainError("debts", "at least one debt is required")
+    if not all(isinstance(debt, Debt) for debt in debts):
+        raise DomainError("debts", "every debt must be a Debt")
     lines = tuple(
         _minimum_rows(debt, debt.minimum_rule)
         if debt.minimum_rule
-        else amortize(debt.balance, debt.apr, debt.min_payment)
+        else fixed_payoff(debt.balance, debt.apr, debt.min_payment, MAX_MONTHS)
         for debt in debts
     )
     return Payoff(lines, tuple(debts))
@@ -479,8 +467,11 @@ class Comparison:
         return None if self.baseline_months is None else self.baseline_months - self.plan_months
 
 
+@engine_context
 def compare(plan: Plan, payoff: Payoff) -> Comparison:
     """Interest and months saved by the plan against the same debts' baseline."""
+    if not isinstance(plan, Plan) or not isinstance(payoff, Payoff):
+        raise DomainError("baseline", "a priced plan and its baseline are required")
     if sum((d.balance for d in payoff.debts), ZERO) != plan.total_enrolled:
         raise DomainError("baseline", "the baseline must cover the plan's enrolled debts")
     return Comparison(

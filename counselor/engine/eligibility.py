@@ -18,7 +18,7 @@ from enum import StrEnum
 from counselor.engine.dmp import Debt, Plan, retier
 from intake.engine.budget import BudgetAnalysis
 from intake.engine.errors import DomainError
-from intake.engine.money import ZERO, money_text, non_negative
+from intake.engine.money import ZERO, engine_context, money_text, non_negative
 
 DEFAULT_CUSHION = Decimal("200")
 
@@ -156,6 +156,7 @@ def _branch(available: Decimal, minimums: Decimal, deposit: Decimal, hardship: D
     return Outcome.OTHER_OPTIONS, ZERO, _other(hardship, available <= 0)
 
 
+@engine_context
 def assess(
     budget: BudgetAnalysis,
     debts: Sequence[Debt],
@@ -171,6 +172,10 @@ def assess(
     """
     if not debts:
         raise DomainError("debts", "at least one debt is required")
+    if not isinstance(budget, BudgetAnalysis):
+        raise DomainError("budget", f"a budget analysis is required, got {budget!r}")
+    if not isinstance(plan, Plan) or not isinstance(hardship_plan, Plan | None):
+        raise DomainError("plan", "a priced plan is required")
     cushion = non_negative(cushion, "cushion")
     standard = plan if plan.tier == "standard" else retier(plan, "standard")
     hardship = hardship_plan or retier(plan, "hardship")

@@ -19,6 +19,7 @@ from intake.engine.money import (
     HUNDRED,
     ZERO,
     ceil_cents,
+    engine_context,
     money_text,
     non_negative,
     percent,
@@ -73,13 +74,18 @@ class HardshipProgram:
 
 
 def _principal(debts: Sequence[Debt]) -> Decimal:
-    if not debts:
+    if isinstance(debts, str | bytes) or not isinstance(debts, Sequence) or not debts:
         raise DomainError("debts", "at least one debt is required")
+    if not all(isinstance(debt, Debt) for debt in debts):
+        raise DomainError("debts", "every debt must be a Debt")
     return sum((debt.balance for debt in debts), ZERO)
 
 
+@engine_context
 def dmp_option(plan: Plan, recommended: bool = False) -> OptionResult:
     """The proposed DMP as an option row."""
+    if not isinstance(plan, Plan):
+        raise DomainError("plan", f"a priced plan is required, got {plan!r}")
     cost = plan.total_enrolled + plan.total_interest + plan.total_fees
     return OptionResult(
         "dmp",
@@ -120,6 +126,7 @@ def _diy_month(balances: list, debts: Sequence[Debt], budget: Decimal, order: li
     return interest_total, paid_total
 
 
+@engine_context
 def diy_option(debts: Sequence[Debt], monthly_amount: Decimal, method: str) -> OptionResult:
     """Pay minimums everywhere and the rest to the highest APR (avalanche) or smallest
     balance (snowball), rolling freed-up payments forward, with a fixed monthly amount."""
@@ -168,6 +175,7 @@ def _diy_result(method, budget, principal, interest, months, paid_off) -> Option
     )
 
 
+@engine_context
 def consolidation_option(debts: Sequence[Debt], loan: ConsolidationLoan) -> OptionResult:
     """One new loan paying every card, at the offered APR and term."""
     principal = _principal(debts)
@@ -192,6 +200,7 @@ def consolidation_option(debts: Sequence[Debt], loan: ConsolidationLoan) -> Opti
     )
 
 
+@engine_context
 def settlement_option(debts: Sequence[Debt], assumptions: SettlementAssumptions) -> OptionResult:
     """Rough debt settlement estimate: settled share + company fee + estimated tax."""
     principal = _principal(debts)
@@ -238,6 +247,7 @@ def _hardship_debt(debt: Debt, program: HardshipProgram):
     return len(first.rows) + (after.months or 0), interest + (after.total_interest or ZERO)
 
 
+@engine_context
 def hardship_option(debts: Sequence[Debt], program: HardshipProgram) -> OptionResult:
     """Issuer hardship programs: lower APR for ``program.months``, then back to normal."""
     principal = _principal(debts)
@@ -280,6 +290,7 @@ def bankruptcy_option(refer: bool) -> OptionResult:
     )
 
 
+@engine_context
 def compare_options(
     debts: Sequence[Debt],
     plan: Plan,

@@ -151,6 +151,16 @@ def results_json(result: ProposalResult) -> Json:
         "fees_clipped": fees.clipped,
         "fees_waived": fees.waived,
         "total_fees": str(plan.total_fees),
+        "fee_basis": plan.fee_basis,
+        "fee_steps": [
+            {
+                "amount": str(step.amount),
+                "first_month": step.first_month.isoformat(),
+                "last_month": step.last_month.isoformat(),
+                "months": step.months,
+            }
+            for step in plan.fee_steps
+        ],
         "total_enrolled": str(plan.total_enrolled),
         "total_disclosed": str(result.total_disclosed),
         "interest_saved": _money(comparison.interest_saved),

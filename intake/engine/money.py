@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import (
+    ROUND_CEILING,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from intake.engine.errors import DomainError
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+# No household owes a quadrillion dollars; beyond this a figure is a typo, and the
+# engine's 28 significant digits could no longer hold it to the cent.
+TOO_LARGE = Decimal("1E15")
 
 Number = Decimal | int | str
+
+# The engine's own arithmetic: 28 significant digits, banker's rounding for
+# intermediate results (money is always rounded explicitly, half up), and
+# traps so an impossible operation fails loudly instead of yielding NaN.
+ENGINE_CONTEXT = Context(
+    prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def engine_context(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` in :data:`ENGINE_CONTEXT`, whatever the caller's decimal context."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with localcontext(ENGINE_CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def to_decimal(value: object, field: str) -> Decimal:
@@ -18,6 +55,8 @@ def to_decimal(value: object, field: str) -> Decimal:
 
     Floats and booleans are refused: money never passes through binary floats.
     """
+    if value is None:
+        raise DomainError(field, "an amount is required")
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise DomainError(field, f"expected a Decimal, int or numeric string, got {value!r}")
     try:
@@ -26,6 +65,8 @@ def to_decimal(value: object, field: str) -> Decimal:
         raise DomainError(field, f"not a number: {value!r}") from None
     if not result.is_finite():
         raise DomainError(field, f"not a finite number: {value!r}")
+    if abs(result) >= TOO_LARGE:
+        raise DomainError(field, f"too large to be an amount: {value!r}")
     return result
 
 

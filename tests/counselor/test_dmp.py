@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy_financial as npf
 import pytest
@@ -39,7 +39,12 @@ aprs = st.integers(min_value=0, max_value=3500).map(lambda h: Decimal(h) / 100)
 def _plan(debts, terms=None, fee="25", setup="50"):
     terms_for = (lambda name: terms) if terms else default_terms
     return propose_plan(
-        debts, terms_for, monthly_fee=Decimal(fee), setup_fee=Decimal(setup), start=START
+        debts,
+        terms_for,
+        monthly_fee=Decimal(fee),
+        setup_fee=Decimal(setup),
+        start=START,
+        state="IL",  # a flat $50 / $50 cap: these fees pass unclipped
     )
 
 
@@ -336,3 +341,17 @@ def test_months_to_payoff_matches_numpy_financial_nper(balance, apr, extra):
     assume(payoff.pays_off and payoff.months > 1)
     theirs = float(npf.nper(float(apr) / 1200, -float(payment), float(balance)))
     assert abs(payoff.months - math.ceil(theirs - 1e-9)) <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents, aprs, cents)
+def test_integer_cent_schedule_equals_the_decimal_formula(balance, apr, payment):
+    # The engine runs on integer cents; each month must equal the DOMAIN.md formula in
+    # Decimal: interest = round_half_up(balance x APR / 1200, cents), last payment clears.
+    payoff = amortize(balance, apr, payment, max_months=120)
+    owed = balance
+    for month, row in enumerate(payoff.rows, start=1):
+        interest = (owed * apr / 1200).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        paid = min(payment, owed + interest)
+        assert row == (month, owed, interest, paid, owed + interest - paid)
+        owed = owed + interest - paid

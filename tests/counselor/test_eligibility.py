@@ -23,6 +23,7 @@ def _plan():
         monthly_fee=Decimal("25"),
         setup_fee=Decimal("50"),
         start=date(2026, 1, 15),
+        state="IL",  # a flat $50 / $50 cap: these fees pass unclipped
     )
 
 

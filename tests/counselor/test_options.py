@@ -39,6 +39,7 @@ def _plan(debts=DEBTS):
         monthly_fee=Decimal("25"),
         setup_fee=Decimal("50"),
         start=date(2026, 2, 1),
+        state="IL",  # a flat $50 / $50 cap: these fees pass unclipped
     )
 
 

@@ -347,7 +347,9 @@ def test_build_a_plan_button_opens_the_builder_with_the_engines_numbers(
         EngineDebt("TOYOTA MOTOR CREDIT", D("9800.00"), D("6.90"), D("320.00"), secured=True),
     ]
     terms_for = creditor_terms_table().terms_for
-    plan = propose_plan(debts, terms_for, monthly_fee=D("0"), setup_fee=D("0"), start=start)
+    plan = propose_plan(
+        debts, terms_for, monthly_fee=D("0"), setup_fee=D("0"), start=start, state="GA"
+    )
     assert result.plan == plan
     assert result.comparison == compare(plan, baseline(plan.debts))
     assert [(ln.debt.creditor, ln.apr) for ln in plan.lines] == [

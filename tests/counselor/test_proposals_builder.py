@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from counselor.engine.builder import TermsOverride, build_proposal, overridden_terms_for
 from counselor.engine.chart import payoff_chart, scale_x, scale_y
-from counselor.engine.dmp import baseline, compare, propose_plan
+from counselor.engine.dmp import baseline, compare, default_terms, propose_plan
 from counselor.engine.eligibility import assess
 from counselor.engine.fees import FeeSchedule, apply_fees
 from counselor.engine.snapshots import inputs_parse
@@ -52,24 +52,23 @@ def test_builder_shows_the_engines_numbers(client, case, inputs, make_staff):
     parsed = inputs_parse(inputs)
     terms_for = creditor_terms_table().terms_for
     cards = [d for d in parsed.debts if not d.secured]
-    bare = propose_plan(parsed.debts, terms_for, monthly_fee=0, setup_fee=0, start=START)
+    plan = propose_plan(
+        parsed.debts, terms_for, monthly_fee=25, setup_fee=50, start=START, state="PA"
+    )
+    first = plan.schedule[0]
     fees = apply_fees(
         FeeSchedule(Decimal("50"), Decimal("25")),
         state="PA",
         creditors=len(cards),
-        monthly_disbursement=bare.monthly_to_creditors,
-    )
-    plan = propose_plan(
-        parsed.debts,
-        terms_for,
-        monthly_fee=fees.monthly_fee,
-        setup_fee=fees.setup_fee,
-        start=START,
+        monthly_disbursement=first.to_creditors,
+        liquidated=plan.month_facts[0].principal,
     )
     home = parsed.household_budget
     budget = analyze_budget(home.incomes, home.expenses, parsed.debts, 2, "PA", vehicles=1)
     result = response.context["result"]
     assert result.plan == plan
+    assert (result.fees.setup_fee, result.fees.monthly_fee) == (fees.setup_fee, fees.monthly_fee)
+    assert (plan.setup_fee, plan.monthly_fee) == (fees.setup_fee, fees.monthly_fee)
     assert result.comparison == compare(plan, baseline(plan.debts))
     assert result.assessment == assess(budget, plan.debts, plan)
     assert [line.apr for line in plan.lines] == [Decimal("6.00"), Decimal("9.90"), Decimal("7.40")]
@@ -99,7 +98,9 @@ def test_exclusion_and_apr_override_change_the_plan_as_the_engine_says(
     override = TermsOverride("CAPITAL ONE BANK USA NA", "Capital One hardship letter", Decimal("5"))
     kept = [d for d in parsed.debts if d.creditor != "SYNCB/AMAZON"]
     terms_for = overridden_terms_for(creditor_terms_table().terms_for, [override])
-    plan = propose_plan(kept, terms_for, monthly_fee=0, setup_fee=0, start=START)
+    plan = propose_plan(
+        kept, terms_for, monthly_fee=0, setup_fee=0, start=START, state=parsed.state
+    )
     result = response.context["result"]
     assert result.plan == plan
     assert [(ln.debt.creditor, ln.apr) for ln in result.plan.lines] == [
@@ -172,7 +173,7 @@ def test_build_proposal_is_the_engine_composition():
         debts=parsed.debts,
         household_budget=parsed.household_budget,
         state=None,
-        terms_for=lambda name: propose_plan.__defaults__[0](name),
+        terms_for=default_terms,
         fee_schedule=FeeSchedule(Decimal("0"), Decimal("0")),
         start=START,
     )
