@@ -37,8 +37,8 @@ pytestmark = pytest.mark.django_db
 # session, user, roles, application, the parts (application + household, incomes, expenses,
 # debts, consents, status changes, documents), assignment, offers, notes, proposal,
 # the verification request, status notes, tasks, messages, colleagues, agency profile,
-# then the audit write (savepoint, chain lock, chain head, insert, release).
-CASE_QUERIES = 26
+# then the audit write (savepoint, head row taken, insert + head, release).
+CASE_QUERIES = 24
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from tests.counselor.cases import sent_application
 pytestmark = pytest.mark.django_db
 QUEUE = "/counselor/"
 SEARCH = "/counselor/search/"
-QUEUE_QUERIES = 13
+QUEUE_QUERIES = 11
 
 
 @pytest.fixture
