@@ -117,6 +117,7 @@ def offer_figures(result: Any) -> Json:
         "setup_fee": money_text(result.fees.setup_fee),
         "monthly_fee": money_text(result.fees.monthly_fee),
         "monthly_fee_as_it_changes": {"en": plan.fee_phrase("en"), "es": plan.fee_phrase("es")},
+        "fee_rule_applied": {"en": plan.fee_rule_phrase("en"), "es": plan.fee_rule_phrase("es")},
         "creditors": [
             {"creditor": line.debt.creditor, "payment": money_text(line.payment)}
             for line in plan.lines

@@ -39,7 +39,7 @@ from counselor.engine.amortization import (
     to_cents,
 )
 from counselor.engine.debts import DEFAULT_TERMS, Concessions, Debt, MinimumRule, default_terms
-from counselor.engine.fee_text import FeeStep, fee_phrase, fee_steps
+from counselor.engine.fee_text import FeeStep, fee_phrase, fee_rule_phrase, fee_steps
 from counselor.engine.fees import FeeRule, FeeSchedule, MonthFacts, charge_months, fee_rule
 from intake.engine.checks import required_date
 from intake.engine.errors import DomainError
@@ -217,6 +217,10 @@ class Plan:
     def fee_phrase(self, lang: str = "en") -> str:
         """ "$20.00 a month through February 2028, then $10.00 a month", in ``"en"``/``"es"``."""
         return fee_phrase(self.fee_steps, lang)
+
+    def fee_rule_phrase(self, lang: str = "en") -> str:
+        """Which rule capped the fees, in plain words, in ``"en"``/``"es"``."""
+        return fee_rule_phrase(self.fee_rule, lang)
 
     @property
     def total_enrolled(self) -> Decimal:

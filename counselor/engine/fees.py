@@ -66,7 +66,12 @@ class MonthFacts:
 
 @dataclass(frozen=True)
 class FeeRule:
-    """A state's fee law, resolved from the data file; ``None`` means no such cap."""
+    """A state's fee law, resolved from the data file; ``None`` means no such cap.
+
+    ``law`` says where the rule comes from: ``"state"`` (the state's own law), ``"udmsa"``
+    (a state that enacted the UDMSA) or ``"unknown"`` (no rule recorded: UDMSA default);
+    ``aiccca`` that the AICCCA member limits are applied on top.
+    """
 
     state: str | None
     basis: str
@@ -81,6 +86,8 @@ class FeeRule:
     creditor_share_floor: Decimal | None = None
     sources: tuple[RuleSource, ...] = ()
     explanations: tuple[str, ...] = ()
+    law: str = "state"
+    aiccca: bool = False
 
     def month_cap(
         self,
@@ -189,7 +196,7 @@ def _figures(sources: tuple[RuleSource, ...]) -> dict[str, Decimal]:
     return {_FIELDS[s.kind]: Decimal(s.value) for s in sources if s.kind in _FIELDS}
 
 
-def _udmsa_rule(code: str | None, basis: str, note: str) -> FeeRule:
+def _udmsa_rule(code: str | None, basis: str, note: str, law: str = "udmsa") -> FeeRule:
     udmsa = load_caps()["udmsa"]
     sources = _sources(udmsa, udmsa["section"], udmsa["source_url"])
     text_ = f"{note} Monthly fee capped at $10 per creditor remaining that month, at most $50."
@@ -201,6 +208,7 @@ def _udmsa_rule(code: str | None, basis: str, note: str) -> FeeRule:
         **_figures(sources),
         sources=sources,
         explanations=(text_,),
+        law=law,
     )
 
 
@@ -265,6 +273,7 @@ def _aiccca(rule: FeeRule) -> FeeRule:
     return replace(
         rule,
         basis=f"{rule.basis}; AICCCA",
+        aiccca=True,
         setup_max=setup,
         monthly_max=top,
         explanations=(*rule.explanations, text_),
@@ -294,7 +303,7 @@ def _resolved(code: str | None, aiccca_member: bool) -> FeeRule:
         rule = _udmsa_rule(code, "UDMSA default", f"{code} enacted the UDMSA (2010 list).")
     else:
         note = f"No fee cap is known for {code or 'an unknown state'}; using the UDMSA default."
-        rule = _udmsa_rule(code, UNKNOWN_STATE_BASIS, note)
+        rule = _udmsa_rule(code, UNKNOWN_STATE_BASIS, note, law="unknown")
     return _aiccca(rule) if aiccca_member else rule
 
 

@@ -139,6 +139,8 @@ def action_plan_context(
         "rows": debt_rows(result),
         "reasons": result.assessment.reasons(language),
         "fair_share": any(line.fair_share for line in result.plan.lines),
+        "fee_phrase": result.plan.fee_phrase(language),
+        "fee_rule_phrase": result.plan.fee_rule_phrase(language),
     }
 
 

@@ -24,6 +24,15 @@ def money(value: Decimal | None) -> str:
 
 
 @register.filter
+def in_language(texts: dict[str, str] | None, language: str) -> str:
+    """The text of a frozen ``{"en": ..., "es": ...}`` pair in ``language`` ("es-us" reads
+    "es"), English when the pair has no such language; None -> an em dash."""
+    if not texts:
+        return MISSING
+    return texts.get(language.split("-")[0].lower()) or texts.get("en", MISSING)
+
+
+@register.filter
 def pct(value: Decimal | None) -> str:
     """A rate already in percent: ``Decimal("24.99")`` -> ``24.99%``; None -> an em dash."""
     return MISSING if value is None else f"{value}%"

@@ -21,7 +21,7 @@ from counselor.engine.dmp import (
     propose_plan,
 )
 from counselor.engine.eligibility import assess
-from counselor.engine.fee_text import FeeStep, fee_phrase
+from counselor.engine.fee_text import FeeStep, fee_phrase, fee_rule_phrase
 from counselor.engine.fees import FeeSchedule, apply_fees, fee_cap, fee_rule
 from counselor.engine.options import compare_options
 from intake.engine.budget import Income, analyze_budget
@@ -206,4 +206,34 @@ def test_the_fee_phrase_names_a_month_without_a_fee_and_refuses_other_languages(
     assert fee_phrase(()) == "no monthly fee"
     _refused(
         lambda: fee_phrase(steps, "fr"), "lang", "the fee is described in 'en' and 'es', not 'fr'"
+    )
+
+
+def test_the_rule_phrase_names_the_law_each_cap_and_the_aiccca_limits():
+    assert fee_rule_phrase(fee_rule("VA")) == (
+        "VA state law: the monthly fee is at most the lowest of: $60.00 a month; and 15% of"
+        " what goes to creditors that month. The setup fee is at most $75.00."
+    )
+    assert fee_rule_phrase(fee_rule("CA"), "es") == (
+        "Ley estatal de CA: el cargo mensual es como máximo el menor de: $10.00 por cada"
+        " acreedor pagado ese mes, hasta $50.00; el 15% de lo que reciben los acreedores ese"
+        " mes; y lo que mantiene al menos el 70% de cada pago mensual para los acreedores."
+        " El cargo de inscripción es como máximo $100.00. El límite en dólares del estado no"
+        " está registrado, así que también se aplica el de la UDMSA."
+    )
+    assert fee_rule_phrase(fee_rule("MI", aiccca_member=True)) == (
+        "MI state law: the monthly fee is at most the lowest of: $50.00 a month; and 15% of"
+        " the debt paid off so far, counting every monthly fee to date. The setup fee is at"
+        " most $50.00. As an AICCCA member, the agency also charges at most $75.00 setup and"
+        " $50.00 a month."
+    )
+    assert fee_rule_phrase(fee_rule(None)) == (
+        "No fee limit is recorded for your state, so the UDMSA default applies: the monthly"
+        " fee is at most $10.00 for each creditor paid that month, up to $50.00. The setup"
+        " fee is at most $50.00."
+    )
+    _refused(
+        lambda: fee_rule_phrase(fee_rule("TX"), "fr"),
+        "lang",
+        "the fee is described in 'en' and 'es', not 'fr'",
     )

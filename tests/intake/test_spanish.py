@@ -47,6 +47,11 @@ SNAPSHOT = {
     "interest_saved": "$6,120.00",
     "setup_fee": "$25.00",
     "monthly_fee": "$15.00",
+    "monthly_fee_as_it_changes": {
+        "en": "$15.00 a month through May 2027, then $10.00 a month",
+        "es": "$15.00 al mes hasta mayo de 2027, luego $10.00 al mes",
+    },
+    "fee_rule_applied": {"en": "GA state law.", "es": "Ley estatal de GA."},
     "creditors": [{"creditor": "Big Bank Card", "payment": "$180.00"}],
 }
 STAFF_PATHS = ("counselor/", "templates/counselor/")
