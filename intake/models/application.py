@@ -10,7 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # Every application but drafts: what the counselor queue lists.
 SENT = ~models.Q(status="draft")
 
