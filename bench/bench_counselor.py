@@ -50,8 +50,9 @@ supervisor.force_login(User.objects.get(username="supervisor"))
 admin.force_login(User.objects.get(username="admin"))
 sent = Application.objects.exclude(status="draft")
 case = sent.order_by("-submitted_at").first()
-# Page 200 as its "Next" link names it: the cursor of the last row of page 199.
-deep = sent.order_by("submitted_at", "id")[199 * PAGE_SIZE - 1]
+# Page 200 as its "Next" link names it: the cursor of the last row of page 199 (the last
+# page where there are fewer than 200).
+deep = sent.order_by("submitted_at", "id")[min(199 * PAGE_SIZE, sent.count() - 1) - 1]
 deep = cursor_encode((deep.submitted_at, deep.id))
 pages = {{
     "queue, all cases": (supervisor, "/counselor/?tab=all"),
