@@ -10,6 +10,7 @@ to warm up, then `--rounds` times. Everything it created is dropped at the end.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379.
 Run: .venv/bin/python bench/bench_counselor.py [--count 20000] [--large] [--rounds 30]
+or side by side: .venv/bin/python bench/bench_counselor.py --levels 1000,10000,100000
 (`--large` seeds 100,000 applications.) `--keep DIR` keeps the seeded agency (databases
 and key) and `--reuse DIR` measures it again without seeding (after migrating it).
 """
@@ -40,19 +41,24 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from counselor.selectors.queue import PAGE_SIZE, cursor_encode
 from intake.models import Application
-from tenants.signin import AUTH_TIME
 
 User = get_user_model()
 supervisor, admin = Client(), Client()
 supervisor.force_login(User.objects.get(username="supervisor"))
 admin.force_login(User.objects.get(username="admin"))
-case = Application.objects.exclude(status="draft").order_by("-submitted_at").first()
+sent = Application.objects.exclude(status="draft")
+case = sent.order_by("-submitted_at").first()
+# Page 200 as its "Next" link names it: the cursor of the last row of page 199 (the last
+# page where there are fewer than 200).
+deep = sent.order_by("submitted_at", "id")[min(199 * PAGE_SIZE, sent.count() - 1) - 1]
+deep = cursor_encode((deep.submitted_at, deep.id))
 pages = {{
     "queue, all cases": (supervisor, "/counselor/?tab=all"),
     "queue, unassigned, newest": (supervisor, "/counselor/?tab=unassigned&sort=newest"),
     "queue, filtered": (supervisor, "/counselor/?tab=all&status=in_review&language=es"),
-    "queue, page 200": (supervisor, "/counselor/?tab=all&page=200"),
+    "queue, page 200": (supervisor, f"/counselor/?tab=all&after={{deep}}&page=200"),
     "case page": (supervisor, f"/counselor/cases/{{case.public_id}}/"),
     "supervisor dashboard": (supervisor, "/counselor/supervisor/"),
     "admin changelist": (admin, "/admin/intake/application/"),
@@ -110,15 +116,38 @@ def _seeded(folder: Path, count: int, keep: bool) -> Iterator[dict[str, str]]:
         yield env
 
 
+def _table(levels: dict[int, dict[str, list]], rounds: int) -> None:
+    counts = list(levels)
+    head = "".join(f"{f'p50 @{n:,}':>14}" for n in counts)
+    print(f"{'page':<28}{head}{'p95 @' + f'{counts[-1]:,}':>14}{'queries':>9}   ({rounds} rounds)")
+    for name in levels[counts[0]]:
+        p50s = "".join(f"{levels[n][name][0]:>14.1f}" for n in counts)
+        _, p95, queries = levels[counts[-1]][name]
+        print(f"{name:<28}{p50s}{p95:>14.1f}{queries:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument(
+        "--levels", help="comma-separated counts measured side by side, e.g. 1000,10000,100000"
+    )
     parser.add_argument("--large", action="store_true", help="100,000 applications")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--keep", type=Path, help="keep the seeded agency in this folder")
     parser.add_argument("--reuse", type=Path, help="measure an agency kept with --keep")
     args = parser.parse_args()
     count = 100_000 if args.large else args.count
+    if args.levels:
+        levels = {}
+        for level in (int(n) for n in args.levels.split(",")):
+            with (
+                tempfile.TemporaryDirectory() as tmp,
+                contextmanager(_seeded)(Path(tmp), level, False) as env,
+            ):
+                levels[level] = _measure(env, args.rounds)
+        _table(levels, args.rounds)
+        return
     if args.reuse:
         env = json.loads((args.reuse / "agency-env.json").read_text())
         results = _measure(env, args.rounds)
@@ -132,9 +161,7 @@ def main() -> None:
             contextmanager(_seeded)(Path(tmp), count, False) as env,
         ):
             results = _measure(env, args.rounds)
-    print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}   ({args.rounds} rounds)")
-    for name, (p50, p95, queries) in results.items():
-        print(f"{name:<28}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
+    _table({count: results}, args.rounds)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
-from counselor.selectors.queue import OUTCOMES, SEARCH_KINDS, SORTS, QueueFilters
+from counselor.selectors.queue import (
+    OUTCOMES,
+    SEARCH_KINDS,
+    SORTS,
+    Cursor,
+    QueueFilters,
+    cursor_decode,
+)
 from intake.models import Application
 from intake.selectors import VERIFICATION_STATES
 
@@ -29,7 +36,10 @@ class QueueFilterForm(forms.Form):
         choices=[("oldest", "Oldest first"), ("newest", "Newest first"), ("status", "Status")],
         required=False,
     )
-    page = forms.IntegerField(required=False, min_value=1)
+    # "Next"/"Previous" links: the cursor (a row's sort key) and the page number shown.
+    after = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,300}$", required=False)
+    before = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,300}$", required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
     find = forms.RegexField(regex=r"^[a-z_]+:[0-9a-f]{32}$", required=False)
     verification = forms.ChoiceField(
         choices=[("", "Any verification"), *VERIFICATION_STATES.items()], required=False
@@ -59,6 +69,14 @@ class QueueFilterForm(forms.Form):
     def value(self, name: str, default: object = "") -> object:
         self.is_valid()
         return self.cleaned_data.get(name) or default
+
+    def cursor(self) -> Cursor | None:
+        """Where the page starts (None: the first page, also for a token that does not
+        decode for this sort)."""
+        after, before = str(self.value("after")), str(self.value("before"))
+        if not (after or before):
+            return None
+        return cursor_decode(after or before, sort=self.sort_key, backwards=not after)
 
     @property
     def sort_key(self) -> str:

@@ -15,13 +15,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
-    Subquery,
 )
 
 from counselor.models import CaseAssignment, CaseNote
-from intake.models import Application, PlanOffer, VerificationFlag
+from intake.models import Application, PlanOffer, VerificationFlag, VerificationRequest
 
 BAR_WIDTH = 300  # px of the longest bar
 OPEN = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW, Application.Status.OFFERED)
@@ -66,12 +66,33 @@ class Dashboard:
         return (Decimal(100) * self.accepted / answered).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
     @property
+    def first_contact_words(self) -> str:
+        return duration_words(self.first_contact) if self.first_contact else "no contact yet"
+
+    @property
+    def to_offer_words(self) -> str:
+        return duration_words(self.to_offer) if self.to_offer else "no offer yet"
+
+    @property
     def workload_height(self) -> int:
         return 24 * len(self.workload) + 4
 
     @property
     def statuses_height(self) -> int:
         return 24 * len(self.statuses) + 4
+
+
+def duration_words(duration: timedelta) -> str:
+    """A duration as people say it, to the minute: "under 1 min", "5 min", "3 h 5 min",
+    "2 days 4 h" (pure)."""
+    minutes = int(duration.total_seconds() // 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        day_words = f"{days} day" if days == 1 else f"{days} days"
+        return f"{day_words} {hours} h" if hours else day_words
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min" if mins else "under 1 min"
 
 
 def bars(rows: list[tuple[str, int, str]]) -> list[Bar]:
@@ -83,26 +104,41 @@ def bars(rows: list[tuple[str, int, str]]) -> list[Bar]:
     ]
 
 
-def _first(model: Any, field: str) -> Subquery:
-    return Subquery(
-        model.objects.filter(application=OuterRef("pk")).order_by(field).values(field)[:1]
+def _average_first_wait(model: Any) -> timedelta | None:
+    """The average time from submit to each case's first ``model`` row, grouped from that
+    table's side: its cost follows the rows that exist (contacted, offered cases), not
+    every case (no subquery per application)."""
+    firsts = (
+        model.objects.filter(application__submitted_at__isnull=False)
+        .exclude(application__status=Application.Status.DRAFT)
+        .values("application")
+        .annotate(
+            wait=ExpressionWrapper(
+                Min("created_at") - F("application__submitted_at"), output_field=DurationField()
+            )
+        )
+    )
+    return firsts.aggregate(average=Avg("wait"))["average"]
+
+
+def _verifications() -> dict[str, int]:
+    """Finished verifications of sent cases, and those whose bureau pull failed."""
+    failed = Exists(
+        VerificationFlag.objects.filter(application=OuterRef("application"), code="bureau_failed")
+    )
+    return (
+        VerificationRequest.objects.filter(completed_at__isnull=False)
+        .exclude(application__status=Application.Status.DRAFT)
+        .filter(application__submitted_at__isnull=False)
+        .aggregate(finished=Count("pk"), failed=Count("pk", filter=Q(failed)))
     )
 
 
-def _bureau_failed() -> Exists:
-    return Exists(VerificationFlag.objects.filter(application=OuterRef("pk"), code="bureau_failed"))
-
-
-def _average_wait(annotation: str) -> Any:
-    return Avg(ExpressionWrapper(F(annotation) - F("submitted_at"), output_field=DurationField()))
-
-
 def supervisor_dashboard() -> Dashboard:
-    """The figures, from four aggregate queries whatever the number of cases.
+    """The figures, from six aggregate queries whatever the number of cases.
 
-    First contact is the case's first counselor note; time to offer, its first offer. The
-    verification failure rate rides on the waits' aggregate (finished verifications, and
-    those with a ``bureau_failed`` flag)."""
+    First contact is the case's first counselor note; time to offer, its first offer; the
+    verification failure rate counts finished verifications whose bureau pull failed."""
     workload = (
         CaseAssignment.objects.filter(assigned_to__isnull=False, application__status__in=OPEN)
         .values("assigned_to", "assigned_to__username")
@@ -115,22 +151,7 @@ def supervisor_dashboard() -> Dashboard:
         .annotate(count=Count("pk"))
         .values_list("status", "count")
     )
-    waits = (
-        Application.objects.exclude(status=Application.Status.DRAFT)
-        .filter(submitted_at__isnull=False)
-        .annotate(
-            first_note=_first(CaseNote, "created_at"),
-            first_offer=_first(PlanOffer, "created_at"),
-            verified_at=F("verification_request__completed_at"),
-            bureau_failed=_bureau_failed(),
-        )
-        .aggregate(
-            first_contact=_average_wait("first_note"),
-            to_offer=_average_wait("first_offer"),
-            finished=Count("pk", filter=Q(verified_at__isnull=False)),
-            failed=Count("pk", filter=Q(verified_at__isnull=False, bureau_failed=True)),
-        )
-    )
+    verifications = _verifications()
     offers = PlanOffer.objects.filter(superseded=False).aggregate(
         total=Count("pk"),
         accepted=Count("pk", filter=Q(status=PlanOffer.Status.ACCEPTED)),
@@ -155,11 +176,11 @@ def supervisor_dashboard() -> Dashboard:
                 if s != Application.Status.DRAFT
             ]
         ),
-        first_contact=waits["first_contact"],
-        to_offer=waits["to_offer"],
+        first_contact=_average_first_wait(CaseNote),
+        to_offer=_average_first_wait(PlanOffer),
         offers=offers["total"],
         accepted=offers["accepted"],
         declined=offers["declined"],
-        verifications_finished=waits["finished"],
-        verifications_failed=waits["failed"],
+        verifications_finished=verifications["finished"],
+        verifications_failed=verifications["failed"],
     )

@@ -20,12 +20,15 @@ from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 from tenants.roles import CASEWORK_ROLES
 
+PAGING = frozenset({"page", "after", "before"})
+
 
 @require_GET
 @login_required
 @audited(AuditAction.READ, "case_queue", acting_as=CASEWORK_ROLES, purpose="counselor queue")
 def queue(request: HttpRequest) -> HttpResponse:
-    """One page of a tab, with the filters, sort and blind-index search of the URL."""
+    """One page of a tab, with the filters, sort and blind-index search of the URL; "Next"
+    and "Previous" carry a cursor (docs/counselor.md, "The queue at scale")."""
     staff_only(request)
     form = QueueFilterForm(request.GET)
     page = queue_page(
@@ -33,9 +36,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab=str(form.value("tab", "mine")),
         filters=form.filters(),
         sort=form.sort_key,
-        page=int(form.value("page", 1)),  # type: ignore[call-overload]
+        cursor=form.cursor(),
+        number=int(form.value("page", 1)),  # type: ignore[call-overload]
     )
-    keep = {k: v for k, v in request.GET.items() if k != "page" and v}
+    keep = {k: v for k, v in request.GET.items() if k not in PAGING and v}
     context = {
         "page": page,
         "form": form,

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Every application but drafts: what the counselor queue lists.
+SENT = ~models.Q(status="draft")
+
 
 class Application(models.Model):
     class Status(models.TextChoices):
@@ -51,7 +54,24 @@ class Application(models.Model):
                 name="application_one_draft_per_consumer",
             )
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        # The counselor queue reads its pages along these (keyset, newest or oldest first)
+        # and counts its tabs from them: docs/counselor.md, "The queue at scale".
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(
+                fields=["submitted_at", "id"], condition=SENT, name="application_queue_idx"
+            ),
+            models.Index(
+                fields=["language", "submitted_at", "id"],
+                condition=SENT,
+                name="application_queue_lang_idx",
+            ),
+            models.Index(fields=["status", "submitted_at", "id"], name="application_status_idx"),
+            models.Index(
+                fields=["status", "language", "submitted_at", "id"],
+                name="application_status_lang_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Application {self.public_id}"

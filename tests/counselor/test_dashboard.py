@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from counselor.selectors.dashboard import bars, supervisor_dashboard
+from counselor.selectors.dashboard import bars, duration_words, supervisor_dashboard
 from counselor.services.case import case_assign, case_note_save
 from intake.models import (
     PlanOffer,
@@ -69,6 +69,8 @@ def test_dashboard_figures_and_drill_down_links(client, make_staff):
     body = response.content.decode()
     assert f"/counselor/?tab=all&amp;assignee={counselor.pk}" in body
     assert "/counselor/?tab=all&amp;status=in_review" in body
+    assert "first note)</dt><dd>2 h</dd>" in body
+    assert "first offer</dt><dd>1 day</dd>" in body
     svg = body[body.index("<svg") : body.rindex("</svg>")]
     assert "<script" not in svg and "style=" not in svg
 
@@ -81,7 +83,8 @@ def test_dashboard_query_count_does_not_grow(make_staff):
     with CaptureQueriesContext(connection) as three:
         supervisor_dashboard()
 
-    assert len(one) == len(three) == 4
+    # workload, statuses, verifications, first notes, first offers, offers
+    assert len(one) == len(three) == 6
 
 
 def test_dashboard_verification_failure_rate(make_staff):
@@ -106,3 +109,18 @@ def test_dashboard_page_shows_the_failure_rate(client, make_staff):
     body = client.get(reverse("counselor:supervisor")).content.decode()
 
     assert "50.0% (1 of 2)" in body
+
+
+@pytest.mark.parametrize(
+    ("duration", "words"),
+    [
+        (timedelta(seconds=59), "under 1 min"),
+        (timedelta(minutes=5, seconds=1.018401), "5 min"),
+        (timedelta(hours=3, minutes=5), "3 h 5 min"),
+        (timedelta(hours=2), "2 h"),
+        (timedelta(days=1, minutes=59), "1 day"),
+        (timedelta(days=2, hours=4, minutes=30), "2 days 4 h"),
+    ],
+)
+def test_durations_read_in_words(duration, words):
+    assert duration_words(duration) == words
