@@ -56,3 +56,7 @@ class CaseConflict(CounselorError):
             f"Someone saved this case while you were editing (you started from version "
             f"{expected}, it is now version {current}). Nothing of yours was saved."
         )
+
+
+class OfferRefused(CaseError):
+    """An offer the rules refuse until a supervisor approves an exception."""

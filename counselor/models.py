@@ -266,3 +266,24 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"Task {self.public_id}"
+
+
+class OfferException(models.Model):
+    """A supervisor's approval to send one proposal version that the offer rule refuses
+    (a plan the budget cannot carry, or longer than 60 months): the grounds the rule gave
+    when it was approved, and the supervisor's reason (encrypted: it can name the
+    household's circumstances), which the consumer's document states. Never changed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.OneToOneField(
+        ProposalVersion, on_delete=models.CASCADE, related_name="offer_exception"
+    )
+    grounds = models.JSONField(help_text="What the offer rule refused, e.g. budget, term.")
+    reason = EncryptedTextField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Offer exception for proposal version {self.version_id}"

@@ -13,3 +13,9 @@ def can_build_plans(user: object) -> bool:
 def can_administer_terms(user: object) -> bool:
     """Agency administrators keep the creditor terms table and the fee schedule."""
     return has_role(user, Role.AGENCY_ADMIN)
+
+
+def can_approve_offer_exceptions(user: object) -> bool:
+    """Supervisors approve an offer the rules refuse (COA: plans over 60 months, plans the
+    budget cannot carry)."""
+    return has_role(user, Role.SUPERVISOR)

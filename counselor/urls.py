@@ -42,6 +42,11 @@ urlpatterns = [
         name="case-verification-rerun",
     ),
     path(f"{ONE_CASE}/offer/", offers.case_offer_send_view, name="case-offer"),
+    path(
+        f"{ONE_CASE}/offer/exception/",
+        offers.case_offer_exception_view,
+        name="case-offer-exception",
+    ),
     path(f"{ONE_CASE}/plan/", proposals.case_plan_start, name="case-plan-start"),
     path(f"{ONE_CASE}/builder/", proposals.builder, name="builder"),
     path(f"{ONE_CASE}/builder/save/", proposals.builder_save, name="builder-save"),

@@ -12,3 +12,9 @@ class OfferForm(forms.Form):
         """The version number, or None for "the latest"."""
         raw = self.cleaned_data["version"]
         return int(raw) if raw.isdigit() else None
+
+
+class OfferExceptionForm(OfferForm):
+    """A supervisor's exception: the version and the written reason the consumer reads."""
+
+    reason = forms.CharField(max_length=1000, required=False)

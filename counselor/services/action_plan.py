@@ -20,10 +20,7 @@ from fpdf import FPDF
 from counselor.engine.builder import ProposalResult
 from counselor.engine.chart import PayoffChart, payoff_chart
 from counselor.engine.dmp import Debt
-from counselor.engine.snapshots import BuilderInputs, inputs_parse
-from counselor.models import Proposal, ProposalVersion
-from counselor.services.proposals import proposal_build_from
-from tenants.selectors import agency_profile_get
+from counselor.engine.snapshots import BuilderInputs
 
 LANGUAGES = ("en", "es")
 # The PDF's built-in fonts are Latin-1; these few characters are written as their
@@ -122,8 +119,10 @@ def action_plan_context(
     case_id: str,
     version: int,
     language: str,
+    reasons: tuple[str, ...],
 ) -> dict[str, object]:
-    """What the document templates show: the engine's objects, grouped, not recomputed."""
+    """What the document templates show: the engine's objects, grouped, not recomputed;
+    ``reasons`` is "Your situation" (the offer rule's, ``services.offers``)."""
     if language not in LANGUAGES:
         raise ValueError(f"the action plan is written in {LANGUAGES}, not {language!r}")
     return {
@@ -137,7 +136,7 @@ def action_plan_context(
         "document_template": f"counselor/action_plan_{language}.html",
         "periods": schedule_periods(result),
         "rows": debt_rows(result),
-        "reasons": result.assessment.reasons(language),
+        "reasons": reasons,
         "fair_share": any(line.fair_share for line in result.plan.lines),
         "fee_phrase": result.plan.fee_phrase(language),
         "fee_rule_phrase": result.plan.fee_rule_phrase(language),
@@ -166,25 +165,3 @@ def action_plan_pdf(document: ActionPlanDocument, *, created: date) -> bytes:
 def builder_chart(result: ProposalResult) -> PayoffChart:
     """The payoff chart of a priced proposal."""
     return payoff_chart(result.plan, result.payoff)
-
-
-def plan_document(
-    *, proposal: Proposal, version: ProposalVersion, language: str = ""
-) -> tuple[dict[str, object], ActionPlanDocument]:
-    """The written action plan of a saved version (context and rendered document), in
-    ``language`` or the inputs' language. The offer flow freezes this exact document.
-
-    No side effects (reads: the agency profile, the terms table and fee schedule)."""
-    parsed = inputs_parse(version.inputs)
-    language = language or parsed.language
-    language = language if language in LANGUAGES else "en"
-    profile = agency_profile_get()
-    context = action_plan_context(
-        result=proposal_build_from(version.inputs),
-        inputs=parsed,
-        agency_name=profile.name if profile else "",
-        case_id=str(proposal.case_id),
-        version=version.number,
-        language=language,
-    )
-    return context, action_plan_render(context)

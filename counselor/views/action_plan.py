@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 
 from counselor.models import ProposalVersion
 from counselor.selectors.proposals import proposal_version_get, proposal_version_latest
-from counselor.services.action_plan import ActionPlanDocument, action_plan_pdf, plan_document
+from counselor.services.action_plan import ActionPlanDocument, action_plan_pdf
+from counselor.services.offers import offer_document
 from counselor.views.common import CASE, get_proposal_for
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
@@ -30,7 +31,7 @@ def _document(
     )
     if version is None:
         raise Http404("No such version")
-    context, document = plan_document(
+    context, document = offer_document(
         proposal=proposal, version=version, language=request.GET.get("lang", "")
     )
     return version, context, document

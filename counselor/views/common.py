@@ -12,9 +12,10 @@ from django.shortcuts import render
 
 from counselor.errors import CaseConflict
 from counselor.models import Proposal
-from counselor.permissions import can_build_plans
+from counselor.permissions import can_approve_offer_exceptions, can_build_plans
 from counselor.selectors.case import case_view, case_workers
-from counselor.selectors.proposals import proposal_for_case
+from counselor.selectors.proposals import proposal_for_case, proposal_version_latest
+from counselor.services.offers import OfferRule, offer_rule
 from intake.models import Application
 from tenants.roles import CASEWORK_ROLES
 
@@ -64,6 +65,8 @@ def case_page(
     refused, see ``views.casework``)."""
     view = case_view(application=application)
     context = {
+        "offer_rule": _offer_rule(view.proposal),
+        "may_approve_exceptions": can_approve_offer_exceptions(request.user),
         "case": view,
         "application": view.application,
         "household": view.household,
@@ -73,3 +76,9 @@ def case_page(
         **(extra or {}),
     }
     return render(request, "counselor/case.html", context, status=status)
+
+
+def _offer_rule(proposal: Proposal | None) -> OfferRule | None:
+    """The offer rule for the latest saved version (what the send button would send)."""
+    latest = proposal_version_latest(proposal=proposal) if proposal and proposal.version else None
+    return offer_rule(latest) if latest else None

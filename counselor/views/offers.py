@@ -6,25 +6,52 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from counselor.errors import CaseError
-from counselor.forms.offers import OfferForm
-from counselor.models import Proposal, ProposalVersion
+from counselor.forms.offers import OfferExceptionForm, OfferForm
+from counselor.models import ProposalVersion
+from counselor.permissions import can_approve_offer_exceptions
 from counselor.selectors.proposals import (
     proposal_for_case,
     proposal_version_get,
     proposal_version_latest,
 )
-from counselor.services.action_plan import plan_document
-from counselor.services.offers import case_offer_send
+from counselor.services.offers import case_offer_send, offer_exception_approve
 from counselor.views.common import CASE, get_case_for
 from intake.models import Application
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 from tenants.signin import require_recent_auth
+
+
+def _posted_version(application: Application, form: OfferForm) -> ProposalVersion:
+    """The posted ``version`` of the case's proposal (the latest when none is given); a
+    case without a saved proposal, or an unknown version, is a 404."""
+    proposal = proposal_for_case(case_id=application.public_id)
+    if proposal is None or proposal.version == 0:
+        raise Http404("No saved proposal")
+    form.is_valid()
+    number = form.cleaned_data.get("version")
+    version = (
+        proposal_version_latest(proposal=proposal)
+        if number is None
+        else proposal_version_get(proposal=proposal, number=number)
+    )
+    if version is None:
+        raise Http404("No such version")
+    return version
+
+
+def _back_from_step_up(
+    request: HttpRequest, application: Application, what: str, purpose: str
+) -> HttpResponse:
+    """Where the step-up returns (a GET: the browser cannot replay the POST): the case."""
+    messages.info(request, f"You signed in again. Press “{what}” once more to {purpose}.")
+    return redirect("counselor:case", public_id=application.public_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,22 +65,9 @@ def case_offer_send_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     the POST, so the counselor lands on the case with the send button in view."""
     application = get_case_for(request, public_id)
     if request.method == "GET":
-        messages.info(request, "You signed in again. Press “Send” once more to send the offer.")
-        return redirect("counselor:case", public_id=application.public_id)
-    proposal = proposal_for_case(case_id=application.public_id)
-    if proposal is None or proposal.version == 0:
-        raise Http404("No saved proposal")
-    form = OfferForm(request.POST)
-    form.is_valid()
-    number = form.cleaned_data.get("version")
-    version = (
-        proposal_version_latest(proposal=proposal)
-        if number is None
-        else proposal_version_get(proposal=proposal, number=number)
-    )
-    if version is None:
-        raise Http404("No such version")
-    return _offer_send(request, application=application, proposal=proposal, version=version)
+        return _back_from_step_up(request, application, "Send", "send the offer")
+    version = _posted_version(application, OfferForm(request.POST))
+    return _offer_send(request, application=application, version=version)
 
 
 @require_recent_auth()
@@ -61,15 +75,12 @@ def _offer_send(
     request: HttpRequest,
     *,
     application: Application,
-    proposal: Proposal,
     version: ProposalVersion,
 ) -> HttpResponse:
-    _context, document = plan_document(proposal=proposal, version=version)
     try:
         case_offer_send(
             application=application,
             version=version,
-            document=document,
             actor=request.user,
             request=request,
         )
@@ -77,4 +88,35 @@ def _offer_send(
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Offer sent: proposal version {version.number}.")
+    return redirect("counselor:case", public_id=application.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@audited(AuditAction.CREATE, "offer_exception", purpose="offer exception", **CASE)
+def case_offer_exception_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A supervisor approves sending a version the offer rule refuses, with a written
+    reason; needs a recent sign-in. A counselor is refused (403, audited as denied)."""
+    application = get_case_for(request, public_id)
+    if not can_approve_offer_exceptions(request.user):
+        raise PermissionDenied("Only a supervisor can approve an exception.")
+    if request.method == "GET":
+        return _back_from_step_up(request, application, "Approve", "approve the exception")
+    form = OfferExceptionForm(request.POST)
+    version = _posted_version(application, form)
+    return _exception_approve(
+        request, application=application, version=version, reason=form.cleaned_data["reason"]
+    )
+
+
+@require_recent_auth()
+def _exception_approve(
+    request: HttpRequest, *, application: Application, version: ProposalVersion, reason: str
+) -> HttpResponse:
+    try:
+        offer_exception_approve(version=version, reason=reason, actor=request.user, request=request)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Exception approved for proposal version {version.number}.")
     return redirect("counselor:case", public_id=application.public_id)

@@ -76,6 +76,7 @@ def _document(inputs, language):
         case_id="case-1",
         version=1,
         language=language,
+        reasons=result.assessment.reasons(language),
     )
     return result, action_plan_render(context)
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from counselor.engine.snapshots import results_json
-from counselor.services.action_plan import plan_document
+from counselor.services.offers import offer_document
 from counselor.services.proposals import proposal_build_from, proposal_start
 from intake.models import (
     Application,
@@ -32,6 +32,8 @@ def counselor(make_staff):
 
 @pytest.fixture
 def offered_case(terms, agency_profile, inputs):
+    # A budget a standard plan fits (the demo's full income covers every minimum payment).
+    inputs["household"]["incomes"][0]["net"] = "3600.00"
     application = sent_application()
     version = proposal_start(case_id=application.public_id, inputs=inputs, actor=None)
     return application, version
@@ -85,7 +87,7 @@ def test_offer_freezes_the_engines_numbers_and_the_action_plan_document(
     offer = PlanOffer.objects.get(application=application)
     assert offer.snapshot["results"] == version.results
     assert offer.snapshot["results"] == results_json(proposal_build_from(version.inputs))
-    _context, document = plan_document(proposal=version.proposal, version=version)
+    _context, document = offer_document(proposal=version.proposal, version=version)
     assert offer.document == document.html
     assert offer.document_hash == document.sha256 == offer.snapshot["document_sha256"]
     assert offer.document_hash == hashlib.sha256(offer.document.encode()).hexdigest()

@@ -23,6 +23,7 @@ from counselor.engine.snapshots import inputs_diff
 from counselor.errors import ProposalConflict, ProposalError
 from counselor.models import CreditorTerms, Proposal, ProposalVersion
 from counselor.selectors.terms import creditor_terms_table
+from counselor.services.offers import offer_exception_approve
 from counselor.services.proposals import (
     proposal_build_from,
     proposal_save,
@@ -434,8 +435,19 @@ def test_a_draft_is_not_a_case(client, terms, agency_profile, counselor, consume
     assert client.get(_url(draft)).status_code == 405
 
 
-def test_the_consumer_sees_the_offers_figures(client, application, counselor):
+def _exception_approved(proposal, make_staff) -> None:
+    """This household's budget covers every minimum payment (the budget test says budget
+    counseling): the plan goes out only with a supervisor's exception."""
+    offer_exception_approve(
+        version=proposal.versions.get(number=1),
+        reason="The consumer asked for the lower interest.",
+        actor=make_staff("supervisor-1", Role.SUPERVISOR),
+    )
+
+
+def test_the_consumer_sees_the_offers_figures(client, application, counselor, make_staff):
     proposal, _ = proposal_start_from_case(application=application, actor=counselor, today=TODAY)
+    _exception_approved(proposal, make_staff)
     client.force_login(counselor)
     recent_auth(client)
     assert client.post(_url(application, "case-offer"), {"version": "1"}).status_code == 302
@@ -460,8 +472,9 @@ def test_the_consumer_sees_the_offers_figures(client, application, counselor):
     assert len(payments) == 4
 
 
-def test_an_enrolled_case_gets_no_new_offer(client, application, counselor):
-    proposal_start_from_case(application=application, actor=counselor, today=TODAY)
+def test_an_enrolled_case_gets_no_new_offer(client, application, counselor, make_staff):
+    proposal, _ = proposal_start_from_case(application=application, actor=counselor, today=TODAY)
+    _exception_approved(proposal, make_staff)
     client.force_login(counselor)
     recent_auth(client)
     client.post(_url(application, "case-offer"), {"version": "1"})

@@ -134,6 +134,10 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "GET": row(LOGIN, 404, 404, 404, 404, 404),
         "POST": row(LOGIN, 404, 404, 404, 404, 404),
     },
+    "counselor:case-offer-exception": {
+        "GET": row(LOGIN, 404, 404, 404, 404, 404),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
     "counselor:case-plan-start": {
         "GET": every(405),
         "POST": row(LOGIN, 404, 404, 404, 404, 404),

@@ -24,7 +24,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from counselor.demo.terms import creditor_terms_seed
-from counselor.services.action_plan import plan_document
 from counselor.services.proposals import proposal_start_from_case
 from intake.models import (
     Application,
@@ -243,10 +242,7 @@ def _offer(application: Application, counselor) -> PlanOffer:
     application.refresh_from_db()
     proposal, _created = proposal_start_from_case(application=application, actor=counselor)
     version = proposal.versions.get(number=1)
-    _context, document = plan_document(proposal=proposal, version=version)
-    return case_offer_send(
-        application=application, version=version, document=document, actor=counselor
-    )
+    return case_offer_send(application=application, version=version, actor=counselor)
 
 
 def _rows(root: Path) -> list[dict]:
