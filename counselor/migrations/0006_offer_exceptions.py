@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("counselor", "0004_proposal_case_foreign_key"),
+        ("counselor", "0005_queue_index_on_the_model"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
