@@ -24,5 +24,6 @@ urlpatterns = [
     path(f"{APP}offer/", portal.offer, name="offer"),
     path(f"{APP}offer/accept/", portal.offer_accept, name="offer-accept"),
     path(f"{APP}offer/decline/", portal.offer_decline, name="offer-decline"),
+    path(f"{APP}signed-plan.pdf", portal.signed_plan_download, name="signed-plan"),
     path(f"{APP}messages/", portal.message_thread, name="messages"),
 ]

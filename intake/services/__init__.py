@@ -18,10 +18,10 @@ from .portal import (
     consent_withdraw,
     counseling_request_create,
     message_post,
-    plan_offer_accept,
     plan_offer_decline,
     plan_offer_publish,
 )
+from .signatures import plan_offer_accept, signed_plan_pdf
 from .submission import application_submit, verification_request_record
 
 __all__ = [
@@ -44,5 +44,6 @@ __all__ = [
     "plan_offer_accept",
     "plan_offer_decline",
     "plan_offer_publish",
+    "signed_plan_pdf",
     "verification_request_record",
 ]

@@ -11,11 +11,11 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from counselor.seed import creditor_terms_seed
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
-from counselor.seed import creditor_terms_seed
 from creditgenie.logging import JsonFormatter, RequestIdFilter
 from intake.services import application_start
 from tenants.audit.models import AuditEvent

@@ -92,6 +92,8 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 302, 404, 404, 404, 404),
     },
     "intake:offer-decline": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    # The signed plan's PDF: the owner only, after a recent sign-in (like the offer).
+    "intake:signed-plan": {"GET": row(LOGIN, 302, 404, 404, 404, 404), "POST": every(405)},
     "intake:messages": {
         "GET": row(LOGIN, 200, 404, 404, 404, 404),
         "POST": row(LOGIN, 200, 404, 404, 404, 404),
@@ -114,6 +116,7 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     },
     "counselor:builder-save": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:action-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    "counselor:signed-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:action-plan-pdf": {
         "GET": row(LOGIN, 404, 404, 404, 404, 404),
         "POST": every(405),
