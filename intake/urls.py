@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{APP}bank/link/", bank.bank_link, name="bank-link"),
     path("bank/oauth-return/", bank.bank_oauth_return, name="bank-oauth-return"),
     path(f"{APP}submit/", wizard.submit, name="submit"),
+    path(f"{APP}documents/remove/", wizard.document_remove_view, name="document-remove"),
     path(f"{APP}consents/withdraw/", portal.consent_withdraw_view, name="consent-withdraw"),
     path(f"{APP}offer/", portal.offer, name="offer"),
     path(f"{APP}offer/accept/", portal.offer_accept, name="offer-accept"),
