@@ -42,7 +42,10 @@ class AcceptForm(OfferAnswerForm):
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
         error_messages={"required": _("Your co-applicant types their full legal name.")},
     )
-    consent = forms.BooleanField(error_messages={"required": _("Tick the box to sign.")})
+    consent = forms.BooleanField(
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+        error_messages={"required": _("Tick the box to sign.")},
+    )
 
     def __init__(self, *args: object, intent: str, co_applicant: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

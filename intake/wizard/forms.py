@@ -409,7 +409,10 @@ class DocumentForm(StepForm):
     page's script (data-max-bytes), which refuses a larger file before sending it."""
 
     kind = forms.ChoiceField(
-        label=_("What is it?"), required=False, choices=BLANK + Document.Kind.choices
+        label=_("What is it?"),
+        required=False,
+        choices=BLANK + Document.Kind.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
     )
     file = forms.FileField(
         label=_("Choose a file (PDF, PNG or JPG)"),
