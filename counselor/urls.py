@@ -54,6 +54,7 @@ urlpatterns = [
     path(
         f"{ONE_CASE}/action-plan.pdf", action_plan.action_plan_pdf_download, name="action-plan-pdf"
     ),
+    path(f"{ONE_CASE}/signed-plan.pdf", action_plan.signed_plan_download, name="signed-plan"),
     path(
         "applications/<uuid:public_id>/audit/",
         audit.application_audit_history,

@@ -27,12 +27,21 @@ class OfferNotOpen(IntakeError):
     """The plan offer was superseded or already answered."""
 
 
+class OfferAlreadySigned(OfferNotOpen):
+    """The plan offer is signed: a signed offer never changes and is never signed again."""
+
+
 class OfferChanged(IntakeError):
     """The offer document shown is not the current one (its hash differs)."""
 
 
 class SignatureInvalid(IntakeError):
-    """The typed name or the consent of an e-signature is missing."""
+    """The typed name does not match the legal name, or the intent box is not ticked;
+    `field` names the form field the message belongs next to ("" for the whole form)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NoSuchStep(IntakeError):

@@ -45,6 +45,20 @@ def is_caseworker(user: object) -> bool:
     return has_role(user, *CASEWORK_ROLES)
 
 
+def is_staff_member(user: object) -> bool:
+    """Anyone who works for the agency or the platform. Staff never apply as consumers:
+    a person who also needs help signs in with a consumer account of their own."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def staff_workspace(user: object) -> str:
+    """The URL name where a staff member starts: the case queue for counselors and
+    supervisors, the admin for everyone else on staff; "" for consumers."""
+    if is_caseworker(user):
+        return "counselor:queue"
+    return "admin:index" if is_staff_member(user) else ""
+
+
 def role_grant(user: object, role: str) -> None:
     """Adds a role (used by sign-in and demo data). Side effects: group membership."""
     group, _ = Group.objects.get_or_create(name=Role(role).value)

@@ -15,19 +15,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from fpdf import FPDF
 
 from counselor.engine.builder import ProposalResult
 from counselor.engine.chart import PayoffChart, payoff_chart
 from counselor.engine.dmp import Debt
 from counselor.engine.snapshots import BuilderInputs
+from intake.services.pdf import document_pdf
 
 LANGUAGES = ("en", "es")
-# The PDF's built-in fonts are Latin-1; these few characters are written as their
-# nearest Latin-1 equivalents. Everything else outside Latin-1 becomes "?".
-_PDF_TEXT = str.maketrans(
-    {"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "..."}
-)
 
 
 @dataclass(frozen=True)
@@ -151,15 +146,12 @@ def action_plan_render(context: dict[str, object]) -> ActionPlanDocument:
 
 def action_plan_pdf(document: ActionPlanDocument, *, created: date) -> bytes:
     """The document as a PDF (fpdf2, built-in fonts). Same document and date, same bytes."""
-    pdf = FPDF(format="Letter")
-    pdf.set_creation_date(datetime(created.year, created.month, created.day, tzinfo=UTC))
-    pdf.set_title("Action plan" if document.language == "en" else "Plan de acción")
-    pdf.set_lang(document.language)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=9)
-    text = document.html.translate(_PDF_TEXT).encode("latin-1", "replace").decode("latin-1")
-    pdf.write_html(text)
-    return bytes(pdf.output())
+    return document_pdf(
+        document.html,
+        title="Action plan" if document.language == "en" else "Plan de acción",
+        language=document.language,
+        created=datetime(created.year, created.month, created.day, tzinfo=UTC),
+    )
 
 
 def builder_chart(result: ProposalResult) -> PayoffChart:

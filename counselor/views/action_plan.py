@@ -1,4 +1,5 @@
-"""The written action plan of a saved proposal version, as a page and as a PDF."""
+"""The written action plan of a saved proposal version, as a page and as a PDF, and the
+plan the consumer signed (the same PDF the consumer downloads)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from counselor.models import ProposalVersion
 from counselor.selectors.proposals import proposal_version_get, proposal_version_latest
 from counselor.services.action_plan import ActionPlanDocument, action_plan_pdf
 from counselor.services.offers import offer_document
-from counselor.views.common import CASE, get_proposal_for
+from counselor.views.common import CASE, get_case_for, get_proposal_for
+from intake.selectors.portal import signed_plan_of
+from intake.views.portal import signed_plan_response
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 
@@ -58,3 +61,13 @@ def action_plan_pdf_download(request: HttpRequest, public_id: UUID) -> HttpRespo
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Document-SHA256"] = document.sha256
     return response
+
+
+@require_GET
+@login_required
+@audited(AuditAction.EXPORT, "plan_acceptance", purpose="signed plan PDF", **CASE)
+def signed_plan_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    acceptance = signed_plan_of(get_case_for(request, public_id))
+    if acceptance is None:
+        raise Http404("No signed plan")
+    return signed_plan_response(acceptance)

@@ -27,16 +27,31 @@ class OfferAnswerForm(forms.Form):
 
 
 class AcceptForm(OfferAnswerForm):
+    """The e-signature. The intent box's label is the versioned intent statement; the
+    co-applicant's name is asked only when there is a co-applicant."""
+
     typed_name = forms.CharField(
-        label=_("Type your full name to sign"),
+        label=_("Type your full legal name to sign"),
         max_length=120,
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "name"}),
-        error_messages={"required": _("Type your full name to sign.")},
+        error_messages={"required": _("Type your full legal name to sign.")},
+    )
+    co_typed_name = forms.CharField(
+        label=_("Your co-applicant types their full legal name to sign"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
+        error_messages={"required": _("Your co-applicant types their full legal name.")},
     )
     consent = forms.BooleanField(
-        label=_("I have read the plan and agree to it. My typed name is my signature."),
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
         error_messages={"required": _("Tick the box to sign.")},
     )
+
+    def __init__(self, *args: object, intent: str, co_applicant: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = intent
+        if not co_applicant:
+            del self.fields["co_typed_name"]
 
 
 class DeclineForm(OfferAnswerForm):

@@ -76,8 +76,10 @@ class PlanOffer(models.Model):
 
 
 class PlanAcceptance(models.Model):
-    """The consumer's e-signature (E-SIGN): typed full name, consent, time, and the hash of
-    the exact offer document accepted. Kept with the case (PROTECT)."""
+    """The consumer's e-signature (E-SIGN Act / UETA): who signed (the user, the typed names
+    of the applicant and of a co-applicant), the version of the intent statement they
+    affirmed, when, from where (a keyed hash of the IP address, the user agent), and the
+    hash of the exact offer document signed. Never edited; kept with the case (PROTECT)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(
@@ -86,12 +88,30 @@ class PlanAcceptance(models.Model):
     offer = models.OneToOneField(
         PlanOffer, on_delete=models.PROTECT, null=True, related_name="acceptance"
     )
+    # The short id printed on the signed copy (blank on signatures made before it existed).
+    signature_id = models.CharField(max_length=9, blank=True, editable=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     typed_name = EncryptedTextField()
+    co_typed_name = EncryptedTextField(blank=True, null=True)
+    intent_version = models.CharField(max_length=32, blank=True)
+    intent_language = models.CharField(max_length=2, blank=True)
     consented = models.BooleanField(default=False)
     document_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
     accepted_at = models.DateTimeField(default=timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    ip_hash = models.CharField(max_length=32, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signature_id"],
+                condition=~models.Q(signature_id=""),
+                name="plan_acceptance_signature_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"PlanAcceptance {self.public_id}"

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from intake.engine.budget import BudgetAnalysis, DebtPayment, Expense, Income, analyze_budget
 from intake.engine.errors import DomainError
 
-from ..models import Application, Debt, Household
+from ..models import Application, Debt, Document, Household
 
 
 def get_application_for(request: HttpRequest, public_id: UUID) -> Application:
@@ -39,7 +39,11 @@ def application_with_parts(application: Application) -> Application:
             "debts",
             "consents",
             "status_changes",
-            Prefetch("documents", to_attr="document_list"),
+            Prefetch(
+                "documents",
+                queryset=Document.objects.select_related("stored_file"),
+                to_attr="document_list",
+            ),
         )
         .get(pk=application.pk)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Application, Message, PlanOffer
+from ..models import Application, Message, PlanAcceptance, PlanOffer
 
 
 def messages_of(application: Application) -> list[Message]:
@@ -11,3 +11,12 @@ def messages_of(application: Application) -> list[Message]:
 
 def current_offer(application: Application) -> PlanOffer | None:
     return application.plan_offers.filter(superseded=False).first()
+
+
+def signed_plan_of(application: Application) -> PlanAcceptance | None:
+    """The application's latest e-signature (with its offer), if it signed one."""
+    return (
+        application.plan_acceptances.select_related("offer", "application")
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )

@@ -9,6 +9,7 @@ from .drafts import (
     consents_save,
     debts_replace,
     document_add,
+    document_remove,
     documents_step_finish,
     expenses_replace,
     household_save,
@@ -18,10 +19,10 @@ from .portal import (
     consent_withdraw,
     counseling_request_create,
     message_post,
-    plan_offer_accept,
     plan_offer_decline,
     plan_offer_publish,
 )
+from .signatures import plan_offer_accept, signed_plan_pdf
 from .submission import application_submit, verification_request_record
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "counseling_request_create",
     "debts_replace",
     "document_add",
+    "document_remove",
     "documents_step_finish",
     "expenses_replace",
     "household_save",
@@ -44,5 +46,6 @@ __all__ = [
     "plan_offer_accept",
     "plan_offer_decline",
     "plan_offer_publish",
+    "signed_plan_pdf",
     "verification_request_record",
 ]

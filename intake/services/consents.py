@@ -12,8 +12,12 @@ from django.conf import settings
 
 from ..models import Consent
 
+# The intent statement a consumer affirms when signing a plan offer: versioned like the
+# consents (a PlanAcceptance keeps its version), though it is not a Consent row.
+SIGNATURE_INTENT = "plan_signature"
 # The version each kind shows now. A new wording is a new file and a new version here.
 CURRENT_VERSIONS: dict[str, str] = {
+    SIGNATURE_INTENT: "2026-01",
     Consent.Kind.PRIVACY: "2026-01",
     Consent.Kind.ESIGN: "2026-01",
     Consent.Kind.CREDIT_PULL: "2026-01",
@@ -36,9 +40,10 @@ class ConsentText:
 
 
 @cache
-def consent_text(kind: str, language: str) -> ConsentText:
-    """The current text of `kind` in `language` (English when Spanish is not asked for)."""
+def consent_text(kind: str, language: str, version: str = "") -> ConsentText:
+    """The text of `kind` in `language` (English when Spanish is not asked for), in
+    `version` (a text someone agreed to earlier) or the current one."""
     language = "es" if language.startswith("es") else "en"
-    version = CURRENT_VERSIONS[kind]
+    version = version or CURRENT_VERSIONS[kind]
     text = (TEXT_DIR / f"{kind}-{version}.{language}.txt").read_text(encoding="utf-8").strip()
     return ConsentText(kind, version, language, text)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from tenants.audit.models import AuditAction
 from tenants.audit.services import client_ip
 from tenants.roles import Role
-from tenants.uploads.services import stored_file_create
+from tenants.uploads.services import stored_file_create, stored_file_delete
 
 from ..models import Application, Consent, Debt, Document, Expense, Household, Income
 from .analytics import application_started_emit
@@ -350,3 +350,30 @@ def document_add(
         request=request,
     )
     return Document.objects.create(application=application, stored_file=stored, kind=kind)
+
+
+def document_remove(
+    *, application: Application, document_id: uuid.UUID, actor: Any, request: HttpRequest | None
+) -> bool:
+    """Removes one of the draft's documents (the consumer chose the wrong file); False when
+    the draft has no such document.
+
+    Side effects: locks the draft; deletes the stored bytes and their row (audited by
+    tenants.uploads) and the Document. Raises ApplicationLocked.
+    """
+    with transaction.atomic():
+        application = draft_lock(application)
+        document = application.documents.filter(public_id=document_id).first()
+        if document is None:
+            return False
+        stored = document.stored_file
+        document.delete()
+    if stored is not None:
+        stored_file_delete(
+            stored_file=stored,
+            actor=actor,
+            role=Role.CONSUMER,
+            purpose="consumer removed a document",
+            request=request,
+        )
+    return True

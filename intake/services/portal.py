@@ -1,5 +1,6 @@
 """Writes of the consumer portal and of its counterparts on the counselor side: consent
-withdrawal, "talk to a counselor", secure messages, plan offers and their answers."""
+withdrawal, "talk to a counselor", secure messages, plan offers and declining them (signing
+one is in `signatures`)."""
 
 from __future__ import annotations
 
@@ -16,20 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.audit.models import AuditAction
-from tenants.audit.services import audit_record, client_ip
+from tenants.audit.services import audit_record
 from tenants.roles import Role
 from tenants.selectors import agency_profile_get
 
-from ..errors import OfferChanged, OfferNotOpen, SignatureInvalid
+from ..errors import OfferAlreadySigned, OfferChanged, OfferNotOpen
 from ..models import (
     Application,
     CounselingRequest,
     Message,
-    PlanAcceptance,
     PlanOffer,
     StatusChange,
 )
-from .analytics import counseling_requested_emit, offer_accepted_emit, offer_declined_emit
+from .analytics import counseling_requested_emit, offer_declined_emit
 from .common import consumer_audit
 from .drafts import _withdraw
 
@@ -174,7 +174,8 @@ def message_post(
     return message
 
 
-def _stage(application: Application, stage: str) -> None:
+def stage_record(application: Application, stage: str) -> None:
+    """The application's timeline row for `stage` (once)."""
     StatusChange.objects.get_or_create(application=application, stage=stage)
 
 
@@ -203,7 +204,7 @@ def plan_offer_publish(
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     Application.objects.filter(pk=locked.pk).update(status=Application.Status.OFFERED)
-    _stage(locked, StatusChange.Stage.OFFERED)
+    stage_record(locked, StatusChange.Stage.OFFERED)
     consumer_audit(
         actor=actor,
         action=AuditAction.CREATE,
@@ -217,68 +218,23 @@ def plan_offer_publish(
     return offer
 
 
-def _open_offer(application: Application, offer_id: Any, document_hash: str) -> PlanOffer:
+def offer_for_answer(application: Application, offer_id: Any, document_hash: str) -> PlanOffer:
+    """The offer the consumer answers, locked; raises OfferAlreadySigned, OfferNotOpen or
+    OfferChanged (the document shown is not the one stored)."""
     offer = (
         application.plan_offers.select_for_update().filter(public_id=offer_id).first()
         if offer_id
         else None
     )
+    if offer is not None and offer.is_accepted:
+        raise OfferAlreadySigned(
+            _("This plan is already signed. A signed plan never changes: download your copy.")
+        )
     if offer is None or offer.superseded or offer.status != PlanOffer.Status.OPEN:
         raise OfferNotOpen(_("This offer is no longer open. Please look at your latest offer."))
     if document_hash != offer.document_hash:
         raise OfferChanged(_("The offer changed since you opened it. Please read it again."))
     return offer
-
-
-@transaction.atomic
-def plan_offer_accept(
-    *,
-    application: Application,
-    offer_id: Any,
-    document_hash: str,
-    typed_name: str,
-    consented: bool,
-    actor: Any,
-    request: HttpRequest | None = None,
-) -> PlanAcceptance:
-    """The consumer's e-signature on the current offer: typed full name, consent, time and
-    the SHA-256 of the exact offer document (recomputed, not taken from the browser).
-
-    Side effects: offer open -> accepted (conditional UPDATE); one PlanAcceptance; status
-    -> enrolled and its timeline row; one audit `create`; ``accepted`` and ``enrolled``
-    analytics events with the figures of the offer's frozen snapshot. Raises OfferNotOpen
-    (superseded or answered), OfferChanged (hash differs), SignatureInvalid.
-    """
-    offer = _open_offer(application, offer_id, document_hash)
-    if not typed_name.strip() or not consented:
-        raise SignatureInvalid(_("Type your full name and tick the box to sign."))
-    now = timezone.now()
-    PlanOffer.objects.filter(pk=offer.pk, status=PlanOffer.Status.OPEN, superseded=False).update(
-        status=PlanOffer.Status.ACCEPTED, responded_at=now
-    )
-    acceptance = PlanAcceptance.objects.create(
-        application=application,
-        offer=offer,
-        typed_name=typed_name.strip(),
-        consented=True,
-        document_hash=document_sha256(offer.document),
-        accepted_at=now,
-        ip=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request else "",
-    )
-    Application.objects.filter(pk=application.pk).update(status=Application.Status.ENROLLED)
-    _stage(application, StatusChange.Stage.ENROLLED)
-    consumer_audit(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type="plan_acceptance",
-        object_id=str(acceptance.public_id),
-        application=application,
-        request=request,
-        purpose="plan offer accepted (e-signature)",
-    )
-    offer_accepted_emit(application, offer)
-    return acceptance
 
 
 @transaction.atomic
@@ -299,14 +255,14 @@ def plan_offer_decline(
     status -> declined and its timeline row; one audit `update`; one ``declined``
     analytics event (the category only). Raises OfferNotOpen, OfferChanged.
     """
-    offer = _open_offer(application, offer_id, document_hash)
+    offer = offer_for_answer(application, offer_id, document_hash)
     offer.status, offer.responded_at = PlanOffer.Status.DECLINED, timezone.now()
     offer.decline_reason = reason.strip() or None
     categories = PlanOffer.DeclineCategory
     offer.decline_category = category if category in categories.values else categories.OTHER
     offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_category"])
     Application.objects.filter(pk=application.pk).update(status=Application.Status.DECLINED)
-    _stage(application, StatusChange.Stage.DECLINED)
+    stage_record(application, StatusChange.Stage.DECLINED)
     consumer_audit(
         actor=actor,
         action=AuditAction.UPDATE,

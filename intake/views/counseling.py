@@ -12,11 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.counseling import CounselingRequestForm
 from ..models import Application
+from ..permissions import consumers_only
 from ..services import counseling_request_create
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@consumers_only
 def counseling_request(request: HttpRequest) -> HttpResponse:
     language = request.LANGUAGE_CODE[:2]
     form = CounselingRequestForm(request.POST or None, initial={"language": language})

@@ -6,8 +6,9 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,16 +17,34 @@ from tenants.audit.models import AuditAction
 from tenants.roles import Role
 from tenants.signin import require_recent_auth
 
-from ..errors import IntakeError
+from ..errors import IntakeError, SignatureInvalid
 from ..forms.portal import AcceptForm, DeclineForm, MessageForm, WithdrawForm
-from ..models import Application, StatusChange
+from ..models import Application, Household, PlanAcceptance, StatusChange
 from ..selectors.applications import application_with_parts, budget_for, get_application_for
-from ..selectors.portal import current_offer, messages_of
+from ..selectors.portal import current_offer, messages_of, signed_plan_of
 from ..selectors.verification import verification_flags_for_consumer
-from ..services import consent_withdraw, message_post, plan_offer_accept, plan_offer_decline
+from ..services import (
+    consent_withdraw,
+    message_post,
+    plan_offer_accept,
+    plan_offer_decline,
+    signed_plan_pdf,
+)
+from ..services.consents import SIGNATURE_INTENT, consent_text
 
 CONSUMER = (Role.CONSUMER,)
 PORTAL = "consumer portal"
+
+
+def signed_plan_response(acceptance: PlanAcceptance) -> HttpResponse:
+    """The signed plan as a PDF attachment: the consumer's copy and the counselor's are
+    this same response."""
+    response = HttpResponse(signed_plan_pdf(acceptance), content_type="application/pdf")
+    name = f"signed-plan-{acceptance.signature_id}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Document-SHA256"] = acceptance.document_hash
+    add_never_cache_headers(response)
+    return response
 
 
 def _portal(application: Application) -> HttpResponse:
@@ -57,6 +76,7 @@ def application_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "timeline": timeline,
             "budget": budget_for(application),
             "offer": current_offer(application),
+            "signed": signed_plan_of(application),
             "verification_notes": verification_flags_for_consumer(application),
             "withdraw_form": WithdrawForm(),
         },
@@ -89,8 +109,17 @@ def offer(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _offer_page(request, get_application_for(request, public_id))
 
 
+def _accept_form(request: HttpRequest, application: Application, **kwargs: object) -> AcceptForm:
+    household = Household.objects.filter(application=application).first()
+    intent = consent_text(SIGNATURE_INTENT, request.LANGUAGE_CODE).text
+    co_applicant = household is not None and household.has_co_applicant
+    return AcceptForm(intent=intent, co_applicant=co_applicant, **kwargs)
+
+
 @require_recent_auth()
-def _offer_page(request: HttpRequest, application: Application, **forms: object) -> HttpResponse:
+def _offer_page(
+    request: HttpRequest, application: Application, accept_form: AcceptForm | None = None
+) -> HttpResponse:
     current = current_offer(application)
     initial = (
         {"offer": current.public_id, "document_hash": current.document_hash} if current else {}
@@ -101,8 +130,9 @@ def _offer_page(request: HttpRequest, application: Application, **forms: object)
         {
             "application": application,
             "offer": current,
-            "accept_form": forms.get("accept_form") or AcceptForm(initial=initial),
-            "decline_form": forms.get("decline_form") or DeclineForm(initial=initial),
+            "signed": signed_plan_of(application),
+            "accept_form": accept_form or _accept_form(request, application, initial=initial),
+            "decline_form": DeclineForm(initial=initial),
         },
     )
 
@@ -125,7 +155,7 @@ def offer_accept(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_recent_auth()
 def _offer_accept(request: HttpRequest, application: Application) -> HttpResponse:
-    form = AcceptForm(request.POST)
+    form = _accept_form(request, application, data=request.POST)
     if not form.is_valid():
         return _offer_page(request, application, accept_form=form)
     data = form.cleaned_data
@@ -135,15 +165,43 @@ def _offer_accept(request: HttpRequest, application: Application) -> HttpRespons
             offer_id=data["offer"],
             document_hash=data["document_hash"],
             typed_name=data["typed_name"],
+            co_typed_name=data.get("co_typed_name", ""),
             consented=data["consent"],
             actor=request.user,
+            language=request.LANGUAGE_CODE,
             request=request,
         )
+    except SignatureInvalid as exc:
+        form.add_error(exc.field or None, exc.message)
+        return _offer_page(request, application, accept_form=form)
     except IntakeError as exc:
         messages.error(request, exc.message)
         return redirect("intake:offer", public_id=application.public_id)
-    messages.success(request, _("You accepted your plan. Welcome aboard!"))
+    messages.success(
+        request, _("You signed your plan. Welcome aboard! Your signed copy is on this page.")
+    )
     return _portal(application)
+
+
+@require_GET
+@login_required
+@audited(
+    AuditAction.EXPORT,
+    "plan_acceptance",
+    acting_as=CONSUMER,
+    purpose="signed plan PDF",
+    case_kwarg="public_id",
+)
+def signed_plan_download(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _signed_plan(request, get_application_for(request, public_id))
+
+
+@require_recent_auth()
+def _signed_plan(request: HttpRequest, application: Application) -> HttpResponse:
+    acceptance = signed_plan_of(application)
+    if acceptance is None:
+        raise Http404("No signed plan")
+    return signed_plan_response(acceptance)
 
 
 @require_POST

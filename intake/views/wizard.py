@@ -17,14 +17,15 @@ from tenants.audit.models import AuditAction
 from tenants.roles import Role
 
 from ..errors import ApplicationIncomplete, ApplicationLocked
+from ..permissions import consumers_only
 from ..selectors.applications import (
     application_open_for,
     application_with_parts,
     get_application_for,
 )
-from ..services import application_start, application_submit
+from ..services import application_start, application_submit, document_remove
 from ..wizard.context import step_context
-from ..wizard.forms import StepButtonsForm
+from ..wizard.forms import DocumentRemoveForm, StepButtonsForm
 from ..wizard.steps import (
     step_form,
     step_get,
@@ -39,6 +40,7 @@ CONSUMER = (Role.CONSUMER,)
 
 @require_POST
 @login_required
+@consumers_only
 def start(request: HttpRequest) -> HttpResponse:
     """Leads to the consumer's open application, or starts or resumes the draft; the
     portal page then leads into the wizard. A closed case lets them start again."""
@@ -120,3 +122,29 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if submitted:
         messages.success(request, _("Thank you. Your application was sent to a counselor."))
     return redirect("intake:application", public_id=application.public_id)
+
+
+@require_POST
+@login_required
+@audited(
+    AuditAction.DELETE,
+    "document",
+    acting_as=CONSUMER,
+    purpose="consumer intake",
+    case_kwarg="public_id",
+)
+def document_remove_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    application = get_application_for(request, public_id)
+    form = DocumentRemoveForm(request.POST)
+    if form.is_valid():
+        try:
+            document_remove(
+                application=application,
+                document_id=form.cleaned_data["document"],
+                actor=request.user,
+                request=request,
+            )
+        except ApplicationLocked as exc:
+            messages.info(request, exc.message)
+            return redirect("intake:application", public_id=application.public_id)
+    return redirect(step_url(application, "documents"))

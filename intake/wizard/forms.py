@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenants.uploads.validation import upload_too_large_message
 from tenants.us_states import US_STATES
 
 from ..models import Consent, Debt, Document, Income
@@ -398,13 +400,34 @@ class StepButtonsForm(forms.Form):
     upload = PressedField()
 
 
+class DocumentRemoveForm(forms.Form):
+    document = forms.UUIDField()
+
+
 class DocumentForm(StepForm):
+    """One upload at a time. The size limit is said before the upload and given to the
+    page's script (data-max-bytes), which refuses a larger file before sending it."""
+
     kind = forms.ChoiceField(
-        label=_("What is it?"), required=False, choices=BLANK + Document.Kind.choices
+        label=_("What is it?"),
+        required=False,
+        choices=BLANK + Document.Kind.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
     )
     file = forms.FileField(
-        label=_("Choose a file (PDF, PNG or JPG, up to 10 MB)"),
+        label=_("Choose a file (PDF, PNG or JPG)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg", "class": "usa-file-input"}),
     )
     done = forms.BooleanField(required=False, label=_("I am done with documents for now"))
+    upload = PressedField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit = settings.CREDITGENIE_UPLOAD_MAX_BYTES
+        megabytes = f"{limit / (1024 * 1024):g}"
+        self.fields["file"].help_text = _("Up to %(limit)s MB per file.") % {"limit": megabytes}
+        self.fields["file"].widget.attrs |= {
+            "data-max-bytes": str(limit),
+            "data-too-large": upload_too_large_message(limit),
+        }

@@ -256,6 +256,9 @@ class Documents(Step):
 
     def save(self, form: Any, application: Application, complete: bool, request: Any) -> bool:
         values = form.values()
+        if values.get("upload") and values.get("file") is None:
+            form.add_error("file", _("Choose a file to upload first."))
+            return False
         if values.get("file") is not None:
             if not values.get("kind"):
                 form.add_error("kind", _("Choose what the document is."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -73,11 +74,19 @@ def normalize_full_name(first_name: str, last_name: str) -> str:
     return f"{normalize_last_name(first_name)}|{normalize_last_name(last_name)}"
 
 
+def normalize_ip(value: str) -> str:
+    """An IP address in its canonical form (``::FFFF:1.2.3.4`` spelled one way)."""
+    return str(ipaddress.ip_address(value.strip()))
+
+
 NORMALIZERS: dict[str, Callable[..., str]] = {
     "email": normalize_email,
     "phone": normalize_phone,
     "ssn_last4_name": normalize_ssn_last4_name,
     "full_name": normalize_full_name,
+    # Not a searchable column: the keyed fingerprint an e-signature keeps of the signer's
+    # address (an unkeyed hash of an IPv4 address is 2^32 guesses away from it).
+    "ip": normalize_ip,
 }
 
 

@@ -63,15 +63,19 @@ def upload_read(upload: Upload, *, max_bytes: int) -> bytes:
     for chunk in upload.chunks(READ_CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise UploadRejected(
-                "too_large",
-                _("The file is larger than %(limit)s MB. Please upload a smaller file.")
-                % {"limit": _megabytes(max_bytes)},
-            )
+            raise UploadRejected("too_large", upload_too_large_message(max_bytes))
         parts.append(chunk)
     if total == 0:
         raise UploadRejected("empty", _("The file is empty. Please choose another file."))
     return b"".join(parts)
+
+
+def upload_too_large_message(max_bytes: int) -> str:
+    """What a consumer reads when a file passes the limit (the page's script says the same
+    before uploading)."""
+    return _("The file is larger than %(limit)s MB. Please upload a smaller file.") % {
+        "limit": _megabytes(max_bytes)
+    }
 
 
 def _megabytes(size: int) -> str:

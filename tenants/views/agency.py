@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ..roles import staff_workspace
 from ..selectors import agency_profile_get
 
 DEFAULT_BRAND_COLOUR = "#1a4480"
@@ -14,7 +15,11 @@ DEFAULT_BRAND_COLOUR = "#1a4480"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The agency's landing page, where the front door sends consumers."""
+    """The agency's landing page, where the front door sends consumers and where sign-in
+    lands; staff are sent on to their own workspace."""
+    workspace = staff_workspace(request.user)
+    if workspace:
+        return redirect(workspace)
     return render(request, "tenants/landing.html", {"ref": request.GET.get("ref", "")})
 
 

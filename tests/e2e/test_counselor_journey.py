@@ -280,8 +280,10 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         consumer.fill("#id_typed_name", "Ana Lopez")
         consumer.locator("label[for=id_consent]").click()
         crec.snap("portal-offer-signed", audit=False)
-        consumer.get_by_role("button", name="Accept the plan").click()
-        expect(consumer.get_by_text("You accepted your plan. Welcome aboard!")).to_be_visible()
+        consumer.get_by_role("button", name="Sign and accept the plan").click()
+        expect(
+            consumer.get_by_text("You signed your plan. Welcome aboard!", exact=False)
+        ).to_be_visible()
         crec.snap("portal-accepted", audit=False)
 
         # 7. The counselor reloads the case: enrolled.

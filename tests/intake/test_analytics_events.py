@@ -8,7 +8,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from intake.models import Application, CounselingRequest, PlanOffer
+from intake.models import Application, CounselingRequest, Household, PlanOffer
 from intake.services import (
     application_start,
     counseling_request_create,
@@ -70,7 +70,13 @@ def test_a_failed_change_rolls_its_event_back(draft, consumer):
     assert _events("step_completed") == []
 
 
+def _signer(application: Application) -> None:
+    """The applicant's legal name, which the e-signature must match."""
+    Household.objects.create(application=application, first_name="Ana", last_name="Lopez")
+
+
 def _offer(application: Application, **snapshot) -> PlanOffer:
+    _signer(application)
     Application.objects.filter(pk=application.pk).update(status="submitted")
     return plan_offer_publish(
         application=application, snapshot={"results": RESULTS, **snapshot}, document="Plan"
@@ -108,6 +114,7 @@ def test_accepting_emits_accepted_and_enrolled_with_the_snapshots_rounded_figure
 
 
 def test_a_snapshot_without_figures_is_accepted_without_events(draft, consumer):
+    _signer(draft)
     Application.objects.filter(pk=draft.pk).update(status="submitted")
     offer = plan_offer_publish(application=draft, snapshot={"monthly": "$1"}, document="Plan")
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 
-from intake.models import Application
+from intake.models import Application, CounselingRequest
 from tenants.models import Agency, ReferralCode
+from tenants.roles import Role, role_grant
 from tests.security.conftest import CONSUMER_A_NAME, Cast
 from tests.security.urls_walk import Route, routes
 
@@ -37,13 +40,14 @@ def row(*statuses: int | str) -> dict[str, int | str]:
 AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     "healthz": {"GET": every(200), "POST": every(405)},
     "readyz": {"GET": every(200), "POST": every(405)},
-    "agency:home": {"GET": every(200), "POST": every(405)},
+    # The landing page; staff are sent on to their own workspace (queue or admin).
+    "agency:home": {"GET": row(200, 200, 200, 302, 302, 302), "POST": every(405)},
     "agency:brand-css": {"GET": every(200), "POST": every(405)},
     "agency:logo": {"GET": every(404), "POST": every(405)},
     "accounts:login": {"GET": every(200), "POST": every(200)},
     "accounts:logout": {"GET": every(405), "POST": every(302)},
-    # Any signed-in person may start (or resume) their own draft; it never names another's.
-    "intake:start": {"GET": every(405), "POST": row(LOGIN, 302, 302, 302, 302, 302)},
+    # Consumers start (or resume) their own draft; staff never apply (403, nothing created).
+    "intake:start": {"GET": every(405), "POST": row(LOGIN, 302, 302, 403, 403, 403)},
     "accounts:signed-out": {"GET": every(200), "POST": every(405)},
     "accounts:reauthenticate": {"GET": every(302), "POST": every(405)},
     "oidc:authenticate": {"GET": every(503), "POST": every(405)},  # no OIDC_ISSUER in tests
@@ -76,6 +80,8 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         )
     },
     "intake:submit": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    # Removing an uploaded document from the owner's draft: back to the documents step.
+    "intake:document-remove": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
     # The Link page of the bank step: without a live bank-data consent the owner is sent
     # back to the bank step (302).
     "intake:bank-link": {
@@ -92,14 +98,17 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 302, 404, 404, 404, 404),
     },
     "intake:offer-decline": {"GET": every(405), "POST": row(LOGIN, 302, 404, 404, 404, 404)},
+    # The signed plan's PDF: the owner only, after a recent sign-in (like the offer).
+    "intake:signed-plan": {"GET": row(LOGIN, 302, 404, 404, 404, 404), "POST": every(405)},
     "intake:messages": {
         "GET": row(LOGIN, 200, 404, 404, 404, 404),
         "POST": row(LOGIN, 200, 404, 404, 404, 404),
     },
-    # "Talk to a counselor" names no application: anyone signed in gets their own form.
+    # "Talk to a counselor" names no application: any consumer gets their own form; staff
+    # do not ask themselves for a call back (403).
     "intake:counseling-request": {
-        "GET": row(LOGIN, 200, 200, 200, 200, 200),
-        "POST": row(LOGIN, 200, 200, 200, 200, 200),
+        "GET": row(LOGIN, 200, 200, 403, 403, 403),
+        "POST": row(LOGIN, 200, 200, 403, 403, 403),
     },
     "set_language": {"GET": every(302), "POST": every(302)},
     "counselor:application-audit": {
@@ -114,6 +123,7 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
     },
     "counselor:builder-save": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:action-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    "counselor:signed-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:action-plan-pdf": {
         "GET": row(LOGIN, 404, 404, 404, 404, 404),
         "POST": every(405),
@@ -338,3 +348,67 @@ def test_unknown_url_fails_with_the_add_to_matrix_message():
     route = Route("intake:brand-new", "/brand-new/")
     with pytest.raises(AssertionError, match="add intake:brand-new"):
         _expected(AGENCY_MATRIX, route, AGENCY_ADMIN_RULE)
+
+
+# Every URL that creates a consumer's records without naming an application they own (the
+# others answer staff 404 above): what a staff member must never create.
+CONSUMER_CREATION = {
+    "intake:start": {},
+    "intake:counseling-request": {"preferred_times": ["morning"], "phone": "4045550123"},
+}
+STAFF = (Role.COUNSELOR, Role.SUPERVISOR, Role.AGENCY_ADMIN, Role.PLATFORM_SUPPORT)
+
+
+def _staff_client(role: str) -> Client:
+    user = get_user_model().objects.create_user(username=f"staff-{role}", password="long-pw-123")
+    role_grant(user, role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_staff_post_to_every_consumer_creation_url_is_refused(cast: Cast, role: str):
+    client = _staff_client(role)
+    before = (Application.objects.count(), CounselingRequest.objects.count())
+
+    statuses = {
+        name: client.post(reverse(name), data).status_code
+        for name, data in CONSUMER_CREATION.items()
+    }
+
+    assert statuses == dict.fromkeys(CONSUMER_CREATION, 403)
+    assert (Application.objects.count(), CounselingRequest.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("role", "workspace"),
+    [
+        (Role.COUNSELOR, "/counselor/"),
+        (Role.SUPERVISOR, "/counselor/"),
+        (Role.AGENCY_ADMIN, "/admin/"),
+        (Role.PLATFORM_SUPPORT, "/admin/"),
+    ],
+)
+def test_staff_land_on_their_workspace_never_on_the_application(cast: Cast, role, workspace):
+    response = _staff_client(role).get(reverse("agency:home"))
+
+    assert (response.status_code, response["Location"]) == (302, workspace)
+
+
+def test_the_header_shows_staff_their_navigation_not_the_consumers(cast: Cast):
+    supervisor = Client()
+    supervisor.force_login(cast.users["supervisor"])
+    consumer = Client()
+    consumer.force_login(cast.users["consumer_a"])
+
+    staff_page = supervisor.get(reverse("counselor:queue")).content.decode()
+    consumer_page = consumer.get(reverse("agency:home")).content.decode()
+
+    assert "Talk to a counselor" not in staff_page
+    assert "Start or continue my application" not in staff_page
+    assert (
+        '<a class="usa-button usa-button--outline" href="/counselor/">Case queue</a>' in staff_page
+    )
+    assert 'href="/counselor/supervisor/">Supervisor dashboard</a>' in staff_page
+    assert "Talk to a counselor" in consumer_page and "Case queue" not in consumer_page
