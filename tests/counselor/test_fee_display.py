@@ -20,8 +20,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from counselor.demo.terms import DEMO_INPUTS
-from counselor.services.action_plan import action_plan_pdf, plan_document
-from counselor.services.offers import case_offer_send
+from counselor.services.action_plan import action_plan_pdf
+from counselor.services.offers import case_offer_send, offer_document, offer_exception_approve
 from counselor.services.proposals import proposal_start
 from counselor.services.terms import creditor_terms_create, fee_schedule_set
 from tenants.roles import Role, role_grant
@@ -109,10 +109,17 @@ def _consumer(application, language: str) -> Client:
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_offer_shows_the_fee_as_it_changes_in_the_consumers_language(tennessee, language):
+def test_offer_shows_the_fee_as_it_changes_in_the_consumers_language(
+    tennessee, language, make_staff
+):
     application, version = tennessee
-    _context, document = plan_document(proposal=version.proposal, version=version)
-    case_offer_send(application=application, version=version, document=document, actor=None)
+    # This household's budget covers its minimums, so the plan needs a supervisor's exception.
+    offer_exception_approve(
+        version=version,
+        reason="Asked for the lower rate.",
+        actor=make_staff("sue", Role.SUPERVISOR),
+    )
+    case_offer_send(application=application, version=version, actor=None)
     url = reverse("intake:offer", kwargs={"public_id": application.public_id})
 
     page = _consumer(application, language).get(url)
@@ -126,7 +133,7 @@ def test_offer_shows_the_fee_as_it_changes_in_the_consumers_language(tennessee, 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_action_plan_pdf_states_the_fee_as_it_changes_and_the_rule(tennessee, language):
     _application, version = tennessee
-    _context, document = plan_document(
+    _context, document = offer_document(
         proposal=version.proposal, version=version, language=language
     )
 
