@@ -1,24 +1,30 @@
-"""Field encryption: encrypt+decrypt throughput per field type, and the cost of encrypted
-fields on a list page against the same page with plain fields.
+"""Field encryption: encrypt+decrypt throughput per field type, the cost of encrypted
+fields on a list page against the same page with plain fields, and the counselor queue and
+case pages (every consumer figure encrypted) beside the admin changelist in the same run.
 
-Run: ``DJANGO_SETTINGS_MODULE=creditgenie.settings .venv/bin/python bench/bench_encryption.py``
-It sets its own environment (a throwaway SQLite database, a fresh local key file, the
-test-only models of tests/encryption_app) unless the variables are already set.
+Run: ``.venv/bin/python bench/bench_encryption.py [--count 3000] [--rounds 20]``
+The first two parts set their own environment (a throwaway SQLite database, a fresh local
+key file, the test-only models of tests/encryption_app) unless the variables are already
+set; the pages part provisions a throwaway PostgreSQL agency seeded with `seed_demo --count`
+(bench_counselor.py; `--count 0` skips it).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import os
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+sys.path.insert(0, str(BASE_DIR / "bench"))
 
 from tenants.encryption.keyfile import create_key_file, new_blind_index_key  # noqa: E402
 
@@ -124,7 +130,31 @@ def list_page_overhead() -> None:
     )
 
 
+def counselor_pages(count: int, rounds: int) -> None:
+    """The queue and case pages against the admin changelist of the same table."""
+    from bench_counselor import _measure, _seeded
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        contextmanager(_seeded)(Path(tmp), count, False) as env,
+    ):
+        results = _measure(env, rounds)
+    print(f"\ncounselor pages at {count} applications, {rounds} rounds (PostgreSQL)")
+    print(f"{'page':<28}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
+    for name, (p50, p95, queries) in results.items():
+        print(f"{name:<28}{p50:>9.1f}{p95:>9.1f}{queries:>9}")
+    admin = results["admin changelist"][0]
+    for name in ("queue, all cases", "case page"):
+        print(f"{name} / admin changelist: x{results[name][0] / admin:.2f}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=3000, help="applications for the pages")
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    if args.count:
+        counselor_pages(args.count, args.rounds)
     with tempfile.TemporaryDirectory(prefix="cg-bench-") as tmp:
         _environment(Path(tmp))
         import django

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 
 from intake.models import Application
 from integrations.warehouse.facts import CLOSE_REASONS
-from tenants.encryption.fields import EncryptedTextField
+from tenants.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 
@@ -118,10 +118,14 @@ class ProposalVersion(models.Model):
     """One saved version: the builder's inputs and the engine's results, as JSON with
     Decimals as strings. Never changed after it is written."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    inputs = models.JSONField()
-    results = models.JSONField()
+    inputs = EncryptedJSONField()
+    results = EncryptedJSONField()
+    # The eligibility outcome of `results`, kept plain for the queue's filter: one of four
+    # plan kinds says nothing about whose case it is or their figures.
+    outcome = models.CharField(max_length=24, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

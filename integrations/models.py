@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from .attempts import VendorAttempt
-from .oidc.models import OidcIdentity
+from .oidc.models import ConsumerProfile, OidcIdentity
 from .plaid.models import PlaidAccount, PlaidItem, PlaidTransaction, WebhookDelivery
 from .transunion.models import BureauPull, CreditReport
 from .warehouse.models import OutboxEvent, ShipBatch
 
 __all__ = [
     "BureauPull",
+    "ConsumerProfile",
     "CreditReport",
     "OidcIdentity",
     "OutboxEvent",

@@ -18,6 +18,8 @@ from django.utils import timezone
 from counselor.demo.terms import counselor_demo_seed
 from intake.demo.seed import intake_demo_seed
 from intake.models import Application
+from integrations.models import ConsumerProfile
+from integrations.oidc.services import consumer_profile_set
 from tenants.roles import Role, role_grant
 
 # A published demo credential, set only where CREDITGENIE_DEV_LOGIN is on.
@@ -119,6 +121,9 @@ def _demo_user(username: str, first: str, last: str, role: str, flags: dict[str,
     else:
         user.set_unusable_password()
     user.save()
+    if role == Role.CONSUMER:  # a consumer's name and e-mail live encrypted, not on the user
+        consumer_profile_set(user=user, given_name=first, family_name=last, email=user.email)
+        user.save()
     role_grant(user, role)
     return True
 
@@ -128,17 +133,22 @@ def _generated_consumers(rng: random.Random, count: int) -> list[object]:
     taken = set(
         User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
     )
-    users = []
+    users, profiles = [], []
     for n in range(1, count + 1):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         username = f"demo-{n:06d}"
         if username in taken:
             continue
-        user = User(username=username, first_name=first, last_name=last)
-        user.email = f"{first}.{last}.{n}@example.com".lower()
+        user = User(username=username)
         user.set_unusable_password()
+        email = f"{first}.{last}.{n}@example.com".lower()
+        profiles.append(ConsumerProfile(user=user, given_name=first, family_name=last, email=email))
         users.append(user)
-    return User.objects.bulk_create(users, batch_size=2000)
+    created = User.objects.bulk_create(users, batch_size=2000)
+    ConsumerProfile.objects.bulk_create(profiles, batch_size=2000)
+    for user, profile in zip(created, profiles, strict=True):
+        user.consumer_profile = profile  # the intake seed reads the names from it
+    return created
 
 
 def _applications(rng: random.Random, consumers: list[object]) -> list[Application]:

@@ -120,13 +120,13 @@ OUTCOMES = {
 
 def outcome_q(outcome: str) -> Q:
     """Applications whose latest saved proposal version's result has ``outcome`` (a
-    subquery on the proposal's JSON results: no extra query)."""
+    subquery on the version's plain outcome column, the results being encrypted)."""
     if outcome == "none":
         return ~Exists(Proposal.objects.filter(case_id=OuterRef("public_id")))
     latest = ProposalVersion.objects.filter(
         proposal__case_id=OuterRef("public_id"),
         number=F("proposal__version"),
-        results__outcome=outcome,
+        outcome=outcome,
     )
     return Q(Exists(latest))
 

@@ -102,11 +102,13 @@ def _version_write(
     *, proposal: Proposal, number: int, inputs: Json, actor: Any, request: HttpRequest | None
 ) -> ProposalVersion:
     result = proposal_build_from(inputs)
+    results = results_json(result)
     version = ProposalVersion.objects.create(
         proposal=proposal,
         number=number,
         inputs=inputs,
-        results=results_json(result),
+        results=results,
+        outcome=results["outcome"],
         saved_by=actor,
     )
     audit_record(

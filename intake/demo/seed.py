@@ -146,13 +146,13 @@ def _between(rng: random.Random, low: float, high: float) -> Decimal:
 
 
 def _household(rng: random.Random, app: Application, size: int) -> Household:
-    user = app.consumer
+    profile = app.consumer.consumer_profile
     city, state, zip_prefix, area = rng.choice(PLACES)
     born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 52))
     return Household(
         application=app,
-        first_name=user.first_name,
-        last_name=user.last_name,
+        first_name=profile.given_name,
+        last_name=profile.family_name,
         birth_date=born,
         ssn=f"9{rng.randrange(100):02d}-{rng.randrange(1, 100):02d}-{rng.randrange(1, 10000):04d}",
         street=f"{rng.randrange(10, 9999)} {rng.choice(STREETS)} {rng.choice(SUFFIXES)}",
@@ -160,7 +160,7 @@ def _household(rng: random.Random, app: Application, size: int) -> Household:
         state=state,
         zip_code=f"{zip_prefix}{rng.randrange(100):02d}",
         phone=f"{area}55501{rng.randrange(100):02d}",
-        email=user.email,
+        email=profile.email,
         household_size=size,
         dependents=rng.randrange(size),
         employment_status=rng.choices(EMPLOYMENT, EMPLOYMENT_WEIGHTS)[0],

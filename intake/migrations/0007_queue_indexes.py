@@ -5,27 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0006_household_name_index'),
+        ("intake", "0006_household_name_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['submitted_at', 'id'], name='application_queue_idx'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["submitted_at", "id"],
+                name="application_queue_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('status', 'draft'), _negated=True), fields=['language', 'submitted_at', 'id'], name='application_queue_lang_idx'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("status", "draft"), _negated=True),
+                fields=["language", "submitted_at", "id"],
+                name="application_queue_lang_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'submitted_at', 'id'], name='application_status_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["status", "submitted_at", "id"], name="application_status_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'language', 'submitted_at', 'id'], name='application_status_lang_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["status", "language", "submitted_at", "id"],
+                name="application_status_lang_idx",
+            ),
         ),
     ]

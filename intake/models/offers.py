@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import validate_ipv46_address
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.encryption.fields import EncryptedTextField
+from tenants.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 from .application import Application
 from .parts import HASH_FORMAT
@@ -35,8 +36,8 @@ class PlanOffer(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="plan_offers"
     )
-    snapshot = models.JSONField()
-    document = models.TextField()
+    snapshot = EncryptedJSONField()
+    document = EncryptedTextField()
     document_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     superseded = models.BooleanField(default=False)
@@ -100,9 +101,9 @@ class PlanAcceptance(models.Model):
     consented = models.BooleanField(default=False)
     document_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
     accepted_at = models.DateTimeField(default=timezone.now)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    ip = EncryptedTextField(null=True, blank=True, validators=[validate_ipv46_address])
     ip_hash = models.CharField(max_length=32, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
+    user_agent = EncryptedTextField(null=True, blank=True)
 
     class Meta:
         constraints = [

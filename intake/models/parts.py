@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    validate_ipv46_address,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.encryption.fields import EncryptedTextField
+from tenants.encryption.fields import EncryptedDecimalField, EncryptedJSONField, EncryptedTextField
 from tenants.uploads.models import StoredFile
 
 from .application import Application
@@ -18,9 +23,10 @@ from .application import Application
 HASH_FORMAT = RegexValidator(r"^[0-9a-f]{64}$", "sha256 hex digest")
 
 
-def money_field(**kwargs: object) -> models.DecimalField:
-    """Money: 12 digits, cents; null while a draft has no (valid) value yet."""
-    return models.DecimalField(
+def money_field(**kwargs: object) -> EncryptedDecimalField:
+    """Money: 12 digits, cents, encrypted (a household's figures are nonpublic personal
+    information); null while a draft has no (valid) value yet."""
+    return EncryptedDecimalField(
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -59,8 +65,8 @@ class Consent(models.Model):
     text_language = models.CharField(max_length=2, choices=[("en", "English"), ("es", "Español")])
     text_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
     granted_at = models.DateTimeField(default=timezone.now)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
+    ip = EncryptedTextField(null=True, blank=True, validators=[validate_ipv46_address])
+    user_agent = EncryptedTextField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -105,6 +111,7 @@ class Income(models.Model):
 class Expense(models.Model):
     """One worksheet line (intake.engine.budget.LINE_ITEMS or a category name), one per line."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="expenses")
     category = models.CharField(max_length=24, validators=[RegexValidator(r"^[a-z_]+$")])
     amount = money_field()
@@ -119,7 +126,7 @@ class Expense(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Expense {self.pk}"
+        return f"Expense {self.public_id}"
 
 
 class Debt(models.Model):
@@ -140,14 +147,14 @@ class Debt(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="debts")
     position = models.PositiveSmallIntegerField(default=0)
-    creditor = models.CharField(max_length=120, blank=True)
+    creditor = EncryptedTextField(blank=True, null=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     secured = models.BooleanField(default=False)
     account_number = EncryptedTextField(
         blank=True, null=True, validators=[RegexValidator(r"^[0-9A-Za-z -]{2,34}$")]
     )
     balance = money_field()
-    apr = models.DecimalField(
+    apr = EncryptedDecimalField(
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -200,6 +207,7 @@ class VerificationRequest(models.Model):
     """Verification of a submitted application was asked for (one per application): the
     bureau pull and bank syncs behind it, and the reconciliation's result."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="verification_request"
     )
@@ -217,7 +225,7 @@ class VerificationRequest(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     # The reconciliation: when it ran, and its figures (selectors.verification_summary).
     completed_at = models.DateTimeField(null=True, blank=True)
-    result = models.JSONField(default=dict, blank=True)
+    result = EncryptedJSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"VerificationRequest {self.pk}"

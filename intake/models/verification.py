@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from tenants.encryption.fields import EncryptedJSONField, EncryptedTextField
+
 from .application import Application
 
 
@@ -44,6 +46,7 @@ class VerificationFlag(models.Model):
         WARNING = "warning", "Warning"
         CRITICAL = "critical", "Critical"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="verification_flags"
     )
@@ -58,8 +61,8 @@ class VerificationFlag(models.Model):
     code = models.CharField(max_length=32, validators=[RegexValidator(r"^[a-z_]{1,32}$")])
     severity = models.CharField(max_length=8, choices=Severity.choices)
     consumer_visible = models.BooleanField(default=False)
-    detail = models.CharField(max_length=300)  # may name a creditor from the report: escape
-    data = models.JSONField(default=dict, blank=True)  # figures (Decimal as strings)
+    detail = EncryptedTextField()  # may name a creditor from the report: escape
+    data = EncryptedJSONField(default=dict, blank=True)  # figures (Decimal as strings)
 
     class Meta:
         ordering = ["pk"]

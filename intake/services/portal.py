@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrations.oidc.services import consumer_contact
 from tenants.audit.models import AuditAction
 from tenants.audit.services import audit_record
 from tenants.roles import Role
@@ -164,11 +165,12 @@ def message_post(
         purpose="secure message",
         role=Role.COUNSELOR if from_staff else Role.CONSUMER,
     )
-    if from_staff and application.consumer.email:
+    contact = consumer_contact(application.consumer) if from_staff else None
+    if contact is not None and contact.email:
         body_text = _(
             "You have a new secure message about your application. Sign in to read it: %(url)s"
         ) % {"url": _portal_url(request, application)}
-        _mail_on_commit(_("New secure message"), body_text, application.consumer.email)
+        _mail_on_commit(_("New secure message"), body_text, contact.email)
     elif not from_staff:
         _notify_agency(_("A consumer sent a new secure message. Sign in to read it."))
     return message

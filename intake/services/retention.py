@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 
+from integrations.models import ConsumerProfile
 from tenants.audit.models import AuditAction
 from tenants.audit.services import audit_record
 from tenants.roles import STAFF_ROLES, has_role
@@ -189,6 +190,7 @@ def _consumer_blank(consumer: object, case_id: str) -> None:
         return
     User = get_user_model()
     User.objects.filter(pk=consumer.pk).update(first_name="", last_name="", email="")
+    ConsumerProfile.objects.filter(user=consumer).delete()
     audit_record(
         actor=None,
         role=SYSTEM_ROLE,

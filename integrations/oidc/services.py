@@ -11,9 +11,9 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.roles import Role
+from tenants.roles import STAFF_ROLES, Role
 
-from .models import OidcIdentity
+from .models import ConsumerProfile, OidcIdentity
 from .tokens import IdToken
 
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
@@ -35,11 +35,41 @@ def roles_from_groups(groups: tuple[str, ...]) -> frozenset[str]:
     return roles or frozenset({Role.CONSUMER.value})
 
 
-def _username(token: IdToken) -> str:
-    """Readable and unique: the provider's username plus a digest of (issuer, sub)."""
+def consumer_username(issuer: str, subject: str) -> str:
+    """An opaque, stable id for a consumer: a digest of (issuer, sub), nothing of the person
+    (a provider username is often the e-mail address)."""
+    digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
+    return f"consumer.{digest[:20]}"
+
+
+def _username(token: IdToken, roles: frozenset[str]) -> str:
+    """Staff (employees): readable, the provider's username plus a digest of (issuer, sub).
+    Consumers: opaque (`consumer_username`)."""
+    if not roles & STAFF_ROLES:
+        return consumer_username(token.issuer, token.subject)
     digest = hashlib.sha256(f"{token.issuer}\n{token.subject}".encode()).hexdigest()
     base = _USERNAME_UNSAFE.sub("", token.username or "user")[:100] or "user"
     return f"{base}.{digest[:10]}"
+
+
+def consumer_profile_set(
+    *, user: AbstractUser, given_name: str, family_name: str, email: str
+) -> None:
+    """Keeps a consumer's name and e-mail encrypted on their profile, none on the user.
+
+    Side effects: inserts or updates the ConsumerProfile; blanks the user's name and
+    e-mail fields (the caller saves the user).
+    """
+    profile = ConsumerProfile.objects.filter(user=user).first() or ConsumerProfile(user=user)
+    profile.given_name, profile.family_name = given_name[:150], family_name[:150]
+    profile.email = email[:254] or profile.email
+    profile.save()
+    user.first_name = user.last_name = user.email = ""
+
+
+def consumer_contact(user: AbstractUser) -> ConsumerProfile | None:
+    """The consumer's decrypted name and e-mail (None for staff and unknown users)."""
+    return ConsumerProfile.objects.filter(user=user).first()
 
 
 def _roles_set(user: AbstractUser, roles: frozenset[str]) -> None:
@@ -53,10 +83,16 @@ def _roles_set(user: AbstractUser, roles: frozenset[str]) -> None:
 
 
 def _profile_update(user: AbstractUser, token: IdToken, roles: frozenset[str]) -> None:
-    user.first_name = token.given_name[:150]
-    user.last_name = token.family_name[:150]
-    if token.email and token.email_verified is not False:
-        user.email = token.email[:254]
+    email = token.email if token.email and token.email_verified is not False else ""
+    user.username = _username(token, roles)
+    if roles & STAFF_ROLES:
+        user.first_name, user.last_name = token.given_name[:150], token.family_name[:150]
+        user.email = email[:254] or user.email
+        ConsumerProfile.objects.filter(user=user).delete()
+    else:
+        consumer_profile_set(
+            user=user, given_name=token.given_name, family_name=token.family_name, email=email
+        )
     # The admin is for agency administrators and (with a live grant) platform support.
     user.is_staff = bool(roles & {Role.AGENCY_ADMIN, Role.PLATFORM_SUPPORT})
     user.is_superuser = Role.AGENCY_ADMIN in roles
@@ -70,9 +106,11 @@ def identity_sign_in(*, token: IdToken) -> SignInResult:
     Matches on (issuer, sub) only: two identities with one e-mail address are two
     users, and a changed address updates the same user. Names, e-mail, roles and the
     staff flags are set from the claims at every sign-in, so a group removed at the
-    provider is a role removed here.
+    provider is a role removed here. A consumer's name and e-mail go to their encrypted
+    ConsumerProfile and the username is opaque; staff keep theirs on the user.
 
-    Side effects: creates or updates the User and its OidcIdentity; sets role groups.
+    Side effects: creates or updates the User, its OidcIdentity and, for a consumer, its
+    ConsumerProfile; sets role groups.
     """
     identity = (
         OidcIdentity.objects.select_for_update()
@@ -81,15 +119,15 @@ def identity_sign_in(*, token: IdToken) -> SignInResult:
         .first()
     )
     created = identity is None
+    roles = roles_from_groups(token.groups)
     if created:
-        user = get_user_model()(username=_username(token))
+        user = get_user_model()(username=_username(token, roles))
         user.set_unusable_password()
         user.save()
         identity = OidcIdentity.objects.create(
             issuer=token.issuer, subject=token.subject, user=user
         )
     user = identity.user
-    roles = roles_from_groups(token.groups)
     _profile_update(user, token, roles)
     user.save()
     _roles_set(user, roles)

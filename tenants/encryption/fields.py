@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.backends.utils import format_number
 from django.db.models.query_utils import DeferredAttribute
@@ -223,3 +225,15 @@ class EncryptedDecimalField(EncryptedFieldMixin, models.DecimalField):
 
     def from_bytes(self, data: bytes) -> decimal.Decimal:
         return decimal.Decimal(data.decode())
+
+
+class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):
+    """Encrypted JSON (plan inputs and results, offer snapshots, reconciliation figures):
+    the whole document is one ciphertext, so no key lookups; Decimals, dates and UUIDs are
+    written as strings (DjangoJSONEncoder), as JSONField would with that encoder."""
+
+    def to_bytes(self, value: Any) -> bytes:
+        return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+    def from_bytes(self, data: bytes) -> Any:
+        return json.loads(data)

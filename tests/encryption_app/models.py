@@ -8,7 +8,12 @@ import uuid
 from django.db import models
 
 from tenants.encryption.blind_index import BlindIndexField
-from tenants.encryption.fields import EncryptedDateField, EncryptedDecimalField, EncryptedTextField
+from tenants.encryption.fields import (
+    EncryptedDateField,
+    EncryptedDecimalField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 
 
 class Client(models.Model):
@@ -50,3 +55,13 @@ class BankAccount(models.Model):
 
     def __str__(self) -> str:
         return f"bank account {self.id}"
+
+
+class Plan(models.Model):
+    """An encrypted JSON document (as proposal versions and offer snapshots hold)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    terms = EncryptedJSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"plan {self.public_id}"

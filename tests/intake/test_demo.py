@@ -38,9 +38,10 @@ def _snapshot() -> list[tuple]:
                 app.language,
                 tuple(app.completed_steps),
                 (home.first_name, home.ssn, home.street, home.birth_date) if home else None,
-                tuple(app.debts.values_list("creditor", "balance", "apr", "minimum_payment")),
-                tuple(app.incomes.values_list("kind", "gross", "frequency")),
-                tuple(app.expenses.values_list("category", "amount")),
+                # Decrypted through the instances (values_list gives sealed tokens).
+                tuple((d.creditor, d.balance, d.apr, d.minimum_payment) for d in app.debts.all()),
+                tuple((i.kind, i.gross, i.frequency) for i in app.incomes.all()),
+                tuple((e.category, e.amount) for e in app.expenses.all()),
                 tuple(app.consents.values_list("kind", "text_hash")),
             )
         )

@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from intake.models import Application
 from intake.services import retention
 from intake.services.retention import PartHandler, consent_keep_until, retention_purge
+from integrations.models import ConsumerProfile
+from integrations.oidc.services import consumer_profile_set
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role, role_grant
 from tenants.uploads.models import StoredFile
@@ -48,7 +50,9 @@ def test_retention_purges_an_abandoned_draft_with_its_files(local_files, consume
     application = _application(consumer)
     stored = _file(application)
     path = local_files / stored.storage_key
-    consumer.email = "ana@example.org"
+    consumer_profile_set(
+        user=consumer, given_name="Ana", family_name="Lopez", email="ana@example.org"
+    )
     consumer.save()
 
     run = retention_purge(now=START + dt.timedelta(days=181))
@@ -62,6 +66,7 @@ def test_retention_purges_an_abandoned_draft_with_its_files(local_files, consume
     assert not StoredFile.objects.filter(pk=stored.pk).exists() and not path.exists()
     consumer.refresh_from_db()
     assert (consumer.first_name, consumer.last_name, consumer.email) == ("", "", "")
+    assert not ConsumerProfile.objects.filter(user=consumer).exists()
     assert _stub(application) == [
         ("stored_file", "system", "system", "retention"),
         ("application", "system", "system", "retention: abandoned-draft"),

@@ -67,9 +67,11 @@ def verification_reconcile(*, application_id: int) -> bool:
     with transaction.atomic():
         claimed = VerificationRequest.objects.filter(
             pk=request.pk, completed_at__isnull=True
-        ).update(completed_at=timezone.now(), result=run.result)
+        ).update(completed_at=timezone.now())
         if not claimed:
             return False
+        request.result = run.result  # encrypted: written through save(), not update()
+        request.save(update_fields=["result"])
         application.verification_flags.all().delete()
         VerificationFlag.objects.bulk_create(
             VerificationFlag(

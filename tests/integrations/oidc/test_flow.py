@@ -7,8 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 
-from integrations.models import OidcIdentity
+from integrations.models import ConsumerProfile, OidcIdentity
+from integrations.oidc.services import consumer_username
 from tenants.audit.models import AuditEvent
+from tenants.encryption.blind_index import blind_index
 from tenants.roles import roles_of
 from tenants.signin import AUTH_TIME
 from tests.integrations.oidc.devprovider import DEMO_PASSWORD
@@ -93,8 +95,17 @@ def test_sign_up_at_the_provider_creates_a_consumer(oidc, person):
     back = person.follow_provider(signup.headers["Location"], "unused")
     assert back.status_code == 302
     assert back["Location"] == "/"
-    user = get_user_model().objects.get(email="nia@example.com")
+    profile = ConsumerProfile.objects.get(email_index=blind_index("email", "nia@example.com"))
+    user = profile.user
     assert roles_of(user) == {"consumer"}
+    assert (profile.given_name, profile.family_name, profile.email) == (
+        "Nia",
+        "Park",
+        "nia@example.com",
+    )
+    identity = OidcIdentity.objects.get(user=user)
+    assert user.username == consumer_username(identity.issuer, identity.subject)
+    assert (user.first_name, user.last_name, user.email) == ("", "", "")
 
 
 def _head() -> int:

@@ -7,8 +7,9 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from integrations.models import OidcIdentity
+from integrations.models import ConsumerProfile
 from tenants.audit.models import AuditEvent
+from tenants.encryption.blind_index import blind_index
 from tenants.roles import roles_of
 from tenants.views.accounts import DEMO_ACCOUNTS
 
@@ -26,8 +27,10 @@ def test_two_identities_with_one_email_are_two_users(oidc, person, other_person)
         other_person.sign_in("twin")
     first, second = _user(person), _user(other_person)
     assert first.pk != second.pk
-    assert first.email == second.email == shared
-    assert OidcIdentity.objects.filter(user__email=shared).count() == 2
+    assert first.consumer_profile.email == second.consumer_profile.email == shared
+    assert first.username != second.username
+    index = blind_index("email", shared)
+    assert ConsumerProfile.objects.filter(email_index=index).count() == 2
 
 
 def test_changed_email_at_the_provider_updates_the_same_user(oidc, person, other_person):
@@ -37,7 +40,9 @@ def test_changed_email_at_the_provider_updates_the_same_user(oidc, person, other
         other_person.sign_in("consumer")
     after = _user(other_person)
     assert after.pk == before.pk
-    assert (after.email, after.last_name) == ("maria.new@example.com", "Diaz")
+    profile = ConsumerProfile.objects.get(user=after)
+    assert (profile.email, profile.family_name) == ("maria.new@example.com", "Diaz")
+    assert (after.email, after.last_name, after.username) == ("", "", before.username)
 
 
 def test_group_removal_at_the_provider_demotes_at_next_sign_in(oidc, person, other_person):

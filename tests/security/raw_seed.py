@@ -1,0 +1,144 @@
+"""One consumer's whole story through the real views, with values that cannot occur by
+chance, for the raw-database scans (test_raw_database.py).
+
+Runs inside the test process (PostgreSQL) and, through `manage.py shell`, inside a SQLite
+deployment: `seed()` needs only a migrated, stamped database and the deployment's keys.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from counselor.demo.terms import creditor_terms_seed
+from intake.models import Application
+from intake.services import application_start
+from integrations.oidc.services import identity_sign_in
+from integrations.oidc.tokens import IdToken
+from tenants.services import agency_profile_ensure
+from tenants.signin import AUTH_TIME
+from tests.intake.conftest import rows
+
+GIVEN, FAMILY = "Quintavius", "Brightwater"
+EMAIL = "quintavius.brightwater@example.net"
+PHONE, PHONE_DIGITS = "(404) 555-0199", "4045550199"
+SSN = "219-48-7306"
+STREET = "7412 Marigold Lane"
+CREDITOR = "Zephyrine Credit Union"
+# Figures as typed and as a database or JSON would print them; with cents, so that no hex
+# digest or base64 ciphertext can contain one by chance.
+GROSS, NET, BALANCE, MINIMUM, RENT = "6137.41", "4781.37", "13579.83", "391.17", "1623.59"
+
+# Every value that must never be readable in the raw bytes.
+SECRETS = (
+    GIVEN,
+    FAMILY,
+    EMAIL,
+    PHONE_DIGITS,
+    SSN,
+    SSN.replace("-", ""),
+    STREET,
+    CREDITOR,
+    GROSS,
+    NET,
+    BALANCE,
+    MINIMUM,
+    RENT,
+)
+
+ABOUT_YOU = {
+    "first_name": GIVEN,
+    "last_name": FAMILY,
+    "birth_date": "04/28/1986",
+    "ssn": SSN,
+    "street": STREET,
+    "city": "Atlanta",
+    "state": "GA",
+    "zip_code": "30301",
+    "phone": PHONE,
+    "email": EMAIL,
+    "household_size": "3",
+    "dependents": "2",
+    "employment_status": "full_time",
+    "preferred_language": "en",
+}
+STEPS = (
+    ("about-you", ABOUT_YOU),
+    ("consents", {"privacy": "on", "esign": "on", "credit_pull": "on"}),
+    ("income", rows([{"kind": "wages", "gross": GROSS, "net": NET, "frequency": "monthly"}])),
+    ("expenses", {"rent": RENT, "groceries": "512.00"}),
+    (
+        "debts",
+        rows(
+            [
+                {
+                    "creditor": CREDITOR,
+                    "kind": "credit_card",
+                    "balance": BALANCE,
+                    "apr": "27.49",
+                    "minimum_payment": MINIMUM,
+                }
+            ]
+        ),
+    ),
+    ("bank", {"skip": "on"}),
+    ("documents", {"done": "on"}),
+)
+
+
+def _token(given: str, family: str, email: str, groups: tuple[str, ...]) -> IdToken:
+    return IdToken(
+        issuer="https://id.example.test",
+        subject=str(uuid.uuid4()),
+        auth_time=int(time.time()),
+        amr=("pwd", "mfa"),
+        groups=groups,
+        email=email,
+        email_verified=True,
+        given_name=given,
+        family_name=family,
+        username=email,
+        at_hash="",
+        algorithm="RS256",
+    )
+
+
+def _signed_in(token: IdToken) -> tuple[Client, Any]:
+    """A browser signed in as the user the token makes (identity_sign_in, the service the
+    OIDC callback calls), with a fresh verified sign-in time."""
+    client, user = Client(), identity_sign_in(token=token).user
+    client.force_login(user)
+    session = client.session
+    session[AUTH_TIME] = int(time.time())
+    session.save()
+    return client, user
+
+
+def _post(client: Client, url: str, data: dict[str, str]) -> None:
+    response = client.post(url, data)
+    assert response.status_code == 302, (url, response.status_code, response.content[:500])
+
+
+def seed() -> Application:
+    """The consumer signs up, fills every step and submits; a counselor builds a plan and
+    sends the offer. Returns the application."""
+    agency_profile_ensure(name="Raw Bytes Credit Counseling")
+    creditor_terms_seed()
+    consumer, user = _signed_in(_token(GIVEN, FAMILY, EMAIL, ()))
+    application = application_start(consumer=user)
+    case = {"public_id": application.public_id}
+    for step, data in STEPS:
+        _post(consumer, reverse(f"intake:step-{step}", kwargs=case), data)
+    _post(consumer, reverse("intake:submit", kwargs=case), {})
+    counselor, _staff = _signed_in(
+        _token("Carol", "Nguyen", "carol@agency.example", ("counselor",))
+    )
+    _post(counselor, reverse("counselor:case-plan-start", kwargs=case), {})
+    _post(counselor, reverse("counselor:case-offer", kwargs=case), {"version": "1"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.OFFERED, application.status
+    return application
