@@ -17,6 +17,16 @@ from tenants.encryption.fields import EncryptedJSONField, EncryptedTextField
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 
 
+class PlanOutcome(models.TextChoices):
+    """The eligibility test's four branches (counselor.engine.eligibility.Outcome), as people
+    read them."""
+
+    DMP_STANDARD = "dmp_standard", "DMP (standard)"
+    DMP_HARDSHIP = "dmp_hardship", "DMP (hardship)"
+    BUDGET_COUNSELING = "budget_counseling", "Budget counseling"
+    OTHER_OPTIONS = "other_options", "Other options"
+
+
 class CreditorTerms(models.Model):
     """One version of one creditor's DMP terms in this agency's table.
 
@@ -125,7 +135,7 @@ class ProposalVersion(models.Model):
     results = EncryptedJSONField()
     # The eligibility outcome of `results`, kept plain for the queue's filter: one of four
     # plan kinds says nothing about whose case it is or their figures.
-    outcome = models.CharField(max_length=24, blank=True)
+    outcome = models.CharField(max_length=24, blank=True, choices=PlanOutcome.choices)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -172,8 +172,12 @@ class BenchmarkRun(models.Model):
     the scheduled task stored it; the page shows the latest. Holds only suppressed,
     de-identified aggregates."""
 
+    class Engine(models.TextChoices):
+        DUCKDB = "duckdb", "DuckDB over the warehouse files"
+        ATHENA = "athena", "Athena over the Glue table"
+
     computed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    engine = models.CharField(max_length=16)  # duckdb or athena
+    engine = models.CharField(max_length=16, choices=Engine.choices)
     files = models.PositiveIntegerField()
     result = models.JSONField()
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from counselor.models import (
     CaseAssignment,
     CaseTask,
+    PlanOutcome,
     Proposal,
     ProposalVersion,
 )
@@ -109,13 +110,7 @@ def _day_start(day: date) -> datetime:
 
 
 # The eligibility outcome of the case's latest saved proposal version ("none": no proposal).
-OUTCOMES = {
-    "dmp_standard": "DMP (standard)",
-    "dmp_hardship": "DMP (hardship)",
-    "budget_counseling": "Budget counseling",
-    "other_options": "Other options",
-    "none": "No plan yet",
-}
+OUTCOMES = {**dict(PlanOutcome.choices), "none": "No plan yet"}
 
 
 def outcome_q(outcome: str) -> Q:

@@ -97,7 +97,7 @@ class PlanAcceptance(models.Model):
     typed_name = EncryptedTextField()
     co_typed_name = EncryptedTextField(blank=True, null=True)
     intent_version = models.CharField(max_length=32, blank=True)
-    intent_language = models.CharField(max_length=2, blank=True)
+    intent_language = models.CharField(max_length=2, blank=True, choices=settings.LANGUAGES)
     consented = models.BooleanField(default=False)
     document_hash = models.CharField(max_length=64, validators=[HASH_FORMAT])
     accepted_at = models.DateTimeField(default=timezone.now)

@@ -23,8 +23,12 @@ from django.db import DatabaseError, models, transaction
 from django.test import Client
 from django.utils import timezone
 
+from counselor.demo.terms import DEMO_INPUTS
+from counselor.models import OfferException
+from counselor.services.proposals import proposal_start
 from intake.models import Application
 from integrations.models import BureauPull, CreditReport, PlaidAccount, PlaidItem, PlaidTransaction
+from integrations.oidc.models import ConsumerProfile
 from tenants.audit.models import AuditAction, AuditEvent
 from tenants.audit.services import audit_record
 from tenants.models import Agency, AgencyProfile
@@ -111,6 +115,26 @@ def _agency(payload: Payloads, scene: dict) -> None:
     Agency.objects.create(slug="xss-agency", public_url="https://xss.example.org", **values)
 
 
+def _consumer_profile(payload: Payloads, scene: dict) -> None:
+    """Names carry payloads; an e-mail address cannot (the field refuses non-addresses)."""
+    values = _values(ConsumerProfile, payload) | {"email": "xss-consumer@example.org"}
+    ConsumerProfile.objects.create(user=scene["user"], **values)
+
+
+def _offer_exception(payload: Payloads, scene: dict) -> None:
+    """A supervisor's exception hangs off a saved proposal version of the scene's case."""
+    case_id = scene["application"].public_id
+    version = proposal_start(case_id=case_id, inputs=DEMO_INPUTS, actor=None)
+    values = _values(OfferException, payload)
+    OfferException.objects.create(
+        version=version,
+        grounds=["budget"],
+        approved_by=scene["user"],
+        approved_at=timezone.now(),
+        **values,
+    )
+
+
 def _audit_event(payload: Payloads, scene: dict) -> None:
     values = _values(AuditEvent, payload)
     case = str(scene["application"].public_id)
@@ -174,6 +198,8 @@ SCENE: dict[str, Callable[[Payloads, dict], None]] = {
     "integrations.CreditReport": _credit_report,
     "tenants.AgencyProfile": _agency_profile,
     "tenants.Agency": _agency,
+    "integrations.ConsumerProfile": _consumer_profile,
+    "counselor.OfferException": _offer_exception,
     "audit.AuditEvent": _audit_event,
     "uploads.StoredFile": _stored_file,
 }

@@ -128,8 +128,9 @@ def test_forged_deliveries_get_400_queue_nothing_and_log_a_security_event(
     ):
         response = _post(client, body, token)
     assert response.status_code == 400
-    # Only the audit trail's log line waits for the commit: no task was queued.
-    assert {callback.__module__ for callback in queued} <= {"tenants.audit.services"}
+    # Only the audit trail's log line and its chain key cache wait for the commit: no task.
+    audit = {"tenants.audit.services", "tenants.audit.key"}
+    assert {callback.__module__ for callback in queued} <= audit
     assert WebhookDelivery.objects.count() == 0
     item.refresh_from_db()
     assert item.status == "ok"
