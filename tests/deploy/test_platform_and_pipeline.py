@@ -45,7 +45,7 @@ def test_the_glue_table_reads_the_parquet_files_by_projected_partitions(template
 
 
 def test_the_glue_columns_are_the_shipped_parquet_schema():
-    from integrations.warehouse.schema import ARROW_SCHEMA
+    from integrations.warehouse.parquet import ARROW_SCHEMA
 
     assert [name for name, _ in COLUMNS] == ARROW_SCHEMA.names
 

@@ -28,10 +28,11 @@ from tenants.audit.models import AuditEvent, ChainVerification
 from tenants.audit.services import CHAIN_BROKEN_EVENT, audit_chain_check, audit_record
 from tenants.audit.tasks import audit_chain_verify_and_anchor
 from tests.encryption_app.fixtures import moto_server
+from tests.tenants.audit_reset import fresh_audit_chain  # noqa: F401 (a fixture)
 
 __all__ = ["moto_server"]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_audit_chain")]
 
 
 def _sql(statement: str, params: list[object]) -> None:

@@ -12,6 +12,7 @@ from tenants.audit.errors import AuditEventInvalid, AuditImmutableError
 from tenants.audit.models import AuditEvent
 from tenants.audit.selectors import audit_chain_verify
 from tenants.audit.services import audit_record
+from tests.tenants.audit_reset import fresh_audit_chain  # noqa: F401 (a fixture)
 
 
 def _record(object_id: str = "g1") -> AuditEvent:
@@ -93,6 +94,7 @@ def _in_thread(target, *args) -> threading.Thread:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fresh_audit_chain")
 def test_audit_record_concurrent_writers_keep_one_valid_chain():
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
