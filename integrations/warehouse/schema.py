@@ -15,13 +15,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .deidentify import PROFILE_COLUMNS
 from .errors import FactsError
 from .facts import EventType
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the generalised profile (profile_level, state, region)
 
 SUBJECT = ("consumer_pid", "case_pid")
-PROFILE = ("age_band", "zip3", "household_band", "income_band", "debt_band")
+PROFILE = PROFILE_COLUMNS
 PLAN = (
     "monthly_payment",
     "term_months",
@@ -51,7 +52,7 @@ _STRINGS = (
     "case_pid",
     "language",
     "step",
-    *PROFILE,
+    *PROFILE[1:],
     "verification_source",
     "failure_reason",
     "decline_reason",
@@ -59,6 +60,7 @@ _STRINGS = (
     "counseling_topic",
 )
 _INTS = ("verification_flags", "term_months", "creditor_count", "months_enrolled")
+_SMALL_INTS = ("profile_level",)
 _MONEY = ("monthly_payment", "enrolled_debt", "interest_saved")
 
 ARROW_SCHEMA = pa.schema(
@@ -67,13 +69,14 @@ ARROW_SCHEMA = pa.schema(
         pa.field("event_type", pa.string(), nullable=False),
         pa.field("occurred_hour", pa.timestamp("ms", tz="UTC"), nullable=False),
         pa.field("schema_version", pa.int16(), nullable=False),
+        *[pa.field(name, pa.int16()) for name in _SMALL_INTS],
         *[pa.field(name, pa.string()) for name in _STRINGS],
         *[pa.field(name, pa.int32()) for name in _INTS],
         *[pa.field(name, MONEY) for name in _MONEY],
         pa.field("concessions", pa.list_(CONCESSION)),
     ]
 )
-PAYLOAD_COLUMNS = frozenset(_STRINGS + _INTS + _MONEY + ("concessions",))
+PAYLOAD_COLUMNS = frozenset(_STRINGS + _SMALL_INTS + _INTS + _MONEY + ("concessions",))
 
 
 def payload_check(event_type: EventType, payload: dict[str, Any]) -> None:
@@ -90,7 +93,7 @@ def payload_check(event_type: EventType, payload: dict[str, Any]) -> None:
 def _fits(name: str, value: Any) -> bool:
     if name in _STRINGS:
         return type(value) is str
-    if name in _INTS:
+    if name in _INTS or name in _SMALL_INTS:
         return type(value) is int
     if name in _MONEY:
         return type(value) is str and Decimal(value).is_finite()
