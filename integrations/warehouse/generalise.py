@@ -95,31 +95,26 @@ def _geography(zip3: str | None, level: str | None) -> dict[str, str | None]:
     }
 
 
+def _kept(label: str | None, how: str | None, finest: str, coarse: tuple) -> str | None:
+    """`label` as it is (`how` is the finest step), coarsened to `coarse` (bands, top), or
+    suppressed (`how` is None)."""
+    if how is None:
+        return None
+    return label if how == finest else _coarser(label, *coarse)
+
+
 def generalised(fine: Fine, index: int) -> dict[str, Any]:
     """The exported profile columns of `fine` on rung `index` of LEVELS."""
     level = LEVELS[index]
-    coarse_money = level.money == "coarse"
     return {
         "profile_level": index,
-        "age_band": {
-            "5-year": fine.age,
-            "10-year": _coarser(fine.age, AGE_BANDS_10, AGE_TOP_10),
-            None: None,
-        }[level.age],
+        "age_band": _kept(fine.age, level.age, "5-year", (AGE_BANDS_10, AGE_TOP_10)),
         **_geography(fine.zip3, level.geography),
-        "household_band": {
-            "exact": fine.household,
-            "band": _coarser(fine.household, HOUSEHOLD_BANDS, HOUSEHOLD_TOP),
-            None: None,
-        }[level.household],
-        "income_band": None
-        if level.money is None
-        else (
-            _coarser(fine.income, INCOME_COARSE, INCOME_COARSE_TOP) if coarse_money else fine.income
+        "household_band": _kept(
+            fine.household, level.household, "exact", (HOUSEHOLD_BANDS, HOUSEHOLD_TOP)
         ),
-        "debt_band": None
-        if level.money is None
-        else (_coarser(fine.debt, DEBT_COARSE, DEBT_COARSE_TOP) if coarse_money else fine.debt),
+        "income_band": _kept(fine.income, level.money, "fine", (INCOME_COARSE, INCOME_COARSE_TOP)),
+        "debt_band": _kept(fine.debt, level.money, "fine", (DEBT_COARSE, DEBT_COARSE_TOP)),
     }
 
 
