@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('counselor', '0007_encrypted_proposal_versions'),
+        ("counselor", "0007_encrypted_proposal_versions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='proposalversion',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('dmp_standard', 'DMP (standard)'), ('dmp_hardship', 'DMP (hardship)'), ('budget_counseling', 'Budget counseling'), ('other_options', 'Other options')], max_length=24),
+            model_name="proposalversion",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("dmp_standard", "DMP (standard)"),
+                    ("dmp_hardship", "DMP (hardship)"),
+                    ("budget_counseling", "Budget counseling"),
+                    ("other_options", "Other options"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -25,6 +25,7 @@ COLUMNS = (
     ("event_type", "string"),
     ("occurred_hour", "timestamp"),
     ("schema_version", "smallint"),
+    ("profile_level", "smallint"),
     *[
         (name, "string")
         for name in (
@@ -34,6 +35,8 @@ COLUMNS = (
             "step",
             "age_band",
             "zip3",
+            "state",
+            "region",
             "household_band",
             "income_band",
             "debt_band",

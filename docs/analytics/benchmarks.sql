@@ -10,7 +10,7 @@ SET VARIABLE root = coalesce(getvariable('root'), 'var/warehouse');
 
 CREATE OR REPLACE VIEW events AS
 SELECT * FROM read_parquet(getvariable('root') || '/agency=*/date=*/batch-*.parquet',
-                           hive_partitioning = true);
+                           hive_partitioning = true, union_by_name = true);
 
 -- 1. Funnel by agency: distinct consumers reaching each stage.
 SELECT agency,

@@ -15,35 +15,35 @@ from typing import Any
 
 from .facts import Concession, PlanTerms, Profile, Subject
 
-# HHS de-identification guidance (45 CFR 164.514(b)(2)): three-digit ZIP areas with
-# 20,000 people or fewer, exported as "000".
-SMALL_ZIP3 = frozenset(
-    {
-        "036",
-        "059",
-        "063",
-        "102",
-        "203",
-        "556",
-        "692",
-        "790",
-        "821",
-        "823",
-        "830",
-        "831",
-        "878",
-        "879",
-        "884",
-        "890",
-        "893",
-    }
+PROFILE_COLUMNS = (
+    "profile_level",
+    "age_band",
+    "zip3",
+    "state",
+    "region",
+    "household_band",
+    "income_band",
+    "debt_band",
 )
-# Age in years: next band starts at, label. "18-24" also takes any age under 18.
-AGE_BANDS = ((25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"))
-AGE_TOP = "65+"
-HOUSEHOLD_BANDS = ((2, "1"), (3, "2"), (5, "3-4"))  # people: next band starts at, label
+
+# Every band table: (lower bound of the next band, label), then the top-coded label. The
+# finest tables are what the outbox keeps; generalise.py coarsens them at shipping time.
+# The coarse bands nest the fine ones, so a fine label's lower bound finds its coarse band.
+AGE_BANDS = (  # years at the event; 5-year bands ("18-24" also takes any age under 18)
+    (25, "18-24"),
+    *((bound + 5, f"{bound}-{bound + 4}") for bound in range(25, 85, 5)),
+)
+AGE_TOP = "85+"
+AGE_BANDS_10 = (
+    (25, "18-24"),
+    *((bound + 10, f"{bound}-{bound + 9}") for bound in range(25, 75, 10)),
+)
+AGE_TOP_10 = "75+"
+HOUSEHOLD_EXACT = tuple((size + 1, str(size)) for size in range(1, 7))  # people
+HOUSEHOLD_EXACT_TOP = "7+"
+HOUSEHOLD_BANDS = ((2, "1"), (3, "2"), (5, "3-4"))
 HOUSEHOLD_TOP = "5+"
-INCOME_BANDS = (  # monthly net income, dollars: lower bound of the next band, label
+INCOME_BANDS = (  # monthly net income, dollars
     (1000, "0-999"),
     (2000, "1000-1999"),
     (3000, "2000-2999"),
@@ -52,6 +52,8 @@ INCOME_BANDS = (  # monthly net income, dollars: lower bound of the next band, l
     (8000, "6000-7999"),
 )
 INCOME_TOP = "8000+"
+INCOME_COARSE = ((2000, "0-1999"), (4000, "2000-3999"))
+INCOME_COARSE_TOP = "4000+"
 DEBT_BANDS = (  # total unsecured debt, dollars
     (5000, "0-4999"),
     (10000, "5000-9999"),
@@ -61,6 +63,8 @@ DEBT_BANDS = (  # total unsecured debt, dollars
     (75000, "50000-74999"),
 )
 DEBT_TOP = "75000+"
+DEBT_COARSE = ((10000, "0-9999"), (35000, "10000-34999"))
+DEBT_COARSE_TOP = "35000+"
 TEN = Decimal("10")
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
@@ -80,29 +84,22 @@ def age_band(birth: date | None, *, on: date) -> str | None:
     if birth is None:
         return None
     age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return _band(age, AGE_BANDS, AGE_TOP)
-
-
-def zip3(zip_code: str | None) -> str | None:
-    if zip_code is None:
-        return None
-    prefix = zip_code[:3]
-    return "000" if prefix in SMALL_ZIP3 else prefix
+    return band(age, AGE_BANDS, AGE_TOP)
 
 
 def household_band(size: int | None) -> str | None:
-    return None if size is None else _band(size, HOUSEHOLD_BANDS, HOUSEHOLD_TOP)
+    return None if size is None else band(size, HOUSEHOLD_EXACT, HOUSEHOLD_EXACT_TOP)
 
 
 def income_band(monthly: Decimal | None) -> str | None:
-    return None if monthly is None else _band(monthly, INCOME_BANDS, INCOME_TOP)
+    return None if monthly is None else band(monthly, INCOME_BANDS, INCOME_TOP)
 
 
 def debt_band(total: Decimal | None) -> str | None:
-    return None if total is None else _band(total, DEBT_BANDS, DEBT_TOP)
+    return None if total is None else band(total, DEBT_BANDS, DEBT_TOP)
 
 
-def _band(value: Decimal | int, bands: tuple[tuple[int, str], ...], top: str) -> str:
+def band(value: Decimal | int, bands: tuple[tuple[int, str], ...], top: str) -> str:
     return next((label for bound, label in bands if value < bound), top)
 
 
@@ -123,12 +120,14 @@ def subject_fields(subject: Subject, *, key: bytes, agency: str) -> dict[str, st
 
 
 def profile_fields(profile: Profile, *, on: date) -> dict[str, str | None]:
+    """The finest generalisation of a profile, as the outbox keeps it until shipping:
+    ZIP3, 5-year age band, household size (7+ top-coded), the fine money bands."""
     return {
-        "age_band": age_band(profile.birth_date, on=on),
-        "zip3": zip3(profile.zip_code),
-        "household_band": household_band(profile.household_size),
-        "income_band": income_band(profile.monthly_income),
-        "debt_band": debt_band(profile.unsecured_debt),
+        "zip3": None if profile.zip_code is None else profile.zip_code[:3],
+        "age": age_band(profile.birth_date, on=on),
+        "household": household_band(profile.household_size),
+        "income": income_band(profile.monthly_income),
+        "debt": debt_band(profile.unsecured_debt),
     }
 
 
@@ -159,13 +158,14 @@ _REASON_COLUMN = {
 }
 
 
-def facts_fields(facts: Any, *, on: date) -> dict[str, Any]:
-    """The exported columns of one event's facts (the subject's pseudonyms excluded)."""
+def facts_fields(facts: Any) -> dict[str, Any]:
+    """The exported columns of one event's facts (the subject's pseudonyms excluded); a
+    profile's columns are left empty here and filled when the event is released."""
     out: dict[str, Any] = {}
     for declared in fields(facts):
         value = getattr(facts, declared.name)
         if declared.name == "profile":
-            out |= profile_fields(value, on=on)
+            out |= dict.fromkeys(PROFILE_COLUMNS)  # filled at shipping (generalise.py)
         elif declared.name == "plan":
             out |= plan_fields(value)
         elif declared.name == "reason":

@@ -65,7 +65,11 @@ class OutboxEvent(models.Model):
     """One de-identified domain event, written in the transaction of its change.
 
     ``payload`` holds only exported columns (integrations.warehouse.schema), already
-    pseudonymized, banded and rounded: nothing here identifies a consumer.
+    pseudonymized, banded and rounded: nothing here identifies a consumer. A ``submitted``
+    event is written with ``released`` false, its profile columns empty and its finest
+    profile in ``profile`` (generalise.Fine); shipping fills the columns at the level that
+    keeps the consumer among at least five (release.py), empties ``profile`` and sets
+    ``released``. Only released events are claimed for a batch.
     """
 
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -73,6 +77,8 @@ class OutboxEvent(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     schema_version = models.PositiveSmallIntegerField()
     payload = models.JSONField()
+    profile = models.JSONField(null=True, blank=True)
+    released = models.BooleanField(default=True)
     shipped_batch = models.ForeignKey(
         ShipBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -90,8 +96,41 @@ class OutboxEvent(models.Model):
                 fields=["occurred_at"],
                 condition=models.Q(shipped_batch__isnull=True),
                 name="warehouse_outbox_unshipped_idx",
-            )
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(released=False),
+                name="warehouse_outbox_held_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
+
+
+class ProfileRelease(models.Model):
+    """The generalised profile a consumer was first shipped with: one row per pseudonym.
+
+    The warehouse's shipped history, kept in the deployment because the agency can write
+    to the warehouse but not read it, and the outbox is purged. It gives the consumers
+    already shipped per combination (so a new one joins a combination only when it keeps
+    at least five), and a consumer's later submissions ship with the same values, never
+    at a finer level (docs/analytics.md, "k-anonymity at the source").
+    """
+
+    agency = models.CharField(max_length=40)
+    consumer_pid = models.CharField(max_length=64, unique=True)  # per agency already
+    level = models.PositiveSmallIntegerField()
+    # The shipped values of the profile columns (deidentify.PROFILE_COLUMNS, in order), as
+    # compact JSON: one string per combination, so the history is counted by a GROUP BY.
+    combination = models.CharField(max_length=200)
+    released_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "integrations_warehouse_profile_release"
+        indexes = [
+            models.Index(fields=["agency", "combination"], name="warehouse_release_combo_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"profile of {self.consumer_pid[:12]}… at level {self.level}"

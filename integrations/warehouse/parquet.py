@@ -15,7 +15,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import INT_COLUMNS, MONEY_COLUMNS, PAYLOAD_COLUMNS, STRING_COLUMNS
+from .schema import (
+    INT_COLUMNS,
+    MONEY_COLUMNS,
+    PAYLOAD_COLUMNS,
+    SMALL_INT_COLUMNS,
+    STRING_COLUMNS,
+)
 
 MONEY = pa.decimal128(12, 2)
 CONCESSION = pa.struct([("creditor", pa.string()), ("apr", pa.decimal128(5, 2))])
@@ -25,6 +31,7 @@ ARROW_SCHEMA = pa.schema(
         pa.field("event_type", pa.string(), nullable=False),
         pa.field("occurred_hour", pa.timestamp("ms", tz="UTC"), nullable=False),
         pa.field("schema_version", pa.int16(), nullable=False),
+        *[pa.field(name, pa.int16()) for name in SMALL_INT_COLUMNS],
         *[pa.field(name, pa.string()) for name in STRING_COLUMNS],
         *[pa.field(name, pa.int32()) for name in INT_COLUMNS],
         *[pa.field(name, MONEY) for name in MONEY_COLUMNS],

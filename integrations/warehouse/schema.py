@@ -10,13 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .deidentify import PROFILE_COLUMNS
 from .errors import FactsError
 from .facts import EventType
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the generalised profile (profile_level, state, region)
 
 SUBJECT = ("consumer_pid", "case_pid")
-PROFILE = ("age_band", "zip3", "household_band", "income_band", "debt_band")
+PROFILE = PROFILE_COLUMNS
 PLAN = (
     "monthly_payment",
     "term_months",
@@ -44,7 +45,7 @@ STRING_COLUMNS = (
     "case_pid",
     "language",
     "step",
-    *PROFILE,
+    *PROFILE[1:],
     "verification_source",
     "failure_reason",
     "decline_reason",
@@ -52,9 +53,12 @@ STRING_COLUMNS = (
     "counseling_topic",
 )
 INT_COLUMNS = ("verification_flags", "term_months", "creditor_count", "months_enrolled")
+SMALL_INT_COLUMNS = ("profile_level",)
 MONEY_COLUMNS = ("monthly_payment", "enrolled_debt", "interest_saved")
 
-PAYLOAD_COLUMNS = frozenset(STRING_COLUMNS + INT_COLUMNS + MONEY_COLUMNS + ("concessions",))
+PAYLOAD_COLUMNS = frozenset(
+    STRING_COLUMNS + SMALL_INT_COLUMNS + INT_COLUMNS + MONEY_COLUMNS + ("concessions",)
+)
 
 
 def payload_check(event_type: EventType, payload: dict[str, Any]) -> None:
@@ -71,7 +75,7 @@ def payload_check(event_type: EventType, payload: dict[str, Any]) -> None:
 def _fits(name: str, value: Any) -> bool:
     if name in STRING_COLUMNS:
         return type(value) is str
-    if name in INT_COLUMNS:
+    if name in INT_COLUMNS or name in SMALL_INT_COLUMNS:
         return type(value) is int
     if name in MONEY_COLUMNS:
         return type(value) is str and Decimal(value).is_finite()

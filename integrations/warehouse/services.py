@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .deidentify import facts_fields, subject_fields
+from .deidentify import facts_fields, profile_fields, subject_fields
 from .errors import FactsError, OutboxUsageError
 from .facts import EventType, Subject, event_type_parse, facts_build
 from .models import OutboxEvent
@@ -37,10 +37,11 @@ def outbox_emit(
 
     `facts` is the event type's facts dataclass (integrations.warehouse.facts) or a mapping
     of its fields. The consumer and case references are replaced by keyed pseudonyms, the
-    profile by bands, amounts are rounded; only the result is stored, so the raw values
-    never reach the table. Side effects: one INSERT, committed or rolled back with the
-    caller's change. Returns None (and stores nothing) when the deployment has no
-    CREDITGENIE_ANALYTICS_KEY: the stream is off.
+    profile by its finest bands (kept aside and held until shipping generalises it so that
+    the consumer is one of at least five: release.py), amounts are rounded; only the result
+    is stored, so the raw values never reach the table. Side effects: one INSERT, committed
+    or rolled back with the caller's change. Returns None (and stores nothing) when the
+    deployment has no CREDITGENIE_ANALYTICS_KEY: the stream is off.
 
     Raises FactsError for an unknown event type, a field outside the allowlist or a value
     of the wrong type or range; OutboxUsageError outside a transaction.
@@ -56,17 +57,17 @@ def outbox_emit(
         _stream_off_warn()
         return None
     moment = occurred_at or timezone.now()
-    payload = _payload(kind, subject, checked, key=bytes.fromhex(key), moment=moment)
-    return OutboxEvent.objects.create(
-        event_type=kind.value, occurred_at=moment, schema_version=SCHEMA_VERSION, payload=payload
-    )
-
-
-def _payload(
-    kind: EventType, subject: Subject, facts: Any, *, key: bytes, moment: datetime
-) -> dict[str, Any]:
-    agency = settings.CREDITGENIE_TENANT
-    payload = subject_fields(subject, key=key, agency=agency)
-    payload |= facts_fields(facts, on=timezone.localdate(moment))
+    payload = subject_fields(subject, key=bytes.fromhex(key), agency=settings.CREDITGENIE_TENANT)
+    payload |= facts_fields(checked)
     payload_check(kind, payload)
-    return payload
+    profile = getattr(checked, "profile", None)
+    if profile is not None:
+        profile = profile_fields(profile, on=timezone.localdate(moment))
+    return OutboxEvent.objects.create(
+        event_type=kind.value,
+        occurred_at=moment,
+        schema_version=SCHEMA_VERSION,
+        payload=payload,
+        profile=profile,
+        released=profile is None,
+    )

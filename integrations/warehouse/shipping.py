@@ -6,7 +6,8 @@ event. The file is named after the batch id; after the write the batch is marked
 ``shipped``. A crash between write and mark leaves the batch ``writing``: once its lease
 expires the next run writes the same events under the same name (replacing the file with
 identical content) and marks it. A failing destination puts the batch back to ``pending``
-and the next run tries it first.
+and the next run tries it first. Each run first releases the held ``submitted`` events
+whose generalised profile keeps their consumer among at least five (release.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .destinations import Destination, destination_from_settings
 from .errors import DestinationUnavailable
 from .models import OutboxEvent, ShipBatch
 from .parquet import parquet_bytes
+from .release import profiles_release
 
 logger = logging.getLogger(__name__)
 
@@ -34,16 +36,20 @@ class ShipResult:
     batches: int = 0
     events: int = 0
     failed: bool = False
+    held: int = 0  # submitted events waiting for enough peers (release.py)
 
 
 def warehouse_ship_pending(*, destination: Destination | None = None) -> ShipResult:
-    """Ships every queued batch and event, up to CREDITGENIE_WAREHOUSE_MAX_BATCHES batches.
+    """Ships every queued batch and released event, up to CREDITGENIE_WAREHOUSE_MAX_BATCHES
+    batches, after releasing the held profiles that can be released (release.py).
 
-    Side effects: ShipBatch rows created and updated, OutboxEvent rows claimed, Parquet
-    files written to the warehouse location. Stops at the first unavailable destination
-    (that batch goes back to ``pending``; its events stay queued) and reports it.
+    Side effects: profiles released, ShipBatch rows created and updated, OutboxEvent rows
+    claimed, Parquet files written to the warehouse location. Stops at the first
+    unavailable destination (that batch goes back to ``pending``; its events stay queued)
+    and reports it.
     """
     target = destination or destination_from_settings()
+    held = profiles_release().held
     shipped = events = 0
     for _ in range(settings.CREDITGENIE_WAREHOUSE_MAX_BATCHES):
         batch = batch_reclaim() or batch_claim()
@@ -54,9 +60,9 @@ def warehouse_ship_pending(*, destination: Destination | None = None) -> ShipRes
         except DestinationUnavailable as exc:
             batch_release(batch, code=exc.code)
             logger.warning("warehouse destination unavailable (%s); events stay queued", exc.code)
-            return ShipResult(batches=shipped, events=events, failed=True)
+            return ShipResult(batches=shipped, events=events, failed=True, held=held)
         shipped, events = shipped + 1, events + batch.event_count
-    return ShipResult(batches=shipped, events=events)
+    return ShipResult(batches=shipped, events=events, held=held)
 
 
 def _lease_until() -> datetime:
@@ -92,12 +98,12 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 @transaction.atomic
 def batch_claim() -> ShipBatch | None:
-    """A new batch of up to CREDITGENIE_WAREHOUSE_BATCH_SIZE unshipped events of the oldest
-    day (UTC) that has any, or None when the outbox is empty.
+    """A new batch of up to CREDITGENIE_WAREHOUSE_BATCH_SIZE unshipped released events of the
+    oldest day (UTC) that has any, or None when there are none.
 
     Side effects: the batch row is created (``writing``, leased), then the events are
     claimed by ``UPDATE ... WHERE shipped_batch IS NULL``; both commit together."""
-    unshipped = OutboxEvent.objects.filter(shipped_batch__isnull=True)
+    unshipped = OutboxEvent.objects.filter(shipped_batch__isnull=True, released=True)
     first = unshipped.order_by("occurred_at").values_list("occurred_at", flat=True).first()
     if first is None:
         return None

@@ -76,6 +76,16 @@ def emit_many(count: int, at: dt.datetime = AT, agency_offset: int = 0) -> None:
             )
 
 
+def peers_emit(profile: f.Profile, count: int, at: dt.datetime = AT) -> None:
+    """`count` other consumers submitting `profile`: with one more, five share it, so it
+    ships at its finest level (a profile alone is held back, integrations.warehouse.release)."""
+    with transaction.atomic():
+        for n in range(count):
+            subject = f.Subject(consumer_ref=f"peer-{n}", case_ref=f"peer-case-{n}")
+            facts = f.Submitted(profile=profile)
+            outbox_emit(event_type="submitted", subject=subject, facts=facts, occurred_at=at)
+
+
 def shipped_files(root: Path) -> list[str]:
     return sorted(str(p) for p in root.glob("agency=*/date=*/batch-*.parquet"))
 

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 PAST_SUBMITTED = ("submitted", "in_review", "offered", "enrolled", "declined", "closed")
 
 
-def _consumers(kind: str) -> int:
-    pids = OutboxEvent.objects.filter(event_type=kind).values_list("payload__consumer_pid")
-    return len(set(pids))
+def _consumers(kind: str, **only) -> int:
+    events = OutboxEvent.objects.filter(event_type=kind, **only)
+    return len(set(events.values_list("payload__consumer_pid")))
 
 
 def test_demo_seed_emits_the_funnel_and_the_benchmarks_show_it_after_a_ship(warehouse):
@@ -32,13 +32,17 @@ def test_demo_seed_emits_the_funnel_and_the_benchmarks_show_it_after_a_ship(ware
     assert _consumers("application_started") == applications.count() == 60
     assert _consumers("submitted") == submitted
     assert _consumers("enrolled") == _consumers("accepted") == enrolled >= 5
-    assert warehouse_ship_pending().events == OutboxEvent.objects.count()
+    result = warehouse_ship_pending()
+    # A submission whose profile no four others share at any level waits for peers.
+    assert result.events == OutboxEvent.objects.filter(released=True).count()
+    assert result.held == OutboxEvent.objects.filter(released=False).count() < 5
 
     result = benchmarks_compute(url=f"file://{warehouse}")
 
     (row,) = result.agencies
     assert row.agency == django_settings.CREDITGENIE_TENANT
-    assert [cell.consumers for cell in row.funnel] == [_consumers(kind) for kind in FUNNEL]
+    shipped = [_consumers(kind, released=True) for kind in FUNNEL]
+    assert [cell.consumers for cell in row.funnel] == shipped
     assert row.funnel[0].value == 60
     assert row.funnel[FUNNEL.index("enrolled")].value == enrolled
     assert row.median_interest_saved.value is not None

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from intake.models import Application, Household
 from integrations.warehouse import facts as f
-from integrations.warehouse.deidentify import pseudonym
+from integrations.warehouse.deidentify import PROFILE_COLUMNS, pseudonym
 from integrations.warehouse.errors import FactsError, OutboxUsageError
 from integrations.warehouse.models import OutboxEvent, ShipBatch
 from integrations.warehouse.parquet import ARROW_SCHEMA
@@ -24,6 +24,7 @@ from tests.integrations.warehouse.conftest import (
     ANALYTICS_KEY,
     AT,
     emit_all,
+    peers_emit,
     read_all,
     shipped_files,
 )
@@ -90,23 +91,24 @@ def _facts_from(user, application, household) -> tuple[f.Subject, f.Profile]:
 def test_every_event_type_lands_in_its_partition_with_the_documented_schema(warehouse, source):
     subject, profile = _facts_from(*source)
     emit_all(subject, profile)
+    peers_emit(profile, 4)
 
     result = warehouse_ship_pending()
 
-    assert (result.batches, result.events, result.failed) == (1, 11, False)
+    assert (result.batches, result.events, result.failed, result.held) == (1, 15, False, 0)
     (path,) = shipped_files(warehouse)
     batch = ShipBatch.objects.get()
     assert path == str(warehouse / f"agency=test-agency/date=2026-03-14/batch-{batch.pk}.parquet")
     assert pq.read_schema(path).remove_metadata() == ARROW_SCHEMA
-    rows = {r["event_type"]: r for r in read_all(warehouse).to_arrow_table().to_pylist()}
-    assert set(rows) == {t.value for t in f.EventType}
     key = bytes.fromhex(ANALYTICS_KEY)
+    mine = pseudonym(key=key, kind="consumer", agency="test-agency", ref=subject.consumer_ref)
+    shipped = read_all(warehouse).to_arrow_table().to_pylist()
+    assert len({r["consumer_pid"] for r in shipped}) == 5
+    rows = {r["event_type"]: r for r in shipped if r["consumer_pid"] == mine}
+    assert set(rows) == {t.value for t in f.EventType}
     for kind, row in rows.items():
         assert row["agency"] == "test-agency" and row["date"] == dt.date(2026, 3, 14)
         assert row["occurred_hour"] == dt.datetime(2026, 3, 14, 15, tzinfo=dt.UTC)
-        assert row["consumer_pid"] == pseudonym(
-            key=key, kind="consumer", agency="test-agency", ref=subject.consumer_ref
-        )
         allowed = set(EVENT_COLUMNS[f.EventType(kind)]) | {
             "event_id",
             "event_type",
@@ -117,15 +119,17 @@ def test_every_event_type_lands_in_its_partition_with_the_documented_schema(ware
         }
         filled = {name for name, value in row.items() if value not in (None, [])}
         assert filled <= allowed, kind
-    assert {k: rows["submitted"][k] for k in ("age_band", "zip3", "household_band")} == {
-        "age_band": "35-44",
+    # Five consumers share the profile: it ships at the finest level (age 42 at the event).
+    assert {k: rows["submitted"][k] for k in PROFILE_COLUMNS} == {
+        "profile_level": 0,
+        "age_band": "40-44",
         "zip3": "941",
-        "household_band": "3-4",
+        "state": "CA",
+        "region": "west",
+        "household_band": "3",
+        "income_band": "3000-3999",
+        "debt_band": "20000-34999",
     }
-    assert (rows["submitted"]["income_band"], rows["submitted"]["debt_band"]) == (
-        "3000-3999",
-        "20000-34999",
-    )
     enrolled = rows["enrolled"]
     assert (enrolled["monthly_payment"], enrolled["enrolled_debt"], enrolled["interest_saved"]) == (
         Decimal("610.00"),
@@ -152,7 +156,7 @@ def test_no_pii_of_the_source_rows_appears_in_any_exported_column(warehouse, sou
     for needle in (*NEEDLES, str(application.public_id), user.username):
         assert needle not in text, needle
         assert needle.encode() not in raw, needle
-    stored = "".join(str(e.payload) for e in OutboxEvent.objects.all())
+    stored = "".join(f"{e.payload}{e.profile}" for e in OutboxEvent.objects.all())
     for needle in NEEDLES:
         assert needle not in stored, needle
 

@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from counselor.demo.terms import creditor_terms_seed
 from counselor.services.proposals import proposal_start_from_case
@@ -36,6 +37,7 @@ from intake.models import (
 from intake.selectors.verification import verification_summary
 from intake.services import application_start
 from intake.services.casework import application_status_change
+from integrations.warehouse import facts as wf
 from integrations.warehouse.models import OutboxEvent
 from integrations.warehouse.tasks import warehouse_ship
 from tenants.roles import Role, role_grant
@@ -44,7 +46,7 @@ from tests.intake.conftest import EXPENSES, INCOMES, rows, url
 from tests.integrations.plaid import conftest as plaid_fixtures
 from tests.integrations.plaid.sandboxes import wait_until, worker
 from tests.integrations.transunion import conftest as bureau_fixtures
-from tests.integrations.warehouse.conftest import ANALYTICS_KEY, shipped_files
+from tests.integrations.warehouse.conftest import ANALYTICS_KEY, peers_emit, shipped_files
 
 plaid_url = plaid_fixtures.plaid_url
 plaid = plaid_fixtures.plaid
@@ -110,6 +112,14 @@ PHI_DEBTS = rows(
             "minimum_payment": "193",
         }
     ]
+)
+# Zeb's profile as the analytics stream gets it (INCOMES fall in the 4000-5999 band).
+ZEB_PROFILE = wf.Profile(
+    birth_date=date(1971, 7, 19),
+    zip_code="30318",
+    household_size=3,
+    monthly_income=Decimal("4500.00"),
+    unsecured_debt=Decimal("9870.00"),
 )
 MESSAGE = "Zebulon here: my gate code is Marigold-7719, call after nine."
 ZEB_NOTE = "Ask for Zebulon at the Vexhollow bakery"
@@ -332,13 +342,18 @@ def test_every_event_type_ships_with_the_documented_schema_and_no_personal_data(
     octavius_request = CounselingRequest.objects.get(consumer=seeded["octavius"])
     assert (octavius_request.note, octavius_request.topic) == (OCT_NOTE, "housing")
     assert Application.objects.get(pk=zeb_app.pk).status == "closed"
-    queued = OutboxEvent.objects.count()
+    # Four other consumers with Zeb's profile: his submission ships at the finest level;
+    # Philomena's, alone with hers, waits for peers (k-anonymity at the source).
+    peers_emit(ZEB_PROFILE, 4, at=timezone.now())
+    queued = OutboxEvent.objects.count() - 1
 
     assert warehouse_ship.delay().get(timeout=60) == {
         "batches": 1,
         "events": queued,
         "failed": False,
     }
+    (held,) = OutboxEvent.objects.filter(released=False)
+    assert held.payload["case_pid"] == pid("case", str(phi_app.public_id))
 
     (name,) = shipped_files(stream)
     path = Path(name)
@@ -376,14 +391,20 @@ def test_every_event_type_ships_with_the_documented_schema_and_no_personal_data(
     assert sorted(r["step"] for r in of("step_completed", zeb_case)) == steps
     assert sorted(r["step"] for r in of("step_completed", phi_case)) == steps
     (submitted,) = of("submitted", zeb_case)
-    age = 55 - (date.today() < date(date.today().year, 7, 19))
-    expected_band = "45-54" if age < 55 else "55-64"
-    assert (submitted["age_band"], submitted["zip3"], submitted["household_band"]) == (
+    age = date.today().year - 1971 - (date.today() < date(date.today().year, 7, 19))
+    expected_band = "50-54" if age < 55 else "55-59"
+    assert (submitted["profile_level"], submitted["age_band"], submitted["zip3"]) == (
+        0,
         expected_band,
         "303",
-        "3-4",
+    )
+    assert (submitted["state"], submitted["region"], submitted["household_band"]) == (
+        "GA",
+        "south",
+        "3",
     )
     assert (submitted["income_band"], submitted["debt_band"]) == ("4000-5999", "5000-9999")
+    assert of("submitted", phi_case) == []
     assert {r["verification_source"] for r in of("verification_completed", zeb_case)} >= {
         "bureau",
         "bank",
