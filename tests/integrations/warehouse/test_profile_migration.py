@@ -11,8 +11,8 @@ from integrations.warehouse.deidentify import PROFILE_COLUMNS
 from integrations.warehouse.generalise import Fine, generalised
 from integrations.warehouse.models import OutboxEvent
 
-BEFORE = [("integrations", "0004_plaid_failed_status_no_bank_income")]
-AFTER = [("integrations", "0005_warehouse_profile_release")]
+BEFORE = [("integrations", "0005_consumer_profile_encrypted")]
+AFTER = [("integrations", "0006_warehouse_profile_release")]
 SUBJECT = {"consumer_pid": "a" * 64, "case_pid": "b" * 64}
 
 
