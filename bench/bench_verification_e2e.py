@@ -124,7 +124,7 @@ def _percentiles(samples: list[float]) -> str:
 
 
 @contextmanager
-def worker_process(pool: str, concurrency: int, vendors: dict[str, str]) -> Iterator[None]:
+def worker_process(pool: str, concurrency: int, vendors: dict[str, str]) -> Iterator[int]:
     """``celery -A creditgenie worker`` on this database and a queue of its own."""
     env = os.environ | vendors
     command = [sys.executable, "-m", "celery", "-A", "creditgenie", "worker"]
@@ -137,14 +137,24 @@ def worker_process(pool: str, concurrency: int, vendors: dict[str, str]) -> Iter
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=60)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its live children (prefork: the pool)."""
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    total = 0
+    for each in [pid, *map(int, out.stdout.split())]:
+        fields = open(f"/proc/{each}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run(count: int, pool: str, concurrency: int, vendors: dict[str, str]) -> None:
-    with worker_process(pool, concurrency, vendors):
+    with worker_process(pool, concurrency, vendors) as worker_pid:
         drafts = [_draft(n) for n in range(count)]
         ids = [a.pk for a in drafts]
         deadline = time.monotonic() + 120
@@ -161,6 +171,7 @@ def run(count: int, pool: str, concurrency: int, vendors: dict[str, str]) -> Non
                 connection.close()
 
         threads = [threading.Thread(target=submit, args=(a,)) for a in drafts]
+        cpu_before = cpu_seconds(worker_pid)
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -174,6 +185,7 @@ def run(count: int, pool: str, concurrency: int, vendors: dict[str, str]) -> Non
             assert time.monotonic() < deadline, f"only {done.count()} of {count} verified"
             time.sleep(0.2)
         wall = time.perf_counter() - started
+        cpu = cpu_seconds(worker_pid) - cpu_before
     latencies = [
         (r.completed_at - r.application.submitted_at).total_seconds()
         for r in done.select_related("application")
@@ -184,6 +196,7 @@ def run(count: int, pool: str, concurrency: int, vendors: dict[str, str]) -> Non
         f"(one worker process: --pool={pool} --concurrency={concurrency}, "
         f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})"
     )
+    print(f"worker CPU {cpu:.1f} s = {cpu / count * 1000:.0f} ms per verification")
 
 
 def main() -> None:

@@ -60,6 +60,10 @@ def application_submit(
     if not changed:
         return False
     StatusChange.objects.create(application=locked, stage=StatusChange.Stage.SUBMITTED, at=now)
+    _submitted_emit(locked)
+    verification_request_record(application_id=locked.pk)
+    # Last: the audit append locks the chain head until commit, so concurrent
+    # submissions wait on each other for as short a time as possible.
     consumer_audit(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -69,8 +73,6 @@ def application_submit(
         request=request,
         purpose="application submitted",
     )
-    _submitted_emit(locked)
-    verification_request_record(application_id=locked.pk)
     application_id = locked.pk
     transaction.on_commit(lambda: verification_dispatch(application_id=application_id))
     return True

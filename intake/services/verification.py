@@ -87,6 +87,10 @@ def verification_start(*, application_id: int) -> bool:
         kind=Consent.Kind.CREDIT_PULL, withdrawn_at__isnull=True
     ).first()
     subject = _subject(Household.objects.filter(application=application).first())
+    if consent_is_live(application, Consent.Kind.BANK_DATA):
+        for connection in _connections(application):
+            plaid_item_sync_queue(item_public_id=connection.item_public_id)
+    # The pull request last: its audit append locks the chain head until commit.
     if consent is None:
         try:
             bureau_pull_request(
@@ -109,9 +113,6 @@ def verification_start(*, application_id: int) -> bool:
             actor=None,
         )
         request.bureau_pull_id, request.bureau_outcome = pull.public_id, "requested"
-    if consent_is_live(application, Consent.Kind.BANK_DATA):
-        for connection in _connections(application):
-            plaid_item_sync_queue(item_public_id=connection.item_public_id)
     request.started_at = timezone.now()
     request.save(update_fields=["bureau_pull_id", "bureau_outcome", "started_at"])
     return True
