@@ -3,7 +3,7 @@ Celery worker process against the sandboxes.
 
     DATABASE_URL=postgres://... CELERY_BROKER_URL=redis://... \
         .venv/bin/python -m bench.bench_verification_e2e [--submissions 50] \
-        [--pool prefork|threads|solo] [--concurrency 4]
+        [--pool threads|prefork|solo] [--concurrency 16]
 
 Starts the Plaid and TransUnion sandboxes as processes and one worker process
 (``celery worker --pool=<pool> --concurrency=<n>``, as a deployment runs it, on a queue of
@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creditgenie.settings")
 os.environ.setdefault("CREDITGENIE_ANALYTICS_KEY", "0b" * 32)  # the outbox events are written
@@ -148,7 +149,7 @@ def cpu_seconds(pid: int) -> float:
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
     total = 0
     for each in [pid, *map(int, out.stdout.split())]:
-        fields = open(f"/proc/{each}/stat").read().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -202,8 +203,8 @@ def run(count: int, pool: str, concurrency: int, vendors: dict[str, str]) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=50)
-    parser.add_argument("--pool", choices=("prefork", "threads", "solo"), default="prefork")
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--pool", choices=("prefork", "threads", "solo"), default="threads")
+    parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # the audit and task logs of 50 cases
     call_command("migrate", verbosity=0)

@@ -15,8 +15,6 @@ from contextlib import contextmanager
 
 import pytest
 import redis
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from creditgenie.celery import app
 from intake.models import Application, VerificationRequest
@@ -27,8 +25,7 @@ from integrations.plaid.models import PlaidItem
 from integrations.tasks import verification_sweep as vendor_sweep
 from integrations.transunion.models import BureauPull, CreditReport
 from integrations.warehouse.models import OutboxEvent
-from tenants.roles import Role, role_grant
-from tests.e2e.test_verification import _finish, _link, _steps
+from tests.e2e.test_verification import _consumer, _finish, _link, _steps
 from tests.integrations.plaid import conftest as plaid_fixtures
 from tests.integrations.plaid.sandboxes import PLAID_ID, PLAID_SECRET, calls, faults, wait_until
 from tests.integrations.transunion import conftest as bureau_fixtures
@@ -44,15 +41,6 @@ bureau_url, bureau = bureau_fixtures.bureau_url, bureau_fixtures.bureau
 ANALYTICS_KEY = "0b" * 32
 
 
-def _consumer(name: str) -> Client:
-    user = get_user_model().objects.create_user(username=name, password="long-pw-12345")
-    role_grant(user, Role.CONSUMER)
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def _completed(application: Application) -> bool:
     return VerificationRequest.objects.filter(
         application=application, completed_at__isnull=False
@@ -63,7 +51,7 @@ def test_worker_killed_mid_reconciliation_reconciles_once(plaid, bureau, agency_
     settings.CREDITGENIE_ANALYTICS_KEY = ANALYTICS_KEY
     env = {"PLAID_HOST": plaid, "PLAID_CLIENT_ID": PLAID_ID, "PLAID_SECRET": PLAID_SECRET}
     env |= {"PLAID_WEBHOOK_URL": "", "CREDITGENIE_ANALYTICS_KEY": ANALYTICS_KEY}
-    client = _consumer("killed-mid-reconcile")
+    client = _consumer("killed-mid-reconcile", agency_profile)
     draft = application_start(consumer=client.user)
     with worker_process(bureau, "reconcile-first", env) as first:
         _steps(client, draft)
