@@ -30,7 +30,7 @@ def retention_purge_task() -> dict[str, object]:
 @shared_task(name="intake.verification_requested", **RELIABLE)
 def verification_requested(*, application_id: int) -> bool:
     """Queued once after a submit commits (again by the sweeper when the broker was down):
-    records the verification request when the submit did not, starts the bureau pull and
+    records that it is under way (the `verifying` timeline row), starts the bureau pull and
     the bank syncs (verification_start, once) and queues the reconciliation. A
     redelivered message changes nothing."""
     created = verification_request_record(application_id=application_id)

@@ -42,8 +42,8 @@ def application_submit(
     posted around the wizard reaches a counselor unchecked.
     Side effects: locks the application; conditional UPDATE draft -> submitted; a
     `submitted` timeline row; one audit `update`; one `submitted` outbox event (banded
-    profile); the VerificationRequest and `verifying` row (in the same transaction, so a
-    submission never exists without them); after commit, one
+    profile); the VerificationRequest (in the same transaction, so a submission never
+    exists without it: the pending-dispatch marker); after commit, one
     `intake.verification_requested` task (``verification_dispatch``). Raises
     ApplicationIncomplete naming the first incomplete step.
     """
@@ -61,7 +61,7 @@ def application_submit(
         return False
     StatusChange.objects.create(application=locked, stage=StatusChange.Stage.SUBMITTED, at=now)
     _submitted_emit(locked)
-    verification_request_record(application_id=locked.pk)
+    VerificationRequest.objects.get_or_create(application=locked)  # pending-dispatch marker
     # Last: the audit append locks the chain head until commit, so concurrent
     # submissions wait on each other for as short a time as possible.
     consumer_audit(
@@ -126,18 +126,16 @@ def _submitted_emit(application: Application) -> None:
 
 @transaction.atomic
 def verification_request_record(*, application_id: int) -> bool:
-    """Records that verification of a submitted application was requested; True the first
-    time (the submit itself, in its transaction). Idempotent: the task and a redelivered
-    task find the row and change nothing.
-
-    Side effects: may insert one VerificationRequest and the `verifying` timeline row.
+    """Records that the verification of a submitted application is under way (the task's
+    first step): the VerificationRequest (written by the submit already) and the
+    `verifying` timeline row; True the first time. Idempotent: a redelivered task finds
+    both and changes nothing.
     """
     application = Application.objects.filter(pk=application_id).first()
     if application is None or application.status == Application.Status.DRAFT:
         return False
-    _request, created = VerificationRequest.objects.get_or_create(application=application)
-    if created:
-        StatusChange.objects.get_or_create(
-            application=application, stage=StatusChange.Stage.VERIFYING
-        )
+    VerificationRequest.objects.get_or_create(application=application)
+    _change, created = StatusChange.objects.get_or_create(
+        application=application, stage=StatusChange.Stage.VERIFYING
+    )
     return created
