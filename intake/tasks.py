@@ -29,9 +29,10 @@ def retention_purge_task() -> dict[str, object]:
 
 @shared_task(name="intake.verification_requested", **RELIABLE)
 def verification_requested(*, application_id: int) -> bool:
-    """Queued once after a submit commits: records the verification request, starts the
-    bureau pull and the bank syncs (verification_start, once) and queues the
-    reconciliation. A redelivered message changes nothing."""
+    """Queued once after a submit commits (again by the sweeper when the broker was down):
+    records that it is under way (the `verifying` timeline row), starts the bureau pull and
+    the bank syncs (verification_start, once) and queues the reconciliation. A
+    redelivered message changes nothing."""
     created = verification_request_record(application_id=application_id)
     verification_start(application_id=application_id)
     verification_reconcile_task.apply_async(
@@ -81,7 +82,8 @@ def bank_connections_remove_task(self: Task, *, application_id: int) -> int:
 
 
 @shared_task(name="intake.verification_sweep")
-def verification_sweep_task() -> int:
-    """Re-queues reconciliations left undone past VERIFICATION_WAIT (beat, with
+def verification_sweep_task() -> dict[str, int]:
+    """Queues again verifications never started (the broker was down at submit) and
+    reconciliations left undone past VERIFICATION_WAIT (beat, with
     ``integrations.verification_sweep``)."""
     return verification_sweep()

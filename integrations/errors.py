@@ -65,13 +65,27 @@ REASONS = {
     "ITEM_LOGIN_REQUIRED": "the bank needs the consumer to sign in again",
     "USER_PERMISSION_REVOKED": "the consumer revoked the bank's access",
     "CONSENT_WITHDRAWN": "the consumer withdrew the bank-data consent",
+    "PRODUCT_NOT_READY": "the bank's data was not ready yet",
 }
+# The vendor (or the bank behind Plaid) was down or busy: retrying later can help.
+UNAVAILABLE = frozenset(
+    {
+        "SYS_BUSY",
+        "SYS_UNAVAILABLE",
+        "INTERNAL_SERVER_ERROR",
+        "PLANNED_MAINTENANCE",
+        "RATE_LIMIT_EXCEEDED",
+        "INSTITUTION_DOWN",
+        "INSTITUTION_NOT_RESPONDING",
+        "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION",
+    }
+)
 
 
 def failure_reason(code: str) -> str:
     """A plain sentence for an error code (ours or the vendor's)."""
     if code in REASONS:
         return REASONS[code]
-    if code.startswith("HTTP_5") or code in ("SYS_BUSY", "SYS_UNAVAILABLE"):
+    if code.startswith("HTTP_5") or code in UNAVAILABLE:
         return "the vendor was unavailable"
     return f"the vendor refused the request ({code or 'no code'})"

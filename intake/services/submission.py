@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from integrations.warehouse import facts as wf
 from integrations.warehouse.services import outbox_emit
@@ -24,6 +26,9 @@ from .common import consumer_audit
 
 VERIFICATION_TASK = "intake.verification_requested"
 ZIP = re.compile(r"\d{5}(-\d{4})?")
+# A broker that does not answer: two quick retries, then the sweeper queues it later.
+DISPATCH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+logger = logging.getLogger("creditgenie.intake")
 
 
 @transaction.atomic
@@ -37,9 +42,10 @@ def application_submit(
     posted around the wizard reaches a counselor unchecked.
     Side effects: locks the application; conditional UPDATE draft -> submitted; a
     `submitted` timeline row; one audit `update`; one `submitted` outbox event (banded
-    profile); after commit, one
-    `intake.verification_requested` task. Raises ApplicationIncomplete naming the first
-    incomplete step.
+    profile); the VerificationRequest (in the same transaction, so a submission never
+    exists without it: the pending-dispatch marker); after commit, one
+    `intake.verification_requested` task (``verification_dispatch``). Raises
+    ApplicationIncomplete naming the first incomplete step.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Application.Status.DRAFT:
@@ -54,6 +60,10 @@ def application_submit(
     if not changed:
         return False
     StatusChange.objects.create(application=locked, stage=StatusChange.Stage.SUBMITTED, at=now)
+    _submitted_emit(locked)
+    VerificationRequest.objects.get_or_create(application=locked)  # pending-dispatch marker
+    # Last: the audit append locks the chain head until commit, so concurrent
+    # submissions wait on each other for as short a time as possible.
     consumer_audit(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -63,11 +73,28 @@ def application_submit(
         request=request,
         purpose="application submitted",
     )
-    _submitted_emit(locked)
     application_id = locked.pk
-    transaction.on_commit(
-        lambda: current_app.send_task(VERIFICATION_TASK, kwargs={"application_id": application_id})
-    )
+    transaction.on_commit(lambda: verification_dispatch(application_id=application_id))
+    return True
+
+
+def verification_dispatch(*, application_id: int) -> bool:
+    """Queues ``intake.verification_requested``; True when the broker took it. A broker
+    that cannot be reached is logged, not raised: the submission is saved and answered
+    normally, and its VerificationRequest (not started) is the pending-dispatch marker
+    ``verification_sweep`` queues again once the broker is back."""
+    try:
+        current_app.send_task(
+            VERIFICATION_TASK,
+            kwargs={"application_id": application_id},
+            retry_policy=DISPATCH_RETRY,
+        )
+    except OperationalError as error:
+        logger.warning(
+            "verification not queued: broker unavailable, the sweeper queues it later",
+            extra={"application_id": application_id, "error": type(error).__name__},
+        )
+        return False
     return True
 
 
@@ -99,17 +126,16 @@ def _submitted_emit(application: Application) -> None:
 
 @transaction.atomic
 def verification_request_record(*, application_id: int) -> bool:
-    """Records that verification of a submitted application was requested; True the first
-    time. Idempotent: a redelivered task finds the row and changes nothing.
-
-    Side effects: may insert one VerificationRequest and the `verifying` timeline row.
+    """Records that the verification of a submitted application is under way (the task's
+    first step): the VerificationRequest (written by the submit already) and the
+    `verifying` timeline row; True the first time. Idempotent: a redelivered task finds
+    both and changes nothing.
     """
     application = Application.objects.filter(pk=application_id).first()
     if application is None or application.status == Application.Status.DRAFT:
         return False
-    _request, created = VerificationRequest.objects.get_or_create(application=application)
-    if created:
-        StatusChange.objects.get_or_create(
-            application=application, stage=StatusChange.Stage.VERIFYING
-        )
+    VerificationRequest.objects.get_or_create(application=application)
+    _change, created = StatusChange.objects.get_or_create(
+        application=application, stage=StatusChange.Stage.VERIFYING
+    )
     return created

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from integrations.transunion.services import bureau_pull_request, bureau_pull_re
 
 from ..models import Application, BankConnection, Consent, Household, VerificationRequest
 from ..selectors.consents import consent_is_live
+from .submission import verification_dispatch
 
 # After this long the reconciliation runs with what arrived (and flags what did not):
 # longer than the vendor tasks' retry budget (8 backed-off retries, timeouts included).
@@ -85,6 +87,10 @@ def verification_start(*, application_id: int) -> bool:
         kind=Consent.Kind.CREDIT_PULL, withdrawn_at__isnull=True
     ).first()
     subject = _subject(Household.objects.filter(application=application).first())
+    if consent_is_live(application, Consent.Kind.BANK_DATA):
+        for connection in _connections(application):
+            plaid_item_sync_queue(item_public_id=connection.item_public_id)
+    # The pull request last: its audit append locks the chain head until commit.
     if consent is None:
         try:
             bureau_pull_request(
@@ -107,9 +113,6 @@ def verification_start(*, application_id: int) -> bool:
             actor=None,
         )
         request.bureau_pull_id, request.bureau_outcome = pull.public_id, "requested"
-    if consent_is_live(application, Consent.Kind.BANK_DATA):
-        for connection in _connections(application):
-            plaid_item_sync_queue(item_public_id=connection.item_public_id)
     request.started_at = timezone.now()
     request.save(update_fields=["bureau_pull_id", "bureau_outcome", "started_at"])
     return True
@@ -209,14 +212,25 @@ def verification_reconcile_queue(*, application_id: int) -> None:
     )
 
 
-def verification_sweep(*, now: Any = None) -> int:
-    """Verifications started longer ago than VERIFICATION_WAIT and never reconciled (the
-    reconciliation's message was lost with its worker or broker) get their
-    reconciliation queued again; it runs with what arrived. Returns how many."""
-    cutoff = (now or timezone.now()) - VERIFICATION_WAIT
+def verification_sweep(*, now: Any = None) -> dict[str, int]:
+    """What a lost message left undone. Requested and never started past the claim lease
+    (``VERIFICATION_CLAIM_TIMEOUT_SECONDS``: the broker was down at submit, or the web
+    process died before it published): ``intake.verification_requested`` queued again.
+    Started longer ago than VERIFICATION_WAIT and never reconciled (the reconciliation's
+    message was lost with its worker or broker): the reconciliation queued again; it runs
+    with what arrived. Both tasks are idempotent, so a message that was only slow costs
+    one extra run. Returns how many of each."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.VERIFICATION_CLAIM_TIMEOUT_SECONDS)
+    undispatched = list(
+        VerificationRequest.objects.filter(
+            started_at__isnull=True, created_at__lt=now - lease
+        ).values_list("application_id", flat=True)
+    )
+    dispatched = sum(verification_dispatch(application_id=a) for a in undispatched)
     stuck = VerificationRequest.objects.filter(
-        started_at__lt=cutoff, completed_at__isnull=True
+        started_at__lt=now - VERIFICATION_WAIT, completed_at__isnull=True
     ).values_list("application_id", flat=True)
     for application_id in stuck:
         verification_reconcile_queue(application_id=application_id)
-    return len(stuck)
+    return {"dispatched": dispatched, "reconciliations": len(stuck)}

@@ -1,12 +1,14 @@
 """Faults injected with real processes (a prefork Celery worker, Redis, PostgreSQL, the
 sandboxes): a worker SIGKILLed mid Plaid sync, a PostgreSQL connection dropped during a
-bureau pull, and what the sweeper ends after its period. Nothing lost, nothing
+bureau pull, a malformed vendor body inside a worker's run, and what the sweeper ends
+after its period. Nothing lost, nothing
 duplicated, nothing left pending or running."""
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from integrations.attempts import VendorAttempt
+from integrations.errors import failure_reason
 from integrations.plaid import services as plaid_services
 from integrations.plaid.models import PlaidItem, PlaidTransaction
 from integrations.sandbox.plaid.personas import PERSONAS
@@ -116,3 +119,52 @@ def test_a_dropped_database_connection_during_a_pull_is_retried(bureau, settings
         )
     assert bureau_calls(bureau)["pulls"][pull.reference] == 1
     assert not VendorAttempt.objects.filter(subject=pull.reference, outcome="pending").exists()
+
+
+def test_a_malformed_body_inside_a_worker_run_ends_failed_with_a_plain_reason(
+    plaid, bureau, settings
+):
+    """A cut-off Plaid answer and an unreadable bureau document, each inside a real
+    worker's task: the records end failed with their reason, no attempt pending, no
+    retry of an answer that would be the same again."""
+    from integrations.transunion import services
+    from tests.integrations.transunion.subjects import bureau_calls, bureau_faults, make_subject
+
+    env = {"PLAID_HOST": plaid, "PLAID_CLIENT_ID": settings.PLAID_CLIENT_ID}
+    env |= {"PLAID_SECRET": settings.PLAID_SECRET}
+    faults(plaid, "/transactions/sync", "malformed")
+    bureau_faults(bureau, "body:malformed")
+    access_token, item_id = linked("user_good")
+    with worker_process(bureau, "malformed", env):
+        item = PlaidItem.objects.create(item_id=item_id, access_token=access_token)
+        plaid_services.plaid_item_sync_queue(item_public_id=item.public_id)
+        pull = services.bureau_pull_request(
+            idempotency_key="application:malformed",
+            subject=make_subject("0004"),
+            consent_given=True,
+            consent_reference="consent-malformed",
+        )
+        wait_until(
+            lambda: (
+                PlaidItem.objects.filter(pk=item.pk, status="failed").exists()
+                and BureauPull.objects.filter(pk=pull.pk, status="failed").exists()
+            ),
+            timeout=60,
+        )
+    item.refresh_from_db(), pull.refresh_from_db()
+    assert (item.error_code, item.sync_claimed_by) == ("CONTRACT_MISMATCH", "")
+    assert failure_reason(item.error_code) == "the vendor's answer was not in its documented format"
+    assert (pull.error_code, pull.claimed_by) == ("BAD_RESPONSE", "")
+    assert failure_reason(pull.error_code) == "the bureau's answer was not a credit report"
+    assert (calls(plaid)["/transactions/sync"], bureau_calls(bureau)["pulls"][pull.reference]) == (
+        1,
+        1,
+    )
+    outcomes = VendorAttempt.objects.filter(operation__in=("transactions_sync", "credit_report"))
+    assert sorted(outcomes.values_list("operation", "outcome", "error_code")) == [
+        ("credit_report", "permanent", "BAD_RESPONSE"),
+        ("transactions_sync", "permanent", "CONTRACT_MISMATCH"),
+    ]
+    settings.VERIFICATION_CLAIM_TIMEOUT_SECONDS = 1  # the sweeper's period has passed
+    time.sleep(1.1)
+    assert verification_sweep() == {"attempts": 0, "pulls": 0, "syncs": 0}
