@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from integrations.warehouse import facts as f
-from integrations.warehouse.schema import ARROW_SCHEMA
+from integrations.warehouse.parquet import ARROW_SCHEMA
 from integrations.warehouse.shipping import warehouse_ship_pending
 from tenants.benchmarks import FUNNEL, benchmarks_compute
 from tests.integrations.warehouse.conftest import AT, peers_emit, shipped_files
