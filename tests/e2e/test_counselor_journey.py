@@ -14,6 +14,7 @@ Screenshots of every stage go to var/artifacts/e2e/<timestamp>/counselor/.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from decimal import Decimal
@@ -44,6 +45,20 @@ DEBTS = (
 )
 OVERRIDE_REASON = "Synchrony hardship letter of March"
 SEED_TERMS = "from counselor.demo.terms import creditor_terms_seed; print(creditor_terms_seed())"
+EXCEPTION_REASON = "The household asked for one payment and lower interest."
+APPROVE = (
+    "from django.contrib.auth import get_user_model; from tenants.roles import Role, role_grant; "
+    "from counselor.models import ProposalVersion; "
+    "from counselor.services.offers import offer_exception_approve; "
+    "sup, _ = get_user_model().objects.get_or_create(username='e2e-supervisor'); "
+    "role_grant(sup, Role.SUPERVISOR); "
+    "v = ProposalVersion.objects.get(proposal__case_id='%s', number=2); "
+    f"offer_exception_approve(version=v, reason={EXCEPTION_REASON!r}, actor=sup); print('approved')"
+)
+VERSION_1 = (
+    "import json; from counselor.models import ProposalVersion; print(json.dumps("
+    "ProposalVersion.objects.get(proposal__case_id='%s', number=1).inputs))"
+)
 
 
 class QuickRecorder(Recorder):
@@ -194,12 +209,19 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         # 3. Build a plan: the builder opens on version 1 made from the case's own figures.
         page.get_by_role("button", name="Build a plan").click()
         expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/builder/")
-        (inputs,) = _deployment_rows(
+        # The inputs are sealed at rest: read them through the deployment's own keys.
+        (sealed,) = _deployment_rows(
             deployment.database,
             "SELECT v.inputs FROM counselor_proposalversion v JOIN counselor_proposal p "
             "ON p.id = v.proposal_id WHERE p.case_id = %s AND v.number = 1",
             case_id,
         )[0]
+        assert "CHASE CARD" not in sealed
+        inputs = json.loads(
+            manage(platform.agency_env("acme"), "shell", "--no-imports", "-c", VERSION_1 % case_id)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         assert [
             (d["id"], d["creditor"], d["balance"], d["apr"], d["min_payment"])
             for d in inputs["debts"]
@@ -244,13 +266,24 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         _expect_figures(page, final)
         rec.snap("builder-saved", audit=False)
         page.locator("#builder-case").click()
-        page.get_by_role("button", name=re.compile("^Send version 2 as the offer")).click()
-        sent = page.get_by_text("Offer sent: proposal version 2.")
-        expect(sent.or_(page.locator("#username"))).to_be_visible()
-        if not sent.is_visible():  # the step-up, when the sign-in is older than 5 minutes
+        send = page.get_by_role("button", name=re.compile("^Send version 2 as the offer"))
+        send.click()
+        # This household's budget covers its minimums: the plan needs a supervisor's approval.
+        refused = page.get_by_text("this plan needs a supervisor's approval")
+        expect(refused.or_(page.locator("#username"))).to_be_visible()
+        if not refused.is_visible():  # the step-up, when the sign-in is older than 5 minutes
             _provider_sign_in(page, "counselor")
             page.goto(f"{base}/counselor/cases/{case_id}/")  # the step-up returns to a POST URL
-            page.get_by_role("button", name=re.compile("^Send version 2 as the offer")).click()
+            send.click()
+        expect(refused).to_be_visible()
+        rec.snap("case-offer-refused", audit=False)
+        approved = manage(
+            platform.agency_env("acme"), "shell", "--no-imports", "-c", APPROVE % case_id
+        )
+        assert approved.stdout.strip().endswith("approved")
+        page.goto(f"{base}/counselor/cases/{case_id}/")
+        send.click()
+        sent = page.get_by_text("Offer sent: proposal version 2.")
         expect(sent).to_be_visible()
         expect(page.locator("#case-offers li").first).to_contain_text("open")
         rec.snap("case-offer-sent", audit=False)
@@ -267,8 +300,12 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
                 f"{final.plan.debt_free_month:%m/%Y}",
                 money_text(final.comparison.interest_saved),
                 "$0.00 / $0.00",
+                final.plan.fee_phrase("en"),
+                re.compile("^GA state law: the monthly fee is at most 7.5%"),
             ]
         )
+        # The document states the supervisor's exception in plain words.
+        expect(consumer.locator(".offer-document")).to_contain_text(EXCEPTION_REASON)
         payments = consumer.locator("#offer-payments tbody td")
         expect(payments).to_have_text([money_text(line.payment) for line in final.plan.lines])
         # The frozen written action plan reads as a document, not as HTML source.
