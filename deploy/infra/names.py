@@ -6,7 +6,7 @@ WAREHOUSE_KEY_ALIAS = "alias/creditgenie/warehouse"
 WAREHOUSE_PREFIX = "events"
 # The error event the audit chain's scheduled verification logs (docs/audit.md); the
 # audit alarm counts the log lines that carry it.
-AUDIT_FAILURE_EVENT = "audit_verification_failed"
+AUDIT_FAILURE_EVENT = "audit_chain_broken"
 TASK_KINDS = ("web", "worker", "beat", "migrate")
 
 

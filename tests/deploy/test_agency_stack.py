@@ -201,6 +201,10 @@ def test_alarms_watch_errors_queues_audit_and_database(templates):
     (metric_filter,) = _resources(acme, "AWS::Logs::MetricFilter").values()
     pattern = metric_filter["Properties"]["FilterPattern"]
     assert pattern == f'{{ $.event = "{names.AUDIT_FAILURE_EVENT}" }}'
+    # The alarm matches the very event the app's scheduled verification logs.
+    from tenants.audit.services import CHAIN_BROKEN_EVENT
+
+    assert names.AUDIT_FAILURE_EVENT == CHAIN_BROKEN_EVENT
 
 
 def test_cloudtrail_is_on_with_validated_encrypted_logs(templates):
