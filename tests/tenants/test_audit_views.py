@@ -316,5 +316,6 @@ def test_every_audited_view_records_a_denied_event_for_an_unknown_object(client,
             )
         ] == [(spec.action, spec.object_type, "denied")], name
     # 30 + casework: status, task, task done, message, re-run; + bank OAuth return; + the
-    # signed plan (consumer's and counselor's copy) and removing a document
-    assert len(audited) == 39
+    # signed plan (consumer's and counselor's copy) and removing a document; + a supervisor's
+    # offer exception
+    assert len(audited) == 40

@@ -22,8 +22,8 @@ def _later(minutes: float):
 
 def test_staff_idle_timeout_signs_out_to_a_page_that_leads_back(oidc, person):
     person.sign_in("counselor")
-    with _later(14):
-        assert person.client.get("/").context["user"].is_authenticated
+    with _later(14):  # staff land on their workspace: the queue
+        assert person.client.get("/counselor/").context["user"].is_authenticated
     with _later(14 + 16):
         response = person.client.get("/?tab=cases")
     assert response.status_code == 302
@@ -46,7 +46,7 @@ def test_absolute_lifetime_ends_an_active_staff_session(oidc, person):
     person.sign_in("supervisor")
     for step in range(1, 48):  # active every 10 minutes for 7 h 50 min
         with _later(step * 10):
-            assert person.client.get("/").status_code == 200, step
+            assert person.client.get("/counselor/").status_code == 200, step
     with _later(8 * 60 + 1):
         response = person.client.get("/")
     assert response["Location"].startswith("/accounts/signed-out/?reason=absolute")
