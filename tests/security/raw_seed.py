@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from counselor.demo.terms import creditor_terms_seed
+from counselor.models import Proposal
+from counselor.services.offers import offer_exception_approve, offer_rule
 from intake.models import Application
 from intake.services import application_start
 from integrations.oidc.services import identity_sign_in
@@ -138,6 +140,12 @@ def seed() -> Application:
         _token("Carol", "Nguyen", "carol@agency.example", ("counselor",))
     )
     _post(counselor, reverse("counselor:case-plan-start", kwargs=case), {})
+    version = Proposal.objects.get(case=application).versions.get(number=1)
+    if offer_rule(version).needs_approval:  # this budget covers its minimums
+        _client, supervisor = _signed_in(
+            _token("Sam", "Okafor", "sam@agency.example", ("supervisor",))
+        )
+        offer_exception_approve(version=version, reason="Asked for a plan.", actor=supervisor)
     _post(counselor, reverse("counselor:case-offer", kwargs=case), {"version": "1"})
     application.refresh_from_db()
     assert application.status == Application.Status.OFFERED, application.status
