@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .personas import PERSONAS, Persona
-from .shapes import card_liability, match_scores
+from .shapes import card_liability, json_number, match_scores
 from .state import Item, SandboxState
 
 VERSION = "2020-09-14"
@@ -96,10 +96,6 @@ def _request_id() -> str:
     return uuid.uuid4().hex[:15]
 
 
-def _money(value: str | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def _accounts(item: Item, kinds: tuple[str, ...] = ("depository", "credit")) -> list[dict]:
     return [
         {
@@ -110,9 +106,9 @@ def _accounts(item: Item, kinds: tuple[str, ...] = ("depository", "credit")) -> 
             "type": a["type"],
             "subtype": a["subtype"],
             "balances": {
-                "current": _money(a["current"]),
-                "available": _money(a["available"]),
-                "limit": _money(a["limit"]),
+                "current": json_number(a["current"]),
+                "available": json_number(a["available"]),
+                "limit": json_number(a["limit"]),
                 "iso_currency_code": "USD",
                 "unofficial_currency_code": None,
             },

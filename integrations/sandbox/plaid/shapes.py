@@ -6,6 +6,7 @@ liabilities. The contract test checks them against plaid-python's models."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from .personas import TODAY, Card, Persona, Txn
@@ -32,6 +33,12 @@ NO_PAYMENT_META = {
 }
 
 
+def json_number(value: Decimal | str | None) -> float | None:
+    """Plaid's wire format writes amounts as JSON numbers, so the sandbox does too; this is
+    the sandbox's one place for it. Our client reads them back through str() into Decimal."""
+    return None if value is None else float(value)
+
+
 def transaction(item_id: str, txn: Txn, index: int) -> dict:
     """One /transactions/sync transaction; an in-store purchase carries its city."""
     in_store = txn.channel == "in store"
@@ -39,7 +46,7 @@ def transaction(item_id: str, txn: Txn, index: int) -> dict:
     return {
         "transaction_id": f"{item_id[:8]}-t{index:04d}",
         "account_id": f"{item_id[:8]}-{txn.account}",
-        "amount": float(txn.amount),
+        "amount": json_number(txn.amount),
         "iso_currency_code": "USD",
         "unofficial_currency_code": None,
         "date": txn.day.isoformat(),
@@ -110,13 +117,13 @@ def card_liability(item_id: str, card: Card) -> dict:
         "is_overdue": card.overdue,
         "aprs": [
             {
-                "apr_percentage": float(card.purchase_apr),
+                "apr_percentage": json_number(card.purchase_apr),
                 "apr_type": "purchase_apr",
-                "balance_subject_to_apr": float(card.statement_balance),
+                "balance_subject_to_apr": json_number(card.statement_balance),
                 "interest_charge_amount": 118.71,
             },
             {
-                "apr_percentage": float(card.cash_apr),
+                "apr_percentage": json_number(card.cash_apr),
                 "apr_type": "cash_apr",
                 "balance_subject_to_apr": 0.0,
                 "interest_charge_amount": 0.0,
@@ -125,7 +132,7 @@ def card_liability(item_id: str, card: Card) -> dict:
         "last_payment_amount": 150.0,
         "last_payment_date": "2026-06-10",
         "last_statement_issue_date": "2026-06-12",
-        "last_statement_balance": float(card.statement_balance),
-        "minimum_payment_amount": float(card.minimum_payment),
+        "last_statement_balance": json_number(card.statement_balance),
+        "minimum_payment_amount": json_number(card.minimum_payment),
         "next_payment_due_date": due,
     }

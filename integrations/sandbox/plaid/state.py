@@ -19,7 +19,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .personas import PERSONAS, TODAY, Persona, Txn
-from .shapes import transaction
+from .shapes import json_number, transaction
 
 
 def _b64(number: int) -> str:
@@ -152,7 +152,9 @@ class SandboxState:
         (a pending one dropped) and a new one arrives."""
         with self.lock:
             first, second = item.events[0][1], item.events[1][1]
-            changed = first | {"amount": float(Decimal(str(first["amount"])) + Decimal("1.00"))}
+            changed = first | {
+                "amount": json_number(Decimal(str(first["amount"])) + Decimal("1.00"))
+            }
             extra = Txn(
                 "chk",
                 "23.45",
