@@ -41,6 +41,8 @@ DEMO_AGENCIES = (
 _OWN_PREFIXES = ("CREDITGENIE_", "DATABASE_", "CELERY_", "SECRET_KEY", "DJANGO_", "AWS_", "OIDC_")
 LOCAL_ONLY = {"DJANGO_DEBUG": "true", "CREDITGENIE_DEV_LOGIN": "true", "LOG_LEVEL": "INFO"}
 # The local OpenID provider (integrations/oidc/devprovider) listens at port base + 9.
+# The SMTP sink (notifications.sink) at port base + 25, writing to <var>/mail.
+MAIL_SINK_PORT_OFFSET = 25
 OIDC_PORT_OFFSET = 9
 DEV_PROVIDER = BASE_DIR / "integrations" / "oidc" / "devprovider"
 
@@ -83,6 +85,17 @@ def warehouse_env(var_dir: Path) -> dict[str, str]:
     The analytics key is the front door's key file (<var>/keys/analytics.key), made by its
     init_deployment and written into each agency's env file by provision_agency."""
     return {"CREDITGENIE_WAREHOUSE_URL": f"file://{var_dir / 'warehouse'}"}
+
+
+def mail_sink_env(var_dir: Path, port_base: int) -> dict[str, str]:
+    """Every agency mails to the one local SMTP sink and writes texts to its folder;
+    staff read both at /notices/local-mail/ (docs/notifications.md)."""
+    return {
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port_base + MAIL_SINK_PORT_OFFSET),
+        "CREDITGENIE_MAIL_SINK_DIR": str(var_dir / "mail"),
+        "CREDITGENIE_SMS_BACKEND": "folder",
+    }
 
 
 def frontdoor_env(var_dir: Path, port: int) -> Path:
@@ -197,6 +210,7 @@ def provision(var_dir: Path, port_base: int) -> list[tuple[str, Path, int]]:
         here = {"CREDITGENIE_PUBLIC_URL": url, "CSRF_TRUSTED_ORIGINS": url}
         here |= warehouse_env(var_dir)
         here |= sandbox_env(port_base, url)
+        here |= mail_sink_env(var_dir, port_base)
         values = _read_env(env_file) | LOCAL_ONLY | here
         _write_env(env_file, values | oidc_client_env(values, agency.slug, port_base))
         _manage(env_file, "seed_demo", var_dir=var_dir)
@@ -255,6 +269,8 @@ def procfile(
     base = processes[0][2]
     lines.append(f"plaid-sandbox: {python} -m integrations.sandbox.plaid --port {base + 7}")
     lines.append(f"bureau-sandbox: {python} -m integrations.sandbox.transunion --port {base + 8}")
+    sink = f"--port {base + MAIL_SINK_PORT_OFFSET} --folder {var_dir / 'mail'}"
+    lines.append(f"mail-sink: {python} -m notifications.sink {sink}")
     path = var_dir / "Procfile"
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -70,7 +70,11 @@ INSTALLED_APPS = [
     # The front door holds the agency registry and never any consumer data, so the
     # consumer and counselor apps (and their tables) exist only in agency deployments.
     *([] if IS_FRONTDOOR else ["tenants.encryption", "tenants.audit", "tenants.grants"]),
-    *([] if IS_FRONTDOOR else ["tenants.uploads", "integrations", "intake", "counselor"]),
+    *(
+        []
+        if IS_FRONTDOOR
+        else ["tenants.uploads", "integrations", "notifications", "intake", "counselor"]
+    ),
     *(["tests.encryption_app"] if _TEST_APPS else []),  # test models of encrypted fields
 ]
 
@@ -349,11 +353,58 @@ CELERY_BEAT_SCHEDULE = (
         "warehouse-purge": {"task": "integrations.warehouse_purge", "schedule": 24 * 3600},
         "credit-reports-purge": {"task": "integrations.credit_reports_purge", "schedule": 86400},
         "audit-verify": {"task": "audit.chain_verify", "schedule": 24 * 3600},
+        "notices-resend": {"task": "notifications.notices_resend", "schedule": 120},
+        "offers-remind-expire": {"task": "intake.offers_remind_and_expire", "schedule": 3600},
+        "follow-ups-digest": {"task": "counselor.follow_ups_digest", "schedule": 24 * 3600},
         **{
             task: {"task": task, "schedule": VERIFICATION_SWEEP_SECONDS}
             for task in ("integrations.verification_sweep", "intake.verification_sweep")
         },
     }
+)
+
+# --- Notifications (notifications), docs/notifications.md --------------------------------
+# E-mail through Django's mail API: SMTP (the local sink of bin/start, port 8025, by default)
+# or Amazon SES in production (EMAIL_BACKEND=integrations.aws.ses.SesEmailBackend). Texts
+# through Amazon SNS, or into the sink folder in local runs.
+CREDITGENIE_LOCAL_RUN = env_bool("CREDITGENIE_LOCAL_RUN", False)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 8025, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "notices@localhost")
+CREDITGENIE_MAIL_SINK_DIR = Path(env_str("CREDITGENIE_MAIL_SINK_DIR", str(VAR_DIR / "mail")))
+CREDITGENIE_SMS_BACKEND = env_choice(
+    "CREDITGENIE_SMS_BACKEND", "folder" if CREDITGENIE_LOCAL_RUN else "sns", ("folder", "sns")
+)
+# The secret path segment of the SNS two-way SMS subscription (STOP); empty: no endpoint.
+CREDITGENIE_SMS_INBOUND_TOKEN = env_str("CREDITGENIE_SMS_INBOUND_TOKEN", "")
+AWS_SNS_ENDPOINT_URL = env_str("AWS_SNS_ENDPOINT_URL", "") or None
+AWS_SNS_REGION = env_str("AWS_SNS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
+AWS_SNS_CONNECT_TIMEOUT = env_int("AWS_SNS_CONNECT_TIMEOUT", 3, minimum=1)
+AWS_SNS_READ_TIMEOUT = env_int("AWS_SNS_READ_TIMEOUT", 10, minimum=1)
+AWS_SES_ENDPOINT_URL = env_str("AWS_SES_ENDPOINT_URL", "") or None
+AWS_SES_REGION = env_str("AWS_SES_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
+AWS_SES_CONNECT_TIMEOUT = env_int("AWS_SES_CONNECT_TIMEOUT", 3, minimum=1)
+AWS_SES_READ_TIMEOUT = env_int("AWS_SES_READ_TIMEOUT", 10, minimum=1)
+# Delivery retries: BASE, 2 x BASE, 4 x BASE... capped at MAX; failed after MAX_ATTEMPTS.
+CREDITGENIE_NOTICE_RETRY_BASE_SECONDS = env_int(
+    "CREDITGENIE_NOTICE_RETRY_BASE_SECONDS", 30, minimum=1
+)
+CREDITGENIE_NOTICE_RETRY_MAX_SECONDS = env_int(
+    "CREDITGENIE_NOTICE_RETRY_MAX_SECONDS", 3600, minimum=1
+)
+CREDITGENIE_NOTICE_MAX_ATTEMPTS = env_int("CREDITGENIE_NOTICE_MAX_ATTEMPTS", 10, minimum=1)
+CREDITGENIE_NOTICE_CLAIM_SECONDS = env_int("CREDITGENIE_NOTICE_CLAIM_SECONDS", 300, minimum=1)
+# An unanswered plan offer: one reminder after REMINDER days, expired after EXPIRY days.
+CREDITGENIE_OFFER_REMINDER_DAYS = env_int("CREDITGENIE_OFFER_REMINDER_DAYS", 7, minimum=1)
+CREDITGENIE_OFFER_EXPIRY_DAYS = env_int("CREDITGENIE_OFFER_EXPIRY_DAYS", 30, minimum=2)
+require(
+    CREDITGENIE_OFFER_REMINDER_DAYS < CREDITGENIE_OFFER_EXPIRY_DAYS,
+    "CREDITGENIE_OFFER_REMINDER_DAYS must be under CREDITGENIE_OFFER_EXPIRY_DAYS",
 )
 
 # --- Operators (where provisioning keeps agencies' environments); JSON logs, PII scrubbed ---

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("tenants.urls")),
     path("", include("intake.urls")),
     path("counselor/", include("counselor.urls")),
+    path("notices/", include("notifications.urls")),
 ]

@@ -10,6 +10,7 @@ from integrations.errors import TransientVendorError, VendorError
 
 from .services import verification_request_record
 from .services.bank import bank_connections_remove
+from .services.offer_expiry import offers_remind_and_expire
 from .services.reconciliation import verification_reconcile
 from .services.retention import retention_purge
 from .services.verification import verification_ready, verification_start, verification_sweep
@@ -87,3 +88,10 @@ def verification_sweep_task() -> dict[str, int]:
     reconciliations left undone past VERIFICATION_WAIT (beat, with
     ``integrations.verification_sweep``)."""
     return verification_sweep()
+
+
+@shared_task(name="intake.offers_remind_and_expire")
+def offers_remind_and_expire_task() -> dict[str, int]:
+    """Beat (hourly): the reminder and the expiry of unanswered plan offers."""
+    sweep = offers_remind_and_expire(now=timezone.now())
+    return {"reminded": sweep.reminded, "expired": sweep.expired}

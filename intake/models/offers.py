@@ -24,6 +24,7 @@ class PlanOffer(models.Model):
         OPEN = "open", _("Waiting for your answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired: no answer in time. Ask your counselor for a new offer.")
 
     class DeclineCategory(models.TextChoices):
         """Why the consumer declined, from a closed list (the analytics stream's reason)."""
@@ -44,6 +45,8 @@ class PlanOffer(models.Model):
     decline_reason = EncryptedTextField(blank=True, null=True)
     decline_category = models.CharField(max_length=20, choices=DeclineCategory.choices, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # The one reminder of an unanswered offer (intake.services.offer_expiry).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -74,6 +77,10 @@ class PlanOffer(models.Model):
     @property
     def is_declined(self) -> bool:
         return self.status == self.Status.DECLINED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED
 
 
 class PlanAcceptance(models.Model):

@@ -8,19 +8,15 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.oidc.services import consumer_contact
+from notifications.kinds import Kind
 from tenants.audit.models import AuditAction
 from tenants.audit.services import audit_record
 from tenants.roles import Role
-from tenants.selectors import agency_profile_get
 
 from ..errors import OfferAlreadySigned, OfferChanged, OfferNotOpen
 from ..models import (
@@ -33,6 +29,7 @@ from ..models import (
 from .analytics import counseling_requested_emit, offer_declined_emit
 from .common import consumer_audit
 from .drafts import _withdraw
+from .notices import agency_notice, consumer_notice, staff_notice
 
 
 def document_sha256(document: str) -> str:
@@ -52,13 +49,6 @@ def consent_withdraw(
     return consent is not None and _withdraw(consent, application, actor, request)
 
 
-def _portal_url(request: HttpRequest | None, application: Application | None) -> str:
-    if application is None:
-        return ""
-    path = reverse("intake:application", kwargs={"public_id": application.public_id})
-    return request.build_absolute_uri(path) if request is not None else path
-
-
 @transaction.atomic
 def counseling_request_create(
     *,
@@ -76,8 +66,8 @@ def counseling_request_create(
 
     Side effects: one CounselingRequest (phone and note encrypted; `topic` from the closed
     list, anything else is "other"); one audit `create`; one ``counseling_requested``
-    analytics event; after commit, an e-mail without personal data to the agency's
-    address, if it has one.
+    analytics event; a notice (outbox) without personal data to the agency's address, if
+    it has one.
     """
     wanted = [t for t in preferred_times if t in CounselingRequest.Time.values]
     counseling = CounselingRequest.objects.create(
@@ -102,7 +92,7 @@ def counseling_request_create(
     else:
         _audit_without_case(consumer, counseling, request)
     counseling_requested_emit(counseling)
-    _notify_agency(_("A consumer asked to talk to a counselor. Open the queue to call back."))
+    agency_notice(kind=Kind.AGENCY_ACTIVITY)
     return counseling
 
 
@@ -118,19 +108,6 @@ def _audit_without_case(consumer: Any, counseling: CounselingRequest, request: A
     )
 
 
-def _notify_agency(body: str) -> None:
-    profile = agency_profile_get()
-    if profile is not None and profile.email:
-        _mail_on_commit(_("Credit counseling: new activity"), body, profile.email)
-
-
-def _mail_on_commit(subject: str, body: str, to: str) -> None:
-    # Notifications say only that something happened: never a name, amount or message text.
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
-    )
-
-
 @transaction.atomic
 def message_post(
     *,
@@ -143,8 +120,9 @@ def message_post(
 ) -> Message:
     """A secure message on the application's thread (from the consumer or a counselor).
 
-    Side effects: one Message (body encrypted); one audit `create`; after commit, an
-    e-mail notification without personal data to the other side.
+    Side effects: one Message (body encrypted); one audit `create`; a notice (outbox)
+    without personal data to the other side: the consumer, or the case's counselor (the
+    agency's address when nobody has the case).
     """
     if reply_to is not None and reply_to.application_id != application.pk:
         reply_to = None
@@ -165,14 +143,10 @@ def message_post(
         purpose="secure message",
         role=Role.COUNSELOR if from_staff else Role.CONSUMER,
     )
-    contact = consumer_contact(application.consumer) if from_staff else None
-    if contact is not None and contact.email:
-        body_text = _(
-            "You have a new secure message about your application. Sign in to read it: %(url)s"
-        ) % {"url": _portal_url(request, application)}
-        _mail_on_commit(_("New secure message"), body_text, contact.email)
-    elif not from_staff:
-        _notify_agency(_("A consumer sent a new secure message. Sign in to read it."))
+    if from_staff:
+        consumer_notice(application=application, kind=Kind.MESSAGE_FOR_CONSUMER, page="messages")
+    else:
+        staff_notice(application=application, kind=Kind.MESSAGE_FOR_COUNSELOR)
     return message
 
 
@@ -194,7 +168,8 @@ def plan_offer_publish(
     whose SHA-256 the consumer's e-signature will carry. Called by the counselor side.
 
     Side effects: locks the application; marks earlier offers superseded; inserts a
-    PlanOffer; status -> offered and the `offered` timeline row; one audit `create`.
+    PlanOffer; status -> offered and the `offered` timeline row; one audit `create`; the
+    consumer's "offer ready" notice (outbox).
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     locked.plan_offers.filter(superseded=False).update(superseded=True)
@@ -217,6 +192,7 @@ def plan_offer_publish(
         purpose="plan offer sent",
         role=Role.COUNSELOR if actor is not None else "system",
     )
+    consumer_notice(application=locked, kind=Kind.OFFER_READY, page="offer")
     return offer
 
 

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.kinds import Kind
 from tenants.audit.models import AuditAction
 from tenants.audit.services import client_ip
 from tenants.encryption.blind_index import blind_index
@@ -33,6 +34,7 @@ from ..models import Application, Household, PlanAcceptance, PlanOffer, StatusCh
 from .analytics import offer_accepted_emit
 from .common import consumer_audit
 from .consents import SIGNATURE_INTENT, consent_text
+from .notices import staff_notice
 from .pdf import document_pdf
 from .portal import document_sha256, offer_for_answer, stage_record
 
@@ -119,9 +121,10 @@ def plan_offer_accept(
 
     Side effects: offer open -> accepted (conditional UPDATE); one PlanAcceptance with a
     new signature id; status -> enrolled and its timeline row; one audit `create`;
-    ``accepted`` and ``enrolled`` analytics events. Raises OfferAlreadySigned (a second
-    signature), OfferNotOpen (superseded or declined), OfferChanged (hash differs),
-    SignatureInvalid (wrong name, no tick); nothing changes when it raises.
+    ``accepted`` and ``enrolled`` analytics events; the counselor's notice. Raises
+    OfferAlreadySigned (a second signature), OfferNotOpen (superseded or declined),
+    OfferChanged (hash differs), SignatureInvalid (wrong name, no tick); nothing changes
+    when it raises.
     """
     offer = offer_for_answer(application, offer_id, document_hash)
     household = Household.objects.filter(application=application).first()
@@ -164,6 +167,9 @@ def plan_offer_accept(
         purpose=f"plan offer signed ({acceptance.signature_id}, intent {intent.version})",
     )
     offer_accepted_emit(application, offer)
+    staff_notice(
+        application=application, kind=Kind.OFFER_ACCEPTED_COUNSELOR, extra=(offer.created_by,)
+    )
     return acceptance
 
 

@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError
 
 from integrations.warehouse import facts as wf
 from integrations.warehouse.services import outbox_emit
+from notifications.kinds import Kind
 from tenants.audit.models import AuditAction
 
 from ..errors import ApplicationIncomplete
@@ -23,6 +24,7 @@ from ..models import Application, Household, StatusChange, VerificationRequest
 from ..selectors.applications import budget_for
 from ..wizard.validation import first_incomplete_step
 from .common import consumer_audit
+from .notices import consumer_notice
 
 VERIFICATION_TASK = "intake.verification_requested"
 ZIP = re.compile(r"\d{5}(-\d{4})?")
@@ -44,7 +46,8 @@ def application_submit(
     `submitted` timeline row; one audit `update`; one `submitted` outbox event (banded
     profile); the VerificationRequest (in the same transaction, so a submission never
     exists without it: the pending-dispatch marker); after commit, one
-    `intake.verification_requested` task (``verification_dispatch``). Raises
+    `intake.verification_requested` task (``verification_dispatch``); the consumer's
+    "application received" notice (outbox). Raises
     ApplicationIncomplete naming the first incomplete step.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -61,6 +64,7 @@ def application_submit(
         return False
     StatusChange.objects.create(application=locked, stage=StatusChange.Stage.SUBMITTED, at=now)
     _submitted_emit(locked)
+    consumer_notice(application=locked, kind=Kind.APPLICATION_RECEIVED)
     VerificationRequest.objects.get_or_create(application=locked)  # pending-dispatch marker
     # Last: the audit append locks the chain head until commit, so concurrent
     # submissions wait on each other for as short a time as possible.

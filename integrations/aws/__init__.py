@@ -1,0 +1,1 @@
+"""Amazon Web Services used by the notifications: SNS for texts, SES for e-mail."""

@@ -1,0 +1,55 @@
+"""A Django e-mail backend for Amazon SES (SendRawEmail through boto3), chosen by
+EMAIL_BACKEND=integrations.aws.ses.SesEmailBackend in production. No new dependency:
+boto3 is already here. https://docs.aws.amazon.com/ses/latest/APIReference/API_SendRawEmail.html"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import EmailMessage
+
+from ..errors import VendorError
+
+PERMANENT_CODES = frozenset({"MessageRejected", "MailFromDomainNotVerifiedException"})
+
+
+@cache
+def _client(endpoint: str | None, region: str) -> Any:
+    config = Config(
+        connect_timeout=settings.AWS_SES_CONNECT_TIMEOUT,
+        read_timeout=settings.AWS_SES_READ_TIMEOUT,
+        retries={"max_attempts": 2, "mode": "standard"},
+    )
+    return boto3.client("ses", region_name=region, endpoint_url=endpoint, config=config)
+
+
+class SesEmailBackend(BaseEmailBackend):
+    """Sends each message with SendRawEmail; raises VendorError (never silently drops:
+    the outbox decides about retries)."""
+
+    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+        client = _client(settings.AWS_SES_ENDPOINT_URL, settings.AWS_SES_REGION)
+        sent = 0
+        for message in email_messages:
+            try:
+                client.send_raw_email(
+                    Source=message.from_email,
+                    Destinations=message.recipients(),
+                    RawMessage={"Data": message.message().as_bytes()},
+                )
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                raise VendorError(
+                    f"SES refused ({code})", code in PERMANENT_CODES, code=code
+                ) from None
+            except BotoCoreError as error:
+                name = type(error).__name__
+                raise VendorError(f"SES unreachable ({name})", False, code="CONNECTION") from None
+            sent += 1
+        return sent
