@@ -55,7 +55,15 @@ SNAPSHOT = {
     "creditors": [{"creditor": "Big Bank Card", "payment": "$180.00"}],
 }
 STAFF_PATHS = ("counselor/", "templates/counselor/")
-SOURCE_DIRS = ("creditgenie", "tenants", "intake", "counselor", "integrations", "templates")
+SOURCE_DIRS = (
+    "creditgenie",
+    "tenants",
+    "intake",
+    "counselor",
+    "integrations",
+    "notifications",
+    "templates",
+)
 DOCUMENT = "Plan de acción: depositar $412.00 al mes durante 48 meses."
 
 
