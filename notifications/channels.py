@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from integrations.aws import sns
 from tenants.selectors import agency_profile_get
@@ -44,16 +44,17 @@ def rendered(notice: Notice) -> tuple[str, str]:
     if notice.recipient_id is not None and not wording.required:
         token = unsubscribe_token(user_id=notice.recipient_id, channel=notice.channel)
         unsubscribe = absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
+    agency = (profile.short_name or profile.name) if profile is not None else ""
+    link = absolute(notice.link)
+    # Plain text built here, not by a template: nothing to escape, nothing to un-escape.
     with translation.override(notice.language):
-        context = {
-            "sentence": wording.sentence,
-            "link": absolute(notice.link),
-            "agency": profile.short_name or profile.name if profile is not None else "",
-            "unsubscribe": unsubscribe,
-        }
-        name = "sms" if notice.channel == Channel.SMS else "email"
-        body = render_to_string(f"notifications/messages/notice_{name}.txt", context).strip()
-        return str(wording.subject), body + "\n"
+        if notice.channel == Channel.SMS:
+            parts = [f"{agency}: {wording.sentence}", link, _("Reply STOP to stop texts.")]
+            return str(wording.subject), " ".join(p for p in parts if p)
+        lines = [str(wording.sentence), "", link, "", agency]
+        if unsubscribe:
+            lines += ["", f"{_('To stop these e-mails:')} {unsubscribe}"]
+        return str(wording.subject), "\n".join(lines) + "\n"
 
 
 def deliver(notice: Notice) -> str:

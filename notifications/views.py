@@ -50,7 +50,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         _user_id, channel = unsubscribe_read(token)
     except signing.BadSignature:
         raise Http404("unknown unsubscribe link") from None
-    form = UnsubscribeForm(request.POST or None)
+    form = UnsubscribeForm(request.POST if request.method == "POST" else None)
     done = request.method == "POST" and form.is_valid()
     if done:
         unsubscribe_apply(token=token)

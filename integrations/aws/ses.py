@@ -7,21 +7,24 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 
 from ..errors import VendorError
+from ..lazy import lazy_module
+
+# boto3 loads on the first text or e-mail, not in every web process (test_imports).
+boto3 = lazy_module("boto3")
+botocore_config = lazy_module("botocore.config")
+botocore_exceptions = lazy_module("botocore.exceptions")
 
 PERMANENT_CODES = frozenset({"MessageRejected", "MailFromDomainNotVerifiedException"})
 
 
 @cache
 def _client(endpoint: str | None, region: str) -> Any:
-    config = Config(
+    config = botocore_config.Config(
         connect_timeout=settings.AWS_SES_CONNECT_TIMEOUT,
         read_timeout=settings.AWS_SES_READ_TIMEOUT,
         retries={"max_attempts": 2, "mode": "standard"},
@@ -43,12 +46,12 @@ class SesEmailBackend(BaseEmailBackend):
                     Destinations=message.recipients(),
                     RawMessage={"Data": message.message().as_bytes()},
                 )
-            except ClientError as error:
+            except botocore_exceptions.ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 raise VendorError(
                     f"SES refused ({code})", code in PERMANENT_CODES, code=code
                 ) from None
-            except BotoCoreError as error:
+            except botocore_exceptions.BotoCoreError as error:
                 name = type(error).__name__
                 raise VendorError(f"SES unreachable ({name})", False, code="CONNECTION") from None
             sent += 1

@@ -7,12 +7,15 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from ..errors import VendorError
+from ..lazy import lazy_module
+
+# boto3 loads on the first text or e-mail, not in every web process (test_imports).
+boto3 = lazy_module("boto3")
+botocore_config = lazy_module("botocore.config")
+botocore_exceptions = lazy_module("botocore.exceptions")
 
 # SNS answers these when retrying the same text cannot help.
 PERMANENT_CODES = frozenset(
@@ -22,7 +25,7 @@ PERMANENT_CODES = frozenset(
 
 @cache
 def _client(endpoint: str | None, region: str) -> Any:
-    config = Config(
+    config = botocore_config.Config(
         connect_timeout=settings.AWS_SNS_CONNECT_TIMEOUT,
         read_timeout=settings.AWS_SNS_READ_TIMEOUT,
         retries={"max_attempts": 2, "mode": "standard"},
@@ -35,7 +38,7 @@ def client() -> Any:
 
 
 def _error(error: Exception) -> VendorError:
-    if isinstance(error, ClientError):
+    if isinstance(error, botocore_exceptions.ClientError):
         code = error.response.get("Error", {}).get("Code", "")
         return VendorError(f"SNS refused the call ({code})", code in PERMANENT_CODES, code=code)
     return VendorError(
@@ -54,7 +57,7 @@ def sms_publish(*, phone_number: str, message: str) -> str:
                 "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}
             },
         )
-    except (ClientError, BotoCoreError) as error:
+    except (botocore_exceptions.ClientError, botocore_exceptions.BotoCoreError) as error:
         raise _error(error) from None
     return str(answer["MessageId"])
 
@@ -64,6 +67,6 @@ def phone_opted_out(*, phone_number: str) -> bool:
     Raises VendorError."""
     try:
         answer = client().check_if_phone_number_is_opted_out(phoneNumber=phone_number)
-    except (ClientError, BotoCoreError) as error:
+    except (botocore_exceptions.ClientError, botocore_exceptions.BotoCoreError) as error:
         raise _error(error) from None
     return bool(answer["isOptedOut"])

@@ -66,7 +66,9 @@ def mail_settings(settings, tmp_path: Path):
 def received(folder: Path) -> list[tuple[bytes, EmailMessage]]:
     """Every message the sink wrote: raw bytes and parsed."""
     files = sorted(folder.glob("*.eml")) if folder.is_dir() else []
-    return [(f.read_bytes(), message_from_bytes(f.read_bytes(), policy=policy.default)) for f in files]
+    return [
+        (f.read_bytes(), message_from_bytes(f.read_bytes(), policy=policy.default)) for f in files
+    ]
 
 
 def wait_until(check: Callable[[], object], timeout: float = 30) -> None:

@@ -51,7 +51,11 @@ def test_offer_ready_mail_reaches_smtp_in_spanish_without_personal_data(mail_set
         assert personal.encode() not in raw, personal
         assert personal not in body, personal
     notice.refresh_from_db()
-    assert (notice.state, notice.attempts, notice.delivered_at is not None) == ("delivered", 1, True)
+    assert (notice.state, notice.attempts, notice.delivered_at is not None) == (
+        "delivered",
+        1,
+        True,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
