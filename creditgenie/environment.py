@@ -116,6 +116,14 @@ def env_hex_key(name: str, default: str = "") -> str:
     return value
 
 
+def env_timeouts(prefix: str, *, connect: int, read: int) -> tuple[int, int]:
+    """(connect, read) seconds from <prefix>_CONNECT_TIMEOUT and <prefix>_READ_TIMEOUT."""
+    return (
+        env_int(f"{prefix}_CONNECT_TIMEOUT", connect, minimum=1),
+        env_int(f"{prefix}_READ_TIMEOUT", read, minimum=1),
+    )
+
+
 def env_vendor_url(name: str, default: str = "") -> str:
     """An outside service's URL: https, or http on loopback only (local sandboxes)."""
     value = env_str(name, default)
@@ -274,6 +282,25 @@ def content_security_policy(*, frontdoor: bool, https: bool, logout_origin: str)
     }
 
 
+def session_limits(*, cookie_age: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Idle and absolute session limits per role group, in seconds, from
+    SESSION_IDLE_<GROUP>_SECONDS and SESSION_ABSOLUTE_<GROUP>_SECONDS; each group needs
+    60 <= idle <= absolute <= SESSION_COOKIE_AGE."""
+    idle = {
+        "consumer": env_int("SESSION_IDLE_CONSUMER_SECONDS", 30 * 60),
+        "staff": env_int("SESSION_IDLE_STAFF_SECONDS", 15 * 60),
+    }
+    absolute = {
+        "consumer": env_int("SESSION_ABSOLUTE_CONSUMER_SECONDS", 12 * 3600),
+        "staff": env_int("SESSION_ABSOLUTE_STAFF_SECONDS", 8 * 3600),
+    }
+    require(
+        all(60 <= idle[kind] <= absolute[kind] <= cookie_age for kind in idle),
+        "session limits: need 60 <= idle <= absolute <= SESSION_COOKIE_AGE for consumer and staff",
+    )
+    return idle, absolute
+
+
 def https_on(*, debug: bool) -> bool:
     """CREDITGENIE_HTTPS (default true). Off only in a debug run or with the explicit local-run
     flag CREDITGENIE_LOCAL_RUN=true, so a stray .env cannot turn Secure cookies and HSTS off in
@@ -295,3 +322,49 @@ def audit_anchor_url(var_dir: Path) -> str:
         r"file://(/[^?#]*)|s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[^?#]*)?",
         "must be file:///<absolute path> or s3://<bucket>[/<prefix>]",
     )
+
+
+def _aws_client(service: str) -> dict[str, Any]:
+    """AWS_<service>_ENDPOINT_URL (a local stand-in such as moto), _REGION and timeouts."""
+    return {
+        "ENDPOINT_URL": env_str(f"AWS_{service}_ENDPOINT_URL", "") or None,
+        "REGION": env_str(f"AWS_{service}_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1")),
+        "CONNECT_TIMEOUT": env_int(f"AWS_{service}_CONNECT_TIMEOUT", 3, minimum=1),
+        "READ_TIMEOUT": env_int(f"AWS_{service}_READ_TIMEOUT", 10, minimum=1),
+    }
+
+
+def notification_settings(*, var_dir: Path, local_run: bool) -> dict[str, Any]:
+    """settings.NOTIFICATIONS (docs/notifications.md); E-mail itself stays in EMAIL_*.
+
+    - MAIL_SINK_DIR: where the local SMTP sink (and local texts) write messages.
+    - SMS_BACKEND: "sns" (Amazon SNS), or "folder" (the sink folder; local runs' default).
+    - SMS_INBOUND_TOKEN: secret path segment of the SNS two-way SMS subscription (STOP);
+      empty: no inbound endpoint.
+    - SNS, SES: the boto3 clients' endpoint, region and timeouts (AWS_SNS_*, AWS_SES_*).
+    - RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, MAX_ATTEMPTS: delivery retries wait BASE,
+      2 x BASE, 4 x BASE... capped at MAX; the notice is failed after MAX_ATTEMPTS.
+    - CLAIM_SECONDS: how long a worker holds a notice it is sending.
+    - OFFER_REMINDER_DAYS, OFFER_EXPIRY_DAYS: an unanswered plan offer gets one reminder,
+      then expires."""
+    reminder = env_int("CREDITGENIE_OFFER_REMINDER_DAYS", 7, minimum=1)
+    expiry = env_int("CREDITGENIE_OFFER_EXPIRY_DAYS", 30, minimum=2)
+    require(
+        reminder < expiry,
+        "CREDITGENIE_OFFER_REMINDER_DAYS must be under CREDITGENIE_OFFER_EXPIRY_DAYS",
+    )
+    return {
+        "MAIL_SINK_DIR": Path(env_str("CREDITGENIE_MAIL_SINK_DIR", str(var_dir / "mail"))),
+        "SMS_BACKEND": env_choice(
+            "CREDITGENIE_SMS_BACKEND", "folder" if local_run else "sns", ("folder", "sns")
+        ),
+        "SMS_INBOUND_TOKEN": env_str("CREDITGENIE_SMS_INBOUND_TOKEN", ""),
+        "SNS": _aws_client("SNS"),
+        "SES": _aws_client("SES"),
+        "RETRY_BASE_SECONDS": env_int("CREDITGENIE_NOTICE_RETRY_BASE_SECONDS", 30, minimum=1),
+        "RETRY_MAX_SECONDS": env_int("CREDITGENIE_NOTICE_RETRY_MAX_SECONDS", 3600, minimum=1),
+        "MAX_ATTEMPTS": env_int("CREDITGENIE_NOTICE_MAX_ATTEMPTS", 10, minimum=1),
+        "CLAIM_SECONDS": env_int("CREDITGENIE_NOTICE_CLAIM_SECONDS", 300, minimum=1),
+        "OFFER_REMINDER_DAYS": reminder,
+        "OFFER_EXPIRY_DAYS": expiry,
+    }

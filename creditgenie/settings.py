@@ -27,11 +27,14 @@ from creditgenie.environment import (
     env_rate,
     env_slug,
     env_str,
+    env_timeouts,
     env_vendor_url,
     https_on,
+    notification_settings,
     read_env_file,
     require,
     secret_key,
+    session_limits,
 )
 from creditgenie.logging import logging_config
 
@@ -70,11 +73,8 @@ INSTALLED_APPS = [
     # The front door holds the agency registry and never any consumer data, so the
     # consumer and counselor apps (and their tables) exist only in agency deployments.
     *([] if IS_FRONTDOOR else ["tenants.encryption", "tenants.audit", "tenants.grants"]),
-    *(
-        []
-        if IS_FRONTDOOR
-        else ["tenants.uploads", "integrations", "notifications", "intake", "counselor"]
-    ),
+    *([] if IS_FRONTDOOR else ["tenants.uploads", "integrations", "notifications"]),
+    *([] if IS_FRONTDOOR else ["intake", "counselor"]),
     *(["tests.encryption_app"] if _TEST_APPS else []),  # test models of encrypted fields
 ]
 
@@ -162,10 +162,7 @@ require(
     not OIDC_ISSUER or bool(OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET),
     "OIDC_ISSUER needs OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET",
 )
-OIDC_TIMEOUT = (
-    env_int("OIDC_CONNECT_TIMEOUT", 3, minimum=1),
-    env_int("OIDC_READ_TIMEOUT", 5, minimum=1),
-)
+OIDC_TIMEOUT = env_timeouts("OIDC", connect=3, read=5)  # seconds
 OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600, minimum=0)
 OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 30, minimum=0)
 # Staff tokens must show a second factor in `amr`. Cognito user pools send no `amr`, so
@@ -192,21 +189,10 @@ AUTHENTICATION_BACKENDS = (["integrations.oidc.backend.OidcBackend"] if OIDC_ISS
 OIDC_LOGOUT_ORIGIN = env_str(
     "OIDC_LOGOUT_ORIGIN", "/".join(OIDC_ISSUER.split("/", 3)[:3]) if OIDC_ISSUER else ""
 )
-# Session limits per role group (seconds): idle, and absolute from sign-in.
-CREDITGENIE_SESSION_IDLE_SECONDS = {
-    "consumer": env_int("SESSION_IDLE_CONSUMER_SECONDS", 30 * 60),
-    "staff": env_int("SESSION_IDLE_STAFF_SECONDS", 15 * 60),
-}
-CREDITGENIE_SESSION_ABSOLUTE_SECONDS = {
-    "consumer": env_int("SESSION_ABSOLUTE_CONSUMER_SECONDS", 12 * 3600),
-    "staff": env_int("SESSION_ABSOLUTE_STAFF_SECONDS", 8 * 3600),
-}
-require(
-    all(
-        60 <= idle <= CREDITGENIE_SESSION_ABSOLUTE_SECONDS[kind] <= SESSION_COOKIE_AGE
-        for kind, idle in CREDITGENIE_SESSION_IDLE_SECONDS.items()
-    ),
-    "session limits: need 60 <= idle <= absolute <= SESSION_COOKIE_AGE for consumer and staff",
+# Session limits per role group, consumer and staff (seconds): idle (30 and 15 minutes), and
+# absolute from sign-in (12 and 8 hours); environment.session_limits checks their order.
+CREDITGENIE_SESSION_IDLE_SECONDS, CREDITGENIE_SESSION_ABSOLUTE_SECONDS = session_limits(
+    cookie_age=SESSION_COOKIE_AGE
 )
 # Step-up: how recent the last authentication must be for require_recent_auth().
 CREDITGENIE_STEP_UP_SECONDS = env_int("CREDITGENIE_STEP_UP_SECONDS", 5 * 60, minimum=1)
@@ -227,7 +213,6 @@ CACHES = {"default": cache_config(tenant=CREDITGENIE_TENANT)}
 CREDITGENIE_RATE_LIMIT_GROUPS: dict[str, dict[str, object]] = {
     "routing": {"rate": env_rate("RATE_LIMIT_ROUTING", "60/m"), "methods": ["GET"]},
     "sign-in": {"rate": env_rate("RATE_LIMIT_SIGN_IN", "10/m"), "methods": ["POST"]},
-    # Ready for the webhook endpoints, document downloads and searches of later issues.
     "webhooks": {"rate": env_rate("RATE_LIMIT_WEBHOOKS", "120/m"), "methods": ["POST"]},
     "downloads": {"rate": env_rate("RATE_LIMIT_DOWNLOADS", "30/m"), "methods": ["GET"]},
     "search": {"rate": env_rate("RATE_LIMIT_SEARCH", "30/m"), "methods": ["GET", "POST"]},
@@ -363,10 +348,10 @@ CELERY_BEAT_SCHEDULE = (
     }
 )
 
-# --- Notifications (notifications), docs/notifications.md --------------------------------
+# --- Notifications, docs/notifications.md ---------------------------------------------------
 # E-mail through Django's mail API: SMTP (the local sink of bin/start, port 8025, by default)
-# or Amazon SES in production (EMAIL_BACKEND=integrations.aws.ses.SesEmailBackend). Texts
-# through Amazon SNS, or into the sink folder in local runs.
+# or Amazon SES (EMAIL_BACKEND=integrations.aws.ses.SesEmailBackend). Texts, retries and the
+# offer reminder and expiry: NOTIFICATIONS (creditgenie.environment.notification_settings).
 CREDITGENIE_LOCAL_RUN = env_bool("CREDITGENIE_LOCAL_RUN", False)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
@@ -376,36 +361,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "notices@localhost")
-CREDITGENIE_MAIL_SINK_DIR = Path(env_str("CREDITGENIE_MAIL_SINK_DIR", str(VAR_DIR / "mail")))
-CREDITGENIE_SMS_BACKEND = env_choice(
-    "CREDITGENIE_SMS_BACKEND", "folder" if CREDITGENIE_LOCAL_RUN else "sns", ("folder", "sns")
-)
-# The secret path segment of the SNS two-way SMS subscription (STOP); empty: no endpoint.
-CREDITGENIE_SMS_INBOUND_TOKEN = env_str("CREDITGENIE_SMS_INBOUND_TOKEN", "")
-AWS_SNS_ENDPOINT_URL = env_str("AWS_SNS_ENDPOINT_URL", "") or None
-AWS_SNS_REGION = env_str("AWS_SNS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
-AWS_SNS_CONNECT_TIMEOUT = env_int("AWS_SNS_CONNECT_TIMEOUT", 3, minimum=1)
-AWS_SNS_READ_TIMEOUT = env_int("AWS_SNS_READ_TIMEOUT", 10, minimum=1)
-AWS_SES_ENDPOINT_URL = env_str("AWS_SES_ENDPOINT_URL", "") or None
-AWS_SES_REGION = env_str("AWS_SES_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
-AWS_SES_CONNECT_TIMEOUT = env_int("AWS_SES_CONNECT_TIMEOUT", 3, minimum=1)
-AWS_SES_READ_TIMEOUT = env_int("AWS_SES_READ_TIMEOUT", 10, minimum=1)
-# Delivery retries: BASE, 2 x BASE, 4 x BASE... capped at MAX; failed after MAX_ATTEMPTS.
-CREDITGENIE_NOTICE_RETRY_BASE_SECONDS = env_int(
-    "CREDITGENIE_NOTICE_RETRY_BASE_SECONDS", 30, minimum=1
-)
-CREDITGENIE_NOTICE_RETRY_MAX_SECONDS = env_int(
-    "CREDITGENIE_NOTICE_RETRY_MAX_SECONDS", 3600, minimum=1
-)
-CREDITGENIE_NOTICE_MAX_ATTEMPTS = env_int("CREDITGENIE_NOTICE_MAX_ATTEMPTS", 10, minimum=1)
-CREDITGENIE_NOTICE_CLAIM_SECONDS = env_int("CREDITGENIE_NOTICE_CLAIM_SECONDS", 300, minimum=1)
-# An unanswered plan offer: one reminder after REMINDER days, expired after EXPIRY days.
-CREDITGENIE_OFFER_REMINDER_DAYS = env_int("CREDITGENIE_OFFER_REMINDER_DAYS", 7, minimum=1)
-CREDITGENIE_OFFER_EXPIRY_DAYS = env_int("CREDITGENIE_OFFER_EXPIRY_DAYS", 30, minimum=2)
-require(
-    CREDITGENIE_OFFER_REMINDER_DAYS < CREDITGENIE_OFFER_EXPIRY_DAYS,
-    "CREDITGENIE_OFFER_REMINDER_DAYS must be under CREDITGENIE_OFFER_EXPIRY_DAYS",
-)
+NOTIFICATIONS = notification_settings(var_dir=VAR_DIR, local_run=CREDITGENIE_LOCAL_RUN)
 
 # --- Operators (where provisioning keeps agencies' environments); JSON logs, PII scrubbed ---
 CREDITGENIE_AGENCY_ENV_DIR = Path(env_str("CREDITGENIE_AGENCY_ENV_DIR", str(VAR_DIR / "agencies")))
@@ -446,10 +402,7 @@ PLAID_HOST = env_vendor_url("PLAID_HOST", f"https://{PLAID_ENV}.plaid.com")
 PLAID_VERSION = "2020-09-14"
 PLAID_CLIENT_NAME = env_str("PLAID_CLIENT_NAME", "Credit Genie")[:30]
 PLAID_WEBHOOK_URL = env_vendor_url("PLAID_WEBHOOK_URL")
-PLAID_TIMEOUT = (
-    env_int("PLAID_CONNECT_TIMEOUT", 3, minimum=1),
-    env_int("PLAID_READ_TIMEOUT", 30, minimum=1),
-)
+PLAID_TIMEOUT = env_timeouts("PLAID", connect=3, read=30)  # seconds
 PLAID_SYNC_PAGE_SIZE = env_int("PLAID_SYNC_PAGE_SIZE", 250, minimum=1, maximum=500)
 PLAID_WEBHOOK_MAX_AGE_SECONDS = 300  # Plaid: reject webhooks whose iat is over 5 minutes old
 PLAID_WEBHOOK_CLOCK_SKEW_SECONDS = env_int("PLAID_WEBHOOK_CLOCK_SKEW_SECONDS", 30)
@@ -486,10 +439,7 @@ TRANSUNION_SUBSCRIBER = {
 TRANSUNION_PROCESSING_ENVIRONMENT = env_choice(
     "TRANSUNION_PROCESSING_ENVIRONMENT", "standardTest", ("standardTest", "production")
 )
-TRANSUNION_TIMEOUT = (
-    env_int("TRANSUNION_CONNECT_TIMEOUT", 5, minimum=1),
-    env_int("TRANSUNION_READ_TIMEOUT", 30, minimum=1),
-)
+TRANSUNION_TIMEOUT = env_timeouts("TRANSUNION", connect=5, read=30)  # seconds
 TRANSUNION_REPORT_RETENTION_DAYS = env_int("TRANSUNION_REPORT_RETENTION_DAYS", 90, minimum=1)
 # A bureau answer larger than this is refused before parsing (a full file is ~0.1 MB).
 TRANSUNION_MAX_RESPONSE_BYTES = env_int("TRANSUNION_MAX_RESPONSE_BYTES", 10 << 20, minimum=1)

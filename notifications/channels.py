@@ -89,7 +89,7 @@ def _text(phone: str, body: str) -> str:
     number = e164(phone)
     if sms_blocked(phone):  # STOP arrived after the notice was written
         raise DeliveryError("the number opted out of texts", permanent=True)
-    if settings.CREDITGENIE_SMS_BACKEND == "folder":
+    if settings.NOTIFICATIONS["SMS_BACKEND"] == "folder":
         return _to_sink(number, body)
     if sns.phone_opted_out(phone_number=number):
         sms_stop_record(phone=phone)
@@ -99,7 +99,7 @@ def _text(phone: str, body: str) -> str:
 
 def _to_sink(number: str, body: str) -> str:
     """Local runs: the text as a file next to the SMTP sink's messages."""
-    folder = Path(settings.CREDITGENIE_MAIL_SINK_DIR)
+    folder = Path(settings.NOTIFICATIONS["MAIL_SINK_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{timezone.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.sms.txt"
     (folder / name).write_text(f"To: {number}\n\n{body}", encoding="utf-8")

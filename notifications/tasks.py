@@ -13,7 +13,7 @@ RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 @shared_task(
     bind=True,
     name="notifications.notice_deliver",
-    max_retries=None,  # the service counts attempts (CREDITGENIE_NOTICE_MAX_ATTEMPTS)
+    max_retries=None,  # the service counts attempts (NOTIFICATIONS["MAX_ATTEMPTS"])
     autoretry_for=(DatabaseError,),
     retry_backoff=1,
     retry_backoff_max=60,

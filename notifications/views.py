@@ -63,7 +63,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def sms_inbound(request: HttpRequest, token: str) -> HttpResponse:
     """SNS two-way SMS (an HTTPS subscription whose URL carries a secret segment): STOP
     and START. Anything but a Notification is acknowledged and ignored."""
-    secret = settings.CREDITGENIE_SMS_INBOUND_TOKEN
+    secret = settings.NOTIFICATIONS["SMS_INBOUND_TOKEN"]
     if not secret or not hmac.compare_digest(token.encode(), secret.encode()):
         raise Http404("no such endpoint")
     try:
@@ -77,7 +77,7 @@ def sms_inbound(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _sink_files() -> list[Path]:
-    folder = Path(settings.CREDITGENIE_MAIL_SINK_DIR)
+    folder = Path(settings.NOTIFICATIONS["MAIL_SINK_DIR"])
     files = [p for p in folder.glob("*") if p.is_file()] if folder.is_dir() else []
     return sorted(files, key=lambda p: p.name, reverse=True)[:200]
 

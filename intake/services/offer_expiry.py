@@ -1,5 +1,5 @@
-"""Unanswered plan offers: one reminder after CREDITGENIE_OFFER_REMINDER_DAYS, expiry after
-CREDITGENIE_OFFER_EXPIRY_DAYS (run hourly by beat; `now` is passed so tests freeze time).
+"""Unanswered plan offers: one reminder after NOTIFICATIONS["OFFER_REMINDER_DAYS"], expiry
+after NOTIFICATIONS["OFFER_EXPIRY_DAYS"] (run hourly by beat; `now` is passed so tests freeze time).
 Each step is claimed with a conditional UPDATE, so a second run (or a second beat) never
 reminds or expires twice."""
 
@@ -32,8 +32,8 @@ class OfferSweep:
 def offers_remind_and_expire(*, now: datetime) -> OfferSweep:
     """Reminds, then expires, the open offers that are due. An offer past both limits (the
     beat was stopped) is only expired."""
-    expire_before = now - timedelta(days=settings.CREDITGENIE_OFFER_EXPIRY_DAYS)
-    remind_before = now - timedelta(days=settings.CREDITGENIE_OFFER_REMINDER_DAYS)
+    expire_before = now - timedelta(days=settings.NOTIFICATIONS["OFFER_EXPIRY_DAYS"])
+    remind_before = now - timedelta(days=settings.NOTIFICATIONS["OFFER_REMINDER_DAYS"])
     open_offers = PlanOffer.objects.filter(status=PlanOffer.Status.OPEN, superseded=False)
     to_remind = open_offers.filter(
         reminded_at__isnull=True, created_at__lte=remind_before, created_at__gt=expire_before

@@ -25,8 +25,8 @@ PERMANENT_CODES = frozenset({"MessageRejected", "MailFromDomainNotVerifiedExcept
 @cache
 def _client(endpoint: str | None, region: str) -> Any:
     config = botocore_config.Config(
-        connect_timeout=settings.AWS_SES_CONNECT_TIMEOUT,
-        read_timeout=settings.AWS_SES_READ_TIMEOUT,
+        connect_timeout=settings.NOTIFICATIONS["SES"]["CONNECT_TIMEOUT"],
+        read_timeout=settings.NOTIFICATIONS["SES"]["READ_TIMEOUT"],
         retries={"max_attempts": 2, "mode": "standard"},
     )
     return boto3.client("ses", region_name=region, endpoint_url=endpoint, config=config)
@@ -37,7 +37,8 @@ class SesEmailBackend(BaseEmailBackend):
     the outbox decides about retries)."""
 
     def send_messages(self, email_messages: list[EmailMessage]) -> int:
-        client = _client(settings.AWS_SES_ENDPOINT_URL, settings.AWS_SES_REGION)
+        ses = settings.NOTIFICATIONS["SES"]
+        client = _client(ses["ENDPOINT_URL"], ses["REGION"])
         sent = 0
         for message in email_messages:
             try:

@@ -26,15 +26,16 @@ PERMANENT_CODES = frozenset(
 @cache
 def _client(endpoint: str | None, region: str) -> Any:
     config = botocore_config.Config(
-        connect_timeout=settings.AWS_SNS_CONNECT_TIMEOUT,
-        read_timeout=settings.AWS_SNS_READ_TIMEOUT,
+        connect_timeout=settings.NOTIFICATIONS["SNS"]["CONNECT_TIMEOUT"],
+        read_timeout=settings.NOTIFICATIONS["SNS"]["READ_TIMEOUT"],
         retries={"max_attempts": 2, "mode": "standard"},
     )
     return boto3.client("sns", region_name=region, endpoint_url=endpoint, config=config)
 
 
 def client() -> Any:
-    return _client(settings.AWS_SNS_ENDPOINT_URL, settings.AWS_SNS_REGION)
+    sns = settings.NOTIFICATIONS["SNS"]
+    return _client(sns["ENDPOINT_URL"], sns["REGION"])
 
 
 def _error(error: Exception) -> VendorError:

@@ -100,12 +100,12 @@ def _queue(ids: list[int]) -> None:
 
 def backoff_seconds(attempts: int) -> int:
     """30 s, 60 s, 120 s... (by default), capped: the wait after `attempts` failures."""
-    base = settings.CREDITGENIE_NOTICE_RETRY_BASE_SECONDS
-    return min(base * 2 ** max(attempts - 1, 0), settings.CREDITGENIE_NOTICE_RETRY_MAX_SECONDS)
+    base = settings.NOTIFICATIONS["RETRY_BASE_SECONDS"]
+    return min(base * 2 ** max(attempts - 1, 0), settings.NOTIFICATIONS["RETRY_MAX_SECONDS"])
 
 
 def _claim(notice_id: int, now: datetime) -> Notice | None:
-    lease = now - timedelta(seconds=settings.CREDITGENIE_NOTICE_CLAIM_SECONDS)
+    lease = now - timedelta(seconds=settings.NOTIFICATIONS["CLAIM_SECONDS"])
     claimed = (
         Notice.objects.filter(pk=notice_id, state=Notice.State.PENDING)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
@@ -117,7 +117,7 @@ def _claim(notice_id: int, now: datetime) -> Notice | None:
 def notice_deliver(*, notice_id: int, now: datetime | None = None) -> Outcome:
     """Sends one pending notice, once (claimed with a conditional UPDATE). A temporary
     failure records the error and the next attempt time; after
-    CREDITGENIE_NOTICE_MAX_ATTEMPTS it is failed; a refused address is bounced.
+    NOTIFICATIONS["MAX_ATTEMPTS"] it is failed; a refused address is bounced.
 
     Side effects: the e-mail or text; the row's state, attempts, error and times."""
     now = now or timezone.now()
@@ -158,7 +158,7 @@ def _failed(
     retry_in = None
     if bounced:
         notice.state = Notice.State.BOUNCED
-    elif permanent or notice.attempts >= settings.CREDITGENIE_NOTICE_MAX_ATTEMPTS:
+    elif permanent or notice.attempts >= settings.NOTIFICATIONS["MAX_ATTEMPTS"]:
         notice.state = Notice.State.FAILED
     else:
         retry_in = backoff_seconds(notice.attempts)
@@ -172,7 +172,7 @@ def notices_resend(*, now: datetime | None = None) -> int:
     """Queues again pending notices whose next attempt is past due by more than a
     minute (their task was lost: broker down at commit, worker killed)."""
     now = now or timezone.now()
-    lease = now - timedelta(seconds=settings.CREDITGENIE_NOTICE_CLAIM_SECONDS)
+    lease = now - timedelta(seconds=settings.NOTIFICATIONS["CLAIM_SECONDS"])
     due = Notice.objects.filter(
         state=Notice.State.PENDING, next_attempt_at__lte=now - timedelta(seconds=60)
     ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))

@@ -43,3 +43,13 @@ def test_worker_settings_redeliver_tasks_of_a_killed_worker():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     assert app.conf.task_default_queue == "test-agency-default"
+
+
+def test_every_scheduled_task_and_the_notice_delivery_exist_and_go_to_the_deployment_queue():
+    app.loader.import_default_modules()  # what a worker imports at start
+    names = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    names |= {"notifications.notice_deliver", "notifications.notices_resend"}
+    assert {"counselor.follow_ups_digest", "intake.offers_remind_and_expire"} <= names
+    assert sorted(names - set(app.tasks)) == []
+    queues = {name: app.amqp.router.route({}, name)["queue"].name for name in names}
+    assert set(queues.values()) == {app.conf.task_default_queue}

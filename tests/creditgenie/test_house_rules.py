@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("creditgenie", "tenants", "intake", "counselor", "integrations")
+APPS = ("creditgenie", "tenants", "intake", "counselor", "integrations", "notifications")
 ENGINES = {
     "intake.engine": {"intake.engine"},
     "counselor.engine": {"counselor.engine", "intake.engine"},

@@ -58,8 +58,11 @@ def mail_settings(settings, tmp_path: Path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 3
     settings.CREDITGENIE_PUBLIC_URL = PUBLIC_URL
-    settings.CREDITGENIE_NOTICE_RETRY_BASE_SECONDS = 1
-    settings.CREDITGENIE_NOTICE_RETRY_MAX_SECONDS = 2
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "RETRY_BASE_SECONDS": 1,
+        "RETRY_MAX_SECONDS": 2,
+    }
     return port, tmp_path / "mail"
 
 

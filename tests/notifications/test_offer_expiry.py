@@ -36,7 +36,11 @@ def _kinds(application: Application) -> list[str]:
 
 
 def test_offer_is_reminded_once_then_expired_once(db, settings, agency_profile, django_user_model):
-    settings.CREDITGENIE_OFFER_REMINDER_DAYS, settings.CREDITGENIE_OFFER_EXPIRY_DAYS = 7, 30
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "OFFER_REMINDER_DAYS": 7,
+        "OFFER_EXPIRY_DAYS": 30,
+    }
     settings.CREDITGENIE_ANALYTICS_KEY = "4e" * 32  # the analytics stream on
     counselor = django_user_model.objects.create_user(
         username="counselor-x", password="long-test-pw-1", email="counselor@acme.example.org"

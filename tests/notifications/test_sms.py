@@ -22,10 +22,16 @@ INBOUND_TOKEN = "inbound-secret-for-tests"
 
 @pytest.fixture
 def sns(settings, moto_server):  # noqa: F811
-    settings.CREDITGENIE_SMS_BACKEND = "sns"
-    settings.AWS_SNS_ENDPOINT_URL = moto_server
-    settings.AWS_SNS_REGION = "us-east-1"
-    settings.CREDITGENIE_SMS_INBOUND_TOKEN = INBOUND_TOKEN
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "SMS_BACKEND": "sns",
+        "SNS": {
+            **settings.NOTIFICATIONS["SNS"],
+            "ENDPOINT_URL": moto_server,
+            "REGION": "us-east-1",
+        },
+        "SMS_INBOUND_TOKEN": INBOUND_TOKEN,
+    }
     settings.CREDITGENIE_PUBLIC_URL = PUBLIC_URL
     return moto_server
 

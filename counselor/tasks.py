@@ -1,0 +1,13 @@
+"""Celery tasks of the counselor side: thin interfaces that call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services.follow_ups import follow_ups_digest_send
+
+
+@shared_task(name="counselor.follow_ups_digest")
+def follow_ups_digest_task() -> int:
+    """Beat (daily, "follow-ups-digest"): each counselor's notice of follow-ups due."""
+    return follow_ups_digest_send()
