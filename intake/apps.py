@@ -8,3 +8,6 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from .services import retention_parts  # noqa: F401 (registers purge handlers)
+        from .services.notices import notice_hooks_register
+
+        notice_hooks_register()

@@ -23,7 +23,7 @@ from tenants.roles import is_staff_member
 from .forms import PreferenceForm, UnsubscribeForm
 from .models import Channel
 from .services import preference_for, preference_set, sms_inbound_record, unsubscribe_apply
-from .services.preferences import sms_consent_text, unsubscribe_read
+from .services.preferences import sms_consent_text, texts_stopped, unsubscribe_read
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,15 +32,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if is_staff_member(request.user):
         raise PermissionDenied("Staff notices are set by the agency.")
     current = preference_for(request.user)
-    initial = {"email": current.email, "sms": current.texts_allowed}
+    stopped = texts_stopped(request.user)  # a STOP wins until the person ticks texts again
+    initial = {"email": current.email, "sms": current.texts_allowed and not stopped}
     form = PreferenceForm(request.POST or None, initial=initial)
     language = request.LANGUAGE_CODE[:2]
     if request.method == "POST" and form.is_valid():
         preference_set(user=request.user, language=language, **form.cleaned_data)
         messages.success(request, _("Your notice choices are saved."))
         return redirect("notifications:preferences")
-    consent = sms_consent_text(language)
-    return render(request, "notifications/preferences.html", {"form": form, "consent": consent})
+    context = {"form": form, "consent": sms_consent_text(language), "stopped": stopped}
+    return render(request, "notifications/preferences.html", context)
 
 
 @require_http_methods(["GET", "POST"])

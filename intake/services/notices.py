@@ -10,11 +10,16 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from integrations.oidc.services import consumer_contact
+from integrations.plaid.models import PlaidItem
+from integrations.plaid.services import plaid_login_required_hook_register
 from notifications.kinds import Kind
 from notifications.services import notice_send
+from notifications.services.preferences import phones_source_register
 from tenants.selectors import agency_profile_get
+from tenants.uploads.models import StoredFile
+from tenants.uploads.scanning import stored_file_quarantine_hook_register
 
-from ..models import Application, Household
+from ..models import Application, BankConnection, Document, Household
 
 
 def portal_path(application: Application, page: str = "application") -> str:
@@ -75,3 +80,39 @@ def agency_notice(
     profile = agency_profile_get()
     if profile is not None and profile.email:
         notice_send(kind=kind, email=profile.email, link=link, dedupe_key=dedupe_key)
+
+
+def bank_renewal_notice(item: PlaidItem) -> None:
+    """A bank item changed into "reconnect needed" (Plaid ITEM_LOGIN_REQUIRED, by webhook
+    or by a failed sync): the consumer of each application it is connected to hears it
+    once per change. Runs in the transaction of the item's change."""
+    connections = BankConnection.objects.filter(
+        item_public_id=item.public_id, removed_at__isnull=True
+    ).select_related("application")
+    for connection in connections:
+        consumer_notice(application=connection.application, kind=Kind.BANK_RENEWAL)
+
+
+def document_refused_notice(stored_file: StoredFile) -> None:
+    """The scanner quarantined a document the consumer uploaded: one notice, in the
+    transaction of the verdict (the dedupe key keeps it once even if a verdict repeats)."""
+    document = Document.objects.filter(stored_file=stored_file).select_related("application")
+    for row in document[:1]:
+        consumer_notice(
+            application=row.application,
+            kind=Kind.DOCUMENT_REFUSED,
+            dedupe_key=f"document-refused:{stored_file.public_id}",
+        )
+
+
+def notice_hooks_register() -> None:
+    """Called once at start-up (IntakeConfig.ready): the layers below call these."""
+    plaid_login_required_hook_register(bank_renewal_notice)
+    stored_file_quarantine_hook_register(document_refused_notice)
+    phones_source_register(consumer_phones)
+
+
+def consumer_phones(user: Any) -> list[str]:
+    """The phone numbers of the households of the person's applications (texts go there)."""
+    rows = Household.objects.filter(application__consumer=user).only("phone")
+    return [household.phone for household in rows if household.phone]

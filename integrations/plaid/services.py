@@ -7,11 +7,12 @@ Access tokens are read only here and in the client, never logged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..attempts import claim_lease, vendor_call
@@ -195,7 +196,7 @@ def plaid_item_error_record(*, item: PlaidItem, error: VendorError) -> str:
         status = PlaidItem.Status.LOGIN_REQUIRED
     elif error.code in REVOKED_CODES:
         status = PlaidItem.Status.REVOKED
-    PlaidItem.objects.filter(pk=item.pk).update(status=status, error_code=error.code[:64])
+    _status_update(PlaidItem.objects.filter(pk=item.pk), status, error.code)
     logger.warning("plaid item error", extra={"item": str(item.public_id), "code": error.code})
     return status
 
@@ -206,7 +207,32 @@ def plaid_item_status_set(*, item_id: str, status: str, error_code: str = "") ->
     (LOGIN_REPAIRED, PENDING_EXPIRATION) can make it syncable again. Returns rows changed."""
     stopped = (PlaidItem.Status.REMOVED, PlaidItem.Status.REVOKED)
     rows = PlaidItem.objects.filter(item_id=item_id).exclude(status__in=stopped)
-    return rows.update(status=status, error_code=error_code[:64])
+    return _status_update(rows, status, error_code)
+
+
+# Called with each item that changes into "reconnect needed", in the transaction of that
+# change: the apps above (which integrations never imports) register what follows, e.g. the
+# consumer's notice. Once per change: a replayed webhook or a retried task changes nothing.
+_login_required_hooks: list[Callable[[PlaidItem], None]] = []
+
+
+def plaid_login_required_hook_register(hook: Callable[[PlaidItem], None]) -> None:
+    if hook not in _login_required_hooks:
+        _login_required_hooks.append(hook)
+
+
+@transaction.atomic
+def _status_update(rows: QuerySet[PlaidItem], status: str, error_code: str) -> int:
+    entering: list[int] = []
+    if status == PlaidItem.Status.LOGIN_REQUIRED:  # locked: a concurrent change waits
+        entering = list(
+            rows.exclude(status=status).select_for_update().values_list("pk", flat=True)
+        )
+    changed = rows.update(status=status, error_code=error_code[:64])
+    for item in PlaidItem.objects.filter(pk__in=entering):
+        for hook in _login_required_hooks:
+            hook(item)
+    return changed
 
 
 CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN"

@@ -4,6 +4,7 @@ STOP, and unsubscribe links that work signed out (signed tokens: one person, one
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.audit.models import AuditAction
+from tenants.audit.services import audit_record
 from tenants.encryption.blind_index import blind_index
+from tenants.roles import Role
 
 from ..models import Channel, ChannelPreference, SmsOptOut
 
@@ -49,32 +53,80 @@ def preference_for(user: Any) -> ChannelPreference:
     return ChannelPreference.objects.filter(user=user).first() or ChannelPreference(user=user)
 
 
+# Where a person's phone numbers are kept (the intake's households): registered by the app
+# above at start-up, as notifications never imports it. The preferences page uses them to
+# show a STOP and to lift it when the person opts in again.
+_phone_sources: list[Callable[[Any], list[str]]] = []
+
+
+def phones_source_register(source: Callable[[Any], list[str]]) -> None:
+    if source not in _phone_sources:
+        _phone_sources.append(source)
+
+
+def phones_of(user: Any) -> list[str]:
+    return sorted({phone for source in _phone_sources for phone in source(user) if phone})
+
+
+def _stopped(phones: list[str]) -> list[str]:
+    """The blind indexes of those of `phones` that said STOP."""
+    indexes = []
+    for phone in phones:
+        try:
+            indexes.append(blind_index("phone", phone))
+        except ValueError:  # not a phone number: nothing is texted to it
+            continue
+    return list(
+        SmsOptOut.objects.filter(phone_index__in=indexes).values_list("phone_index", flat=True)
+    )
+
+
+def texts_stopped(user: Any) -> bool:
+    """Whether a number of this person answered STOP (no text goes to it)."""
+    return bool(_stopped(phones_of(user)))
+
+
 @transaction.atomic
 def preference_set(
     *, user: Any, email: bool, sms: bool, language: str, phone: str = ""
 ) -> ChannelPreference:
-    """Saves the person's channels. Texts on for the first time (or after turning them
-    off) records the opt-in: the consent text's version, language and SHA-256, and when;
-    a number that said STOP is allowed again. Texts off clears the opt-in.
+    """Saves the person's channels. Texts on for the first time, after turning them off,
+    or after a STOP, is a new opt-in: the consent text's version, language and SHA-256 and
+    the time replace the previous ones (the audit trail keeps each opt-in), and the STOP of
+    the person's numbers is lifted: the person asked again, explicitly, in the portal.
+    Texts off clears the opt-in.
 
-    Side effects: one ChannelPreference row saved; an SmsOptOut removed on opt-in."""
+    Side effects: one ChannelPreference row saved; on opt-in, the person's SmsOptOut rows
+    removed and one audit event."""
     preference = ChannelPreference.objects.select_for_update().filter(user=user).first()
     preference = preference or ChannelPreference(user=user)
     preference.email = email
-    if sms and not preference.texts_allowed:
+    stopped = _stopped(sorted({*phones_of(user), *([phone] if phone else [])}))
+    if sms and (stopped or not preference.texts_allowed):
         text = sms_consent_text(language)
         preference.sms_consent_version, preference.sms_consent_language = (
             text.version,
             text.language,
         )
         preference.sms_consent_sha256, preference.sms_consented_at = text.sha256, timezone.now()
-        if phone:
-            SmsOptOut.objects.filter(phone_index=blind_index("phone", phone)).delete()
+        SmsOptOut.objects.filter(phone_index__in=stopped).delete()
+        _audit_opt_in(user, text, after_stop=bool(stopped))
     elif not sms:
         preference.sms_consented_at = None
     preference.sms = sms
     preference.save()
     return preference
+
+
+def _audit_opt_in(user: Any, text: SmsConsentText, *, after_stop: bool) -> None:
+    audit_record(
+        actor=user,
+        role=Role.CONSUMER,
+        action=AuditAction.CREATE,
+        object_type="sms_consent",
+        object_id=f"{text.version}.{text.language}:{text.sha256[:16]}",
+        purpose="texts opt-in after STOP" if after_stop else "texts opt-in",
+    )
 
 
 def sms_opt_in(*, user: Any, language: str, phone: str = "") -> ChannelPreference:

@@ -9,6 +9,7 @@ bytes; a repeated run only makes sure the bytes are gone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,17 @@ from .storage import blob_delete, blob_read, blob_unseal
 logger = logging.getLogger("creditgenie.uploads")
 SYSTEM_ROLE = "system"
 QUARANTINED = (StoredFile.Status.INFECTED, StoredFile.Status.REJECTED)
+
+
+# Called with each file the scan quarantines (infected, or refused), once, in the
+# transaction of the verdict: the apps above (which tenants never imports) register what
+# follows, e.g. the consumer's notice that a document needs replacing.
+_quarantine_hooks: list[Callable[[StoredFile], None]] = []
+
+
+def stored_file_quarantine_hook_register(hook: Callable[[StoredFile], None]) -> None:
+    if hook not in _quarantine_hooks:
+        _quarantine_hooks.append(hook)
 
 
 def stored_file_plaintext(stored_file: StoredFile) -> bytes:
@@ -78,6 +90,9 @@ def _verdict_record(stored_file: StoredFile, status: str, signature: str) -> str
         ).update(status=status, signature=signature[:200], scanned_at=timezone.now())
         if claimed:
             _audit_verdict(stored_file, status)
+        if claimed and status in QUARANTINED:
+            for hook in _quarantine_hooks:
+                hook(stored_file)
     stored_file.refresh_from_db(fields=["status", "signature", "scanned_at"])
     if claimed and status in QUARANTINED:
         blob_delete(key=stored_file.storage_key)

@@ -201,3 +201,14 @@ def test_start_leads_back_to_the_open_application_and_a_closed_one_allows_a_new(
 
     draft = Application.objects.get(consumer=submitted.consumer, status="draft")
     assert again["Location"] == url(draft, "application")
+
+
+def test_portal_home_links_to_the_notice_choices_in_both_languages(signed_in, submitted):
+    link = '<a class="usa-link" href="/notices/preferences/">'
+    page = signed_in.get(url(submitted, "application")).content.decode()
+    assert f"{link}Your notices</a>" in page
+    signed_in.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = signed_in.get(url(submitted, "application")).content.decode()
+    assert f"{link}Sus avisos</a>" in page
+    choices = signed_in.get("/notices/preferences/").content.decode()
+    assert "<h1>Cómo le avisamos sobre su caso</h1>" in choices

@@ -13,6 +13,8 @@ from django.urls import reverse
 from intake.services import message_post
 from notifications.models import ChannelPreference, Notice, SmsOptOut
 from notifications.services import notice_deliver, preference_set
+from tenants.audit.models import AuditEvent
+from tenants.roles import Role, role_grant
 from tests.encryption_app.fixtures import moto_server  # noqa: F401  (fixture)
 
 from .conftest import PUBLIC_URL, applicant
@@ -111,3 +113,40 @@ def test_inbound_endpoint_needs_its_secret(sns, agency_profile):
     )
     assert response.status_code == 404
     assert SmsOptOut.objects.count() == 0
+
+
+def _portal(consumer) -> Client:
+    role_grant(consumer, Role.CONSUMER)
+    client = Client()
+    client.force_login(consumer)
+    return client
+
+
+def test_stop_wins_until_the_person_opts_in_again_in_the_portal(sns, agency_profile, counselor):
+    application = applicant(phone="4045550166")
+    number, consumer = "+14045550166", application.consumer
+    first = preference_set(user=consumer, email=True, sms=True, language="en").sms_consented_at
+    assert _stop(Client(), number) == "stopped"
+    portal = _portal(consumer)
+    path = reverse("notifications:preferences")
+
+    page = portal.get(path).content.decode()
+    assert "You answered STOP to our texts" in page
+    assert 'name="sms"' in page and "checked" not in page.split('name="sms"')[1].split(">")[0]
+    portal.post(path, {"email": "on"})  # saving other choices does not lift the STOP
+    assert SmsOptOut.objects.count() == 1
+    assert len(_counselor_writes(application, counselor)) == 0
+
+    portal.post(path, {"email": "on", "sms": "on"})  # ticked again, with the consent text
+    assert SmsOptOut.objects.count() == 0
+    preference = ChannelPreference.objects.get(user=consumer)
+    assert preference.texts_allowed and preference.sms_consented_at > first
+    opt_ins = AuditEvent.objects.filter(object_type="sms_consent").order_by("pk")
+    assert list(opt_ins.values_list("purpose", flat=True)) == [
+        "texts opt-in",
+        "texts opt-in after STOP",
+    ]
+    [notice] = _counselor_writes(application, counselor)
+    notice.refresh_from_db()
+    assert notice.state == "delivered" and len(texts_to(sns, number)) == 1
+    assert "You answered STOP" not in portal.get(path).content.decode()
