@@ -110,7 +110,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if any(getattr(response, name, None) is not None for name in _PER_RESPONSE_POLICY):
+        # The decorators set these on the response object itself: read its own attributes
+        # (a getattr with a default pays for an AttributeError per missing name).
+        own = vars(response)
+        if any(own.get(name) is not None for name in _PER_RESPONSE_POLICY):
             return super().process_response(request, response)
         if response.status_code in (404, 500) and settings.DEBUG:  # Django's debug pages
             return response
@@ -120,7 +123,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             if (
                 policy
                 and header not in response
-                and not getattr(response, exempt, False)
+                and not own.get(exempt, False)
                 and not request.path_info.startswith(excluded)
             ):
                 response[header] = policy.replace(_NONCE_SLOT, nonce) if nonce else policy

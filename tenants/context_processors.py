@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from .roles import Role, has_role, is_caseworker
-from .selectors import agency_profile_get
+from .selectors import agency_profile_shown
 
 # Staff pages are in English (the counselor side is not translated).
 _STAFF_LINKS = (
@@ -23,4 +23,4 @@ def deployment(request: HttpRequest) -> dict[str, object]:
         return {"agency": None, "is_frontdoor": True}
     user = getattr(request, "user", None)
     staff_nav = [(reverse(name), label) for name, label, shown in _STAFF_LINKS if shown(user)]
-    return {"agency": agency_profile_get(), "is_frontdoor": False, "staff_nav": staff_nav}
+    return {"agency": agency_profile_shown(), "is_frontdoor": False, "staff_nav": staff_nav}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -12,6 +14,35 @@ from .models import Agency, AgencyProfile, ReferralCode, RoutingCount, Territory
 def agency_profile_get() -> AgencyProfile | None:
     """This deployment's agency profile (None before provisioning created it)."""
     return AgencyProfile.objects.first()
+
+
+# The profile as page headers show it (name, phone, e-mail, logo), kept per process: every
+# page's context reads it. A save in this process forgets it at once (signals in apps.py);
+# another process's copy is at most this many seconds old.
+SHOWN_SECONDS = 30.0
+_shown: tuple[float, AgencyProfile | None] | None = None
+_shown_lock = threading.Lock()
+
+
+def agency_profile_shown() -> AgencyProfile | None:
+    """The agency profile for page headers, from this process's copy (read again after
+    ``SHOWN_SECONDS`` or a save). Fees, documents and offers read ``agency_profile_get``."""
+    global _shown
+    now = time.monotonic()
+    kept = _shown
+    if kept is not None and now - kept[0] < SHOWN_SECONDS:
+        return kept[1]
+    profile = agency_profile_get()
+    with _shown_lock:
+        _shown = (now, profile)
+    return profile
+
+
+def agency_profile_forget(**_signal: object) -> None:
+    """Forgets this process's copy of the profile (on save and delete)."""
+    global _shown
+    with _shown_lock:
+        _shown = None
 
 
 def agencies_active() -> list[Agency]:

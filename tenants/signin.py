@@ -183,8 +183,9 @@ class SessionLifetimeMiddleware:
 
     @staticmethod
     def _htmx_sign_in(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """A redirect to sign-in (``login_required``) becomes 401 + HX-Redirect for htmx."""
-        if not request.htmx or response.status_code not in (301, 302, 303):
+        """A redirect to sign-in (``login_required``) becomes 401 + HX-Redirect for htmx.
+        The status first: ``request.htmx`` builds the request's header mapping."""
+        if response.status_code not in (301, 302, 303) or not request.htmx:
             return response
         login = resolve_url(settings.LOGIN_URL)
         if urlsplit(response["Location"]).path != login:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from tenants.selectors import agency_profile_forget
 from tenants.services import agency_profile_ensure
 from tenants.stamp import stamp_write
 
@@ -18,6 +19,14 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     """The test database carries this deployment's stamp, as provisioning leaves it."""
     with django_db_blocker.unblock():
         stamp_write()
+
+
+@pytest.fixture(autouse=True)
+def _agency_profile_kept_per_test():
+    """A test's rows roll back without a signal: no page keeps another test's profile."""
+    agency_profile_forget()
+    yield
+    agency_profile_forget()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from integrations.warehouse import facts as wf
-from integrations.warehouse.services import outbox_emit
+from integrations.warehouse.services import outbox_batched, outbox_emit
 
 from ..models import Application, CounselingRequest
 from ..services.analytics import (
@@ -119,7 +119,7 @@ def demo_events_emit(
     Side effects: outbox rows, in the caller's transaction (or one of their own)."""
     if not settings.CREDITGENIE_ANALYTICS_KEY:
         return
-    with transaction.atomic():
+    with transaction.atomic(), outbox_batched():
         for application in applications:
             _application_events(application)
         for request in requests:

@@ -227,5 +227,16 @@ class VerificationRequest(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     result = EncryptedJSONField(default=dict, blank=True)
 
+    class Meta:
+        # The queue's "running" filter reads the few verifications still running, whatever
+        # the number of cases (counselor/selectors/queue.py).
+        indexes = [
+            models.Index(
+                fields=["application"],
+                condition=models.Q(completed_at__isnull=True),
+                name="verification_running_idx",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"VerificationRequest {self.pk}"

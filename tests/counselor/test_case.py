@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 # debts, consents, status changes, documents), assignment, offers, notes, proposal,
 # the verification request, status notes, tasks, messages, colleagues, agency profile,
 # then the audit write (savepoint, head row taken, insert + head, release).
-CASE_QUERIES = 24
+CASE_QUERIES = 23
 
 
 @pytest.fixture

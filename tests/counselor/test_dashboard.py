@@ -3,6 +3,7 @@ a fixed number of queries."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -11,10 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from counselor.selectors.dashboard import bars, duration_words, supervisor_dashboard
+from counselor.models import CaseAssignment, CaseNote
+from counselor.selectors.dashboard import OPEN, bars, duration_words, supervisor_dashboard
 from counselor.services.case import case_assign, case_note_save
 from intake.models import (
+    Application,
     PlanOffer,
+    VerificationFlag,
     VerificationRequest,
 )
 from tenants.roles import Role
@@ -22,6 +26,7 @@ from tests.counselor.cases import failed_pull_of, sent_application, verified_app
 
 pytestmark = pytest.mark.django_db
 URL = "/counselor/supervisor/"
+STATUSES_SHOWN = [s for s in Application.Status.values if s != "draft"]
 
 
 def test_bars_scale_to_the_largest_count():
@@ -124,3 +129,100 @@ def test_dashboard_page_shows_the_failure_rate(client, make_staff):
 )
 def test_durations_read_in_words(duration, words):
     assert duration_words(duration) == words
+
+
+def _straightforward(applications: list) -> dict[str, object]:
+    """The dashboard's figures counted case by case in Python, as a reader would."""
+    sent = [a for a in applications if a.status != "draft"]
+    workload: dict[str, int] = {}
+    for a in sent:
+        assignment = CaseAssignment.objects.filter(application=a).first()
+        if a.status in OPEN and assignment and assignment.assigned_to:
+            name = assignment.assigned_to.username
+            workload[name] = workload.get(name, 0) + 1
+
+    def average_first(model) -> timedelta | None:
+        waits = [
+            min(row.created_at for row in rows) - a.submitted_at
+            for a in sent
+            if (rows := list(model.objects.filter(application=a)))
+        ]
+        return sum(waits, timedelta()) / len(waits) if waits else None
+
+    live = [o for o in PlanOffer.objects.all() if not o.superseded]
+    finished = [
+        a
+        for a in sent
+        if VerificationRequest.objects.filter(application=a).exclude(completed_at=None).exists()
+    ]
+    return {
+        "workload": sorted(workload.items(), key=lambda item: (-item[1], item[0])),
+        "statuses": {s: sum(a.status == s for a in sent) for s in STATUSES_SHOWN},
+        "first_contact": average_first(CaseNote),
+        "to_offer": average_first(PlanOffer),
+        "offers": (
+            len(live),
+            sum(o.status == "accepted" for o in live),
+            sum(o.status == "declined" for o in live),
+        ),
+        "verifications": (
+            len(finished),
+            sum(
+                VerificationFlag.objects.filter(application=a, code="bureau_failed").exists()
+                for a in finished
+            ),
+        ),
+    }
+
+
+def test_dashboard_figures_equal_a_case_by_case_count(make_staff):
+    rng = random.Random(21)
+    workers = [make_staff(f"worker-{n}", Role.COUNSELOR) for n in range(3)]
+    statuses = ["draft", *STATUSES_SHOWN]
+    applications = [sent_application(status=rng.choice(statuses)) for _ in range(24)]
+    for a in applications:
+        if rng.random() < 0.7:
+            CaseAssignment.objects.create(
+                application=a, assigned_to=rng.choice(workers), assigned_at=a.submitted_at
+            )
+        for _ in range(rng.randrange(3)):
+            late = timedelta(minutes=rng.randrange(1, 5000))
+            CaseNote.objects.create(
+                application=a,
+                body="Called.",
+                author=workers[0],
+                created_at=a.submitted_at + late,
+                case_version=1,
+            )
+        made = rng.randrange(3)
+        for n in range(made):
+            PlanOffer.objects.create(
+                application=a,
+                snapshot={},
+                document="d",
+                document_hash="0" * 64,
+                status=rng.choice(["open", "accepted", "declined"]),
+                superseded=n < made - 1,  # one current offer a case
+                created_at=a.submitted_at + timedelta(hours=rng.randrange(1, 200)),
+            )
+        if rng.random() < 0.5:
+            verified_application_of(a)
+    failed_pull_of(applications[1])  # one failed pull (its reference is fixed)
+    expected = _straightforward(applications)
+
+    dashboard = supervisor_dashboard()
+
+    labels = dict(Application.Status.choices)
+    assert [(b.label, b.count) for b in dashboard.workload] == expected["workload"]
+    assert {b.label: b.count for b in dashboard.statuses} == {
+        str(labels[s]): n for s, n in expected["statuses"].items()
+    }
+    assert (dashboard.first_contact, dashboard.to_offer) == (
+        expected["first_contact"],
+        expected["to_offer"],
+    )
+    assert (dashboard.offers, dashboard.accepted, dashboard.declined) == expected["offers"]
+    assert (dashboard.verifications_finished, dashboard.verifications_failed) == expected[
+        "verifications"
+    ]
+    assert sum(b.count for b in dashboard.workload) > 3 and dashboard.accepted > 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from intake.models import Application
+from tenants import selectors
 from tenants.models import AgencyProfile
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +107,30 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, consumer, agency_profile):
     response = client.get(f"/applications/{application.public_id}/")
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next=/applications/{application.public_id}/"
+
+
+def _profile_reads(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert "Test Credit Counseling" in client.get("/").content.decode()
+    return sum("tenants_agencyprofile" in query["sql"] for query in captured)
+
+
+def test_pages_read_the_profile_once_per_process(client, agency_profile):
+    assert (_profile_reads(client), _profile_reads(client), _profile_reads(client)) == (1, 0, 0)
+
+
+def test_a_saved_profile_shows_on_the_next_page(client, agency_profile):
+    client.get("/")
+    agency_profile.phone = "1-800-555-0199"
+    agency_profile.save()
+
+    assert "Call 1-800-555-0199." in client.get("/").content.decode()
+
+
+def test_another_process_edit_shows_once_the_copy_is_old(client, agency_profile, monkeypatch):
+    client.get("/")
+    AgencyProfile.objects.update(phone="1-800-555-0142")  # no signal here, as elsewhere
+    assert "555-0142" not in client.get("/").content.decode()
+
+    monkeypatch.setattr(selectors, "SHOWN_SECONDS", 0.0)
+    assert "Call 1-800-555-0142." in client.get("/").content.decode()

@@ -9,10 +9,12 @@ from decimal import Decimal
 import pyarrow.parquet as pq
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from intake.models import Application, Household
 from integrations.warehouse import facts as f
+from integrations.warehouse import services
 from integrations.warehouse.deidentify import PROFILE_COLUMNS, pseudonym
 from integrations.warehouse.errors import FactsError, OutboxUsageError
 from integrations.warehouse.models import OutboxEvent, ShipBatch
@@ -212,4 +214,31 @@ def test_stream_is_off_without_the_platform_key(warehouse, source, settings):
     with transaction.atomic():
         emitted = outbox_emit(event_type="declined", subject=subject, facts={"reason": "other"})
     assert emitted is None
+    assert not OutboxEvent.objects.exists()
+
+
+def _step(n: int) -> None:
+    subject = f.Subject(consumer_ref=f"batch-{n}", case_ref=f"batch-case-{n}")
+    outbox_emit(event_type="step_completed", subject=subject, facts=f.StepCompleted(step="debts"))
+
+
+def test_batched_rows_are_inserted_together_at_the_end(warehouse, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 3)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        with services.outbox_batched():
+            for n in range(7):
+                _step(n)
+            assert not OutboxEvent.objects.exists()  # nothing written yet
+        inserts = [q for q in captured if q["sql"].startswith("INSERT")]
+
+    assert len(inserts) == 3  # 3 + 3 + 1 rows
+    refs = OutboxEvent.objects.values_list("payload__case_pid", flat=True)
+    assert len(set(refs)) == OutboxEvent.objects.count() == 7
+
+
+def test_a_failed_batch_writes_nothing(warehouse):
+    with pytest.raises(RuntimeError), transaction.atomic(), services.outbox_batched():
+        _step(1)
+        raise RuntimeError("the seed failed")
+
     assert not OutboxEvent.objects.exists()
