@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0010_signature_language_choices"),
+        ("intake", "0011_offer_expiry"),
     ]
 
     operations = [
