@@ -50,6 +50,35 @@ supervisor.force_login(User.objects.get(username="supervisor"))
 admin.force_login(User.objects.get(username="admin"))
 sent = Application.objects.exclude(status="draft")
 case = sent.order_by("-submitted_at").first()
+# The measured case gets what a verification stores (the demo seed has none): a bank with
+# its accounts (sealed names and figures) and a credit report (sealed score and tradelines).
+from decimal import Decimal
+from django.utils import timezone
+from intake.models import BankConnection, VerificationRequest
+from integrations.plaid.models import PlaidAccount, PlaidItem
+from integrations.sandbox.transunion.personas import document
+from integrations.transunion.models import BureauPull
+from integrations.transunion.services import credit_report_store
+item = PlaidItem.objects.create(
+    item_id=f"bench-{{case.public_id}}", access_token="access-bench", synced_at=timezone.now()
+)
+BankConnection.objects.create(application=case, item_public_id=item.public_id)
+PlaidAccount.objects.bulk_create(
+    PlaidAccount(
+        item=item, account_id=f"bench-{{item.pk}}-{{n}}", name=f"Account {{n}}", mask=f"{{n:04d}}",
+        type="credit", subtype="credit card", current=Decimal("1234.56"), limit=Decimal("5000"),
+        purchase_apr=Decimal("24.99"), minimum_payment=Decimal("45.00"),
+    )
+    for n in range(4)
+)
+pull = BureauPull.objects.create(
+    idempotency_key=f"bench:{{case.public_id}}", reference=f"bench{{case.pk}}",
+    consent_reference="bench", subject="{{}}",
+)
+credit_report_store(pull=pull, xml=document(ssn="000000004", reference=pull.reference).decode())
+VerificationRequest.objects.update_or_create(
+    application=case, defaults={{"bureau_pull_id": pull.public_id}}
+)
 # Page 200 as its "Next" link names it: the cursor of the last row of page 199 (the last
 # page where there are fewer than 200).
 deep = sent.order_by("submitted_at", "id")[min(199 * PAGE_SIZE, sent.count() - 1) - 1]
