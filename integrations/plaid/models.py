@@ -10,7 +10,7 @@ import uuid
 from django.core.validators import RegexValidator
 from django.db import models
 
-from tenants.encryption.fields import EncryptedTextField
+from tenants.encryption.fields import EncryptedDecimalField, EncryptedTextField
 
 from ..attempts import Vendor
 
@@ -49,42 +49,48 @@ class PlaidItem(models.Model):
 
 
 class PlaidAccount(models.Model):
+    """An account the consumer shared: its name, mask and figures are encrypted; Plaid's
+    opaque account id and the type (depository/credit, checking/savings) stay plain."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     item = models.ForeignKey(PlaidItem, on_delete=models.CASCADE, related_name="accounts")
     account_id = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    mask = models.CharField(max_length=8, blank=True, validators=[MASK])
+    name = EncryptedTextField()
+    mask = EncryptedTextField(blank=True, validators=[MASK])
     type = models.CharField(max_length=24)
     subtype = models.CharField(max_length=32, blank=True)
-    current = models.DecimalField(max_digits=12, decimal_places=2, null=True)
-    available = models.DecimalField(max_digits=12, decimal_places=2, null=True)
-    limit = models.DecimalField(max_digits=12, decimal_places=2, null=True)
-    purchase_apr = models.DecimalField(max_digits=6, decimal_places=2, null=True)
-    minimum_payment = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    current = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True)
+    available = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True)
+    limit = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True)
+    purchase_apr = EncryptedDecimalField(max_digits=6, decimal_places=2, null=True)
+    minimum_payment = EncryptedDecimalField(max_digits=12, decimal_places=2, null=True)
 
     class Meta:
         app_label = "integrations"
 
     def __str__(self) -> str:
-        return f"{self.type}/{self.subtype} ****{self.mask}"
+        return f"Plaid account {self.public_id} ({self.type}/{self.subtype})"
 
 
 class PlaidTransaction(models.Model):
-    """What counseling needs of a transaction: amount, date, category. No descriptions."""
+    """What counseling needs of a transaction: amount, date, category, merchant; the amount,
+    category and merchant are encrypted (read in Python by reconciliation only)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     item = models.ForeignKey(PlaidItem, on_delete=models.CASCADE, related_name="transactions")
     transaction_id = models.CharField(max_length=64, unique=True)
     account_id = models.CharField(max_length=64)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = EncryptedDecimalField(max_digits=12, decimal_places=2)
     date = models.DateField()
     pending = models.BooleanField(default=False)
-    category = models.CharField(max_length=48)
-    merchant = models.CharField(max_length=100, blank=True)
+    category = EncryptedTextField()
+    merchant = EncryptedTextField(blank=True)
 
     class Meta:
         app_label = "integrations"
 
     def __str__(self) -> str:
-        return f"{self.date} {self.category}"
+        return f"Plaid transaction {self.public_id} ({self.date})"
 
 
 class WebhookDelivery(models.Model):

@@ -181,10 +181,12 @@ def _transactions_store(item: PlaidItem, sync: SyncResult) -> None:
 
 
 def _liabilities_store(item: PlaidItem, cards: tuple[CardLiability, ...]) -> None:
-    for card in cards:
-        PlaidAccount.objects.filter(item=item, account_id=card.account_id).update(
-            purchase_apr=card.purchase_apr, minimum_payment=card.minimum_payment
-        )
+    # The figures are encrypted: each account is saved (a queryset update cannot seal).
+    by_id = {card.account_id: card for card in cards}
+    for account in PlaidAccount.objects.filter(item=item, account_id__in=list(by_id)):
+        card = by_id[account.account_id]
+        account.purchase_apr, account.minimum_payment = card.purchase_apr, card.minimum_payment
+        account.save(update_fields=["purchase_apr", "minimum_payment"])
 
 
 def plaid_item_error_record(*, item: PlaidItem, error: VendorError) -> str:

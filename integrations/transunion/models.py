@@ -1,7 +1,8 @@
 """Bureau records: pull requests (claimed by workers) and credit reports.
 
 The raw report is encrypted and kept only until ``retain_until``; the app uses the
-parsed, non-identifying summary (tradelines, inquiries, public records, score).
+parsed summary without identity data (tradelines, inquiries, public records) and the
+score, both encrypted too.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ import uuid
 
 from django.db import models
 
-from tenants.encryption.fields import EncryptedTextField
+from tenants.encryption.fields import (
+    EncryptedIntegerField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 
 
 class BureauPull(models.Model):
@@ -49,8 +54,10 @@ class CreditReport(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
     hit = models.BooleanField()
     frozen = models.BooleanField()
-    score = models.IntegerField(null=True, blank=True)
-    summary = models.JSONField(default=dict)  # tradelines, inquiries, ...: no identity data
+    score = EncryptedIntegerField(null=True, blank=True)
+    # Tradelines (creditors, balances), inquiries, ...: no identity data, but the
+    # consumer's credit file, so encrypted like the raw report.
+    summary = EncryptedJSONField(default=dict)
 
     class Meta:
         app_label = "integrations"

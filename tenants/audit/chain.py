@@ -51,7 +51,12 @@ def timestamp_format(value: datetime) -> str:
 
 
 def _ip_canonical(value: str | None) -> str | None:
-    return ipaddress.ip_address(value).exploded if value else None
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value).exploded
+    except ValueError:  # not an address (a sealed value that did not open): hashed as is
+        return value
 
 
 def canonical_content(row: Mapping[str, object]) -> dict[str, object]:

@@ -22,6 +22,7 @@ from tenants.roles import Role
 
 from .chain import GENESIS_HASH, canonical_content
 from .errors import AuditImmutableError
+from .ip import ip_opened
 
 _IMMUTABLE = "audit events are append-only: {} refused"
 
@@ -80,7 +81,9 @@ class AuditEvent(models.Model):
     grant_id = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=8, choices=AuditOutcome.choices)
     request_id = models.CharField(max_length=64, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    # The client address, sealed for this row (ip.py; read it with ip_open): the chain's
+    # hash covers the address itself.
+    ip = models.TextField(null=True, blank=True)  # noqa: DJ001 - NULL: no address, as hashed
     prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -114,8 +117,8 @@ class AuditEvent(models.Model):
 
     @property
     def content(self) -> dict[str, object]:
-        """The chained fields in canonical form (what the hash covers)."""
-        return canonical_content(self.__dict__)
+        """The chained fields in canonical form (what the hash covers: the address opened)."""
+        return canonical_content(ip_opened(self.__dict__))
 
 
 class AuditKey(models.Model):

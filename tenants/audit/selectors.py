@@ -11,6 +11,7 @@ from tenants.roles import roles_of
 
 from .anchors import Anchor, AnchorInvalid, anchor_decode, anchor_storage
 from .chain import CHAINED_FIELDS, ChainKey, ChainProblem, ChainReport, chain_walk
+from .ip import ip_opened
 from .key import chain_key_stored
 from .models import AuditEvent
 
@@ -48,7 +49,8 @@ def audit_history_page(*, case_id: str, page_number: object = 1) -> Page:
 
 def _chain_rows(chunk_size: int) -> Iterator[dict[str, object]]:
     fields = (*CHAINED_FIELDS, "prev_hash", "hash")
-    return AuditEvent.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size)
+    rows = AuditEvent.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size)
+    return (ip_opened(row) for row in rows)  # the hash covers the address, not its seal
 
 
 def audit_chain_verify(

@@ -20,6 +20,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from .anchors import anchor_encode, anchor_new, anchor_storage
 from .chain import CHAINED_FIELDS, ChainReport, chain_hash
 from .errors import AuditChainBroken, AuditEventInvalid
+from .ip import ip_seal
 from .key import chain_key_create, chain_key_stored
 from .models import AuditAction, AuditEvent, AuditOutcome, ChainVerification
 from .selectors import audit_chain_verify_anchored
@@ -109,6 +110,7 @@ def _chain_append(fields: dict[str, Any]) -> AuditEvent:
         event = AuditEvent(seq=seq, created_at=timezone.now(), prev_hash=prev_hash, **fields)
         event.hash = chain_hash(prev_hash, event.__dict__, key.for_row(seq))
         values = [_db_value(event, column) for column in _COLUMNS]
+        values[_COLUMNS.index("ip")] = ip_seal(seq, event.ip)  # stored sealed (ip.py)
         if connection.vendor == "postgresql":
             cursor.execute(_INSERT_AND_HEAD, [event.hash, *values])
         else:
@@ -119,8 +121,10 @@ def _chain_append(fields: dict[str, Any]) -> AuditEvent:
 
 
 def audit_log_fields(event: AuditEvent) -> dict[str, object]:
-    """What the log line says about an event: its chained content and hashes."""
-    return {**event.content, "prev_hash": event.prev_hash, "hash": event.hash}
+    """What the log line says about an event: its chained content and hashes, without
+    the client address (personal data, sealed in the row)."""
+    content = {name: value for name, value in event.content.items() if name != "ip"}
+    return {**content, "prev_hash": event.prev_hash, "hash": event.hash}
 
 
 def _log(event: AuditEvent) -> None:

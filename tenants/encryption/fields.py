@@ -227,6 +227,21 @@ class EncryptedDecimalField(EncryptedFieldMixin, models.DecimalField):
         return decimal.Decimal(data.decode())
 
 
+class EncryptedIntegerField(EncryptedFieldMixin, models.IntegerField):
+    """An encrypted integer (a credit score); stored as its decimal digits."""
+
+    @property
+    def validators(self) -> list:
+        # IntegerField's adds the column type's range, which a text column does not have.
+        return [*self.default_validators, *self._validators]
+
+    def to_bytes(self, value: Any) -> bytes:
+        return str(self.to_python(value)).encode()
+
+    def from_bytes(self, data: bytes) -> int:
+        return int(data.decode())
+
+
 class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):
     """Encrypted JSON (plan inputs and results, offer snapshots, reconciliation figures):
     the whole document is one ciphertext, so no key lookups; Decimals, dates and UUIDs are

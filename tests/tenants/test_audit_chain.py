@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import RequestFactory
 
 from tenants.audit.chain import GENESIS_HASH, ChainKey, chain_hash, chain_walk
+from tenants.audit.ip import ip_open
 from tenants.audit.key import chain_key_forget, chain_key_stored
 from tenants.audit.models import AuditEvent
 from tenants.audit.services import audit_record
@@ -155,9 +156,30 @@ def test_verify_audit_passes_an_intact_chain_with_count_and_head():
 
     out, errors = _verify()
 
-    assert last.ip == "::ffff:192.0.2.1"
+    assert ip_open(last.seq, last.ip) == "::ffff:192.0.2.1"
     assert out == f"audit chain intact: {last.seq} events, head {last.seq}:{last.hash}\n"
     assert errors == []
+
+
+def test_the_address_is_stored_sealed_for_its_row_and_the_chain_verifies_it():
+    request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.23")
+    first = _record("a1", request=request)
+    second = _record("a2", request=RequestFactory().get("/", REMOTE_ADDR="198.51.100.24"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ip::text FROM audit_auditevent WHERE seq = %s", [first.seq])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("v1:") and "198.51.100" not in stored
+    assert ip_open(first.seq, stored) == "198.51.100.23"
+    assert _verify()[0].startswith("audit chain intact")
+
+    # Another row's sealed address does not open here: the row is named.
+    _sql("UPDATE audit_auditevent SET ip = %s WHERE seq = %s", [stored, second.seq])
+    out, errors = _verify()
+
+    assert out.startswith(f"CommandError: audit chain broken from row {second.seq}: 1 problem(s)")
+    assert errors == [
+        f"row {second.seq}: content does not match its hash (row altered or re-hashed)"
+    ]
 
 
 def test_verify_audit_names_an_altered_row():

@@ -221,6 +221,66 @@ def _card() -> Persona:
     )
 
 
+def _raw_bytes() -> Persona:
+    """Names and figures found nowhere else, for the raw-database scans
+    (tests/security/raw_seed.py): an account name, merchants and amounts with cents."""
+    pay = [
+        Txn("chk", "-2876.54", d, "HOLLOWAY FOUNDRY PAYROLL", "INCOME", "INCOME_WAGES", "other")
+        for d in _every(14, 13, 2)
+    ]
+    shop = [
+        Txn(
+            "chk",
+            "318.27",
+            d,
+            "Pemberton Provisions",
+            "FOOD_AND_DRINK",
+            "FOOD_AND_DRINK_GROCERIES",
+            "in store",
+        )
+        for d in _every(7, 26, 1)
+    ]
+    card = [
+        Txn(
+            "cc",
+            "91.63",
+            d,
+            "Larkspur Outfitters",
+            "GENERAL_MERCHANDISE",
+            "GENERAL_MERCHANDISE_OTHER",
+        )
+        for d in _every(10, 18, 4)
+    ]
+    return Persona(
+        "user_raw_bytes",
+        "Ottoline Quarry Vance",
+        "raw.bytes@example.com",
+        "5559081726",
+        "Savannah",
+        (
+            _account(
+                "8642",
+                "Wrenfield Thrift Checking",
+                "depository",
+                "checking",
+                "2468.13",
+                available="2411.13",
+            ),
+            _account(
+                "9753",
+                "Wrenfield Cashback Card",
+                "credit",
+                "credit card",
+                "3187.46",
+                available="4343.54",
+                limit="7531.00",
+            ),
+        ),
+        tuple(pay + shop + card),
+        cards=(Card("cc", "23.71", "26.71", "187.29", "3187.46"),),
+    )
+
+
 def _match(shape: str) -> Persona:
     """The steady earner whose bank answers /identity/match in Plaid's ``shape``."""
     return replace(_steady(), username=f"user_match_{shape}", match_shape=shape)
@@ -228,5 +288,13 @@ def _match(shape: str) -> Persona:
 
 PERSONAS = {
     p.username: p
-    for p in (_steady(), _gig(), _overdrafts(), _card(), _match("partial"), _match("minimal"))
+    for p in (
+        _steady(),
+        _gig(),
+        _overdrafts(),
+        _card(),
+        _match("partial"),
+        _match("minimal"),
+        _raw_bytes(),
+    )
 }

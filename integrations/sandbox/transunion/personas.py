@@ -187,6 +187,26 @@ PERSONAS = {
     ),
     "0006": Persona("bankruptcy", (CAR,), bankruptcy=True, score="+523"),
     "0007": Persona("score_only", score="+667", score_only=True),
+    # Names and balances found nowhere else, for the raw-database scans.
+    "7306": Persona(
+        "raw_bytes",
+        (
+            Trade(
+                "QUILLMERE BANCORP",
+                "revolving",
+                "CC",
+                "2019-08-02",
+                13579,
+                15000,
+                15000,
+                "01",
+                402,
+                0,
+                "111111111111111111111111",
+            ),
+        ),
+        score="+633",
+    ),
 }
 # Hostile documents, by the pull fault "body:<name>": well-formed, one bad value each.
 BAD_VALUES = {
