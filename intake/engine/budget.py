@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from intake.engine.errors import DomainError
-from intake.engine.irs_standards import Standard, StandardsVersion, load_standards
+from intake.engine.irs_standards import Standard, StandardsVersion, load_standards, words
 from intake.engine.money import ZERO, Number, money_text, non_negative, round_cents
 
 RATIO_PLACES = Decimal("0.0001")
@@ -213,7 +213,7 @@ class ReasonablenessFlag:
     @property
     def message(self) -> str:
         """A sentence for the counselor screen, with source date."""
-        spent = f"{self.category}: {money_text(self.amount)} a month"
+        spent = f"{words(self.category).capitalize()}: {money_text(self.amount)} a month"
         if self.standard.amount is None:
             return f"{spent}; no standard available ({self.standard.label})."
         word = "above" if self.status is FlagStatus.ABOVE else "within"

@@ -164,7 +164,7 @@ def test_analyze_budget_flags_food_above_irs_standard():
     assert flag.status == FlagStatus.ABOVE
     assert flag.standard.amount == Decimal("497")
     assert flag.message == (
-        "food: $600.00 a month is above the IRS national standard: food of $497.00"
+        "Food: $600.00 a month is above the IRS national standard for food of $497.00"
         " (effective 2025-04-21)."
     )
 

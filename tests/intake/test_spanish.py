@@ -39,7 +39,7 @@ NAMES = (
     "Peach St",
     "Atlanta",
     "English",
-    *US_STATES.values(),
+    *map(str, US_STATES.values()),
 )
 SNAPSHOT = {
     "monthly_deposit": "$412.00",
