@@ -1,0 +1,125 @@
+"""Plain words and numbers for the consumer: the offer in the page's language (the same
+frozen numbers), a shortfall said as the amount short, never a "healthy" household that
+is short each month."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from pypdf import PdfReader
+
+from intake.models import PlanAcceptance, PlanOffer
+from tests.security.human_seed import client_of
+from tests.security.human_words import text_nodes
+from tests.security.raw_seed import FAMILY, GIVEN, seed
+
+from .conftest import ABOUT_YOU, CONSENTS, rows, url
+
+MONEY = re.compile(r"\$[\d,]+\.\d\d")
+
+
+def _figures(html: str) -> list[str]:
+    """Every money figure of the offer's document, in order."""
+    document = html.split('class="usa-prose offer-document"', 1)[1].split("</article>", 1)[0]
+    return MONEY.findall(" ".join(text_nodes(f"<div {document}")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_offer_opens_and_is_signed_in_the_pages_language_with_the_same_numbers(
+    agency_profile,
+):
+    application = seed()  # an English-speaking consumer, offered a plan
+    offer = PlanOffer.objects.get(application=application)
+    english = client_of(application.consumer, "en").get(url(application, "offer"))
+    spanish_client = client_of(application.consumer, "es")
+    spanish = spanish_client.get(url(application, "offer"))
+    english_html, spanish_html = english.content.decode(), spanish.content.decode()
+
+    assert 'lang="en">' in english_html and "Written action plan" in english_html
+    assert 'lang="es">' in spanish_html and "Plan de acción por escrito" in spanish_html
+    assert "Written action plan and Debt" not in spanish_html
+    assert _figures(spanish_html) == _figures(english_html) != []
+    spanish_sha = offer.snapshot["renderings"]["es"]["sha256"]
+    assert f'value="{spanish_sha}"' in spanish_html
+
+    signed = spanish_client.post(
+        url(application, "offer-accept"),
+        {
+            "offer": offer.public_id,
+            "document_hash": spanish_sha,
+            "typed_name": f"{GIVEN} {FAMILY}",
+            "consent": "on",
+        },
+    )
+
+    assert signed.status_code == 302
+    acceptance = PlanAcceptance.objects.get(offer=offer)
+    spanish_document = offer.snapshot["renderings"]["es"]["html"]
+    assert acceptance.document_hash == hashlib.sha256(spanish_document.encode()).hexdigest()
+    pdf = spanish_client.get(url(application, "signed-plan")).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Plan de acción por escrito" in text
+    offer.refresh_from_db()
+    assert offer.document_hash != spanish_sha  # the frozen offer itself never changed
+
+
+def test_a_rendering_whose_text_was_changed_is_not_offered(db):
+    offer = PlanOffer(
+        document="<p>Plan</p>",
+        document_hash=hashlib.sha256(b"<p>Plan</p>").hexdigest(),
+        snapshot={
+            "language": "en",
+            "renderings": {"es": {"html": "<p>Otro</p>", "sha256": "0" * 64}},
+        },
+    )
+
+    assert offer.rendering("es").html == "<p>Plan</p>"
+    assert offer.rendering_of("0" * 64) is None
+
+
+SHORT = (
+    ("about-you", ABOUT_YOU),
+    ("consents", CONSENTS),
+    ("income", rows([{"kind": "wages", "gross": "2600", "net": "2100", "frequency": "monthly"}])),
+    ("expenses", {"rent": "2320.52", "groceries": "600"}),
+    (
+        "debts",
+        rows(
+            [
+                {
+                    "creditor": "Big Bank Card",
+                    "kind": "credit_card",
+                    "balance": "1000",
+                    "apr": "20",
+                    "minimum_payment": "25",
+                }
+            ]
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "healthy"),
+    [
+        ("en", "You are short $820.52 a month", "healthy"),
+        ("es", "$820.52", "saludable"),
+    ],
+)
+def test_a_shortfall_reads_as_the_amount_short_and_never_healthy(
+    signed_in: Client, draft, language, short, healthy
+):
+    for step, data in SHORT:
+        assert signed_in.post(url(draft, f"step-{step}"), data).status_code == 302, step
+    signed_in.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    text = " ".join(text_nodes(signed_in.get(url(draft, "step-review")).content.decode()))
+
+    assert short in text
+    assert "-$" not in text and "$-" not in text
+    assert healthy not in text.lower()
