@@ -21,6 +21,7 @@ from counselor.models import (
 )
 from intake import selectors as intake_selectors
 from intake.models import Application, Message
+from intake.models.application import SENT, reference_normal
 from intake.selectors import (
     application_with_parts,
     budget_for,
@@ -39,6 +40,15 @@ def case_workers() -> QuerySet[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+def case_by_reference(typed: str) -> Application | None:
+    """The sent application with this reference ("cg-7k3-9qx" and "7K3 9QX" read alike);
+    drafts are not cases."""
+    reference = reference_normal(typed)
+    if reference is None:
+        return None
+    return Application.objects.filter(SENT, reference=reference).first()
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import date
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from intake.models import PlanAcceptance, PlanOffer
@@ -123,3 +126,14 @@ def test_a_shortfall_reads_as_the_amount_short_and_never_healthy(
     assert short in text
     assert "-$" not in text and "$-" not in text
     assert healthy not in text.lower()
+
+
+def test_spanish_pages_name_the_month_so_a_date_is_never_ambiguous():
+    day = date(2026, 12, 6)
+    with translation.override("es"):
+        short, long = date_format(day, "SHORT_DATE_FORMAT"), date_format(day, "DATE_FORMAT")
+    with translation.override("en"):
+        english = date_format(day, "SHORT_DATE_FORMAT")
+
+    assert (short, long) == ("6 dic 2026", "6 de diciembre de 2026")
+    assert english == "12/06/2026"
