@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -137,3 +138,57 @@ def test_spanish_pages_name_the_month_so_a_date_is_never_ambiguous():
 
     assert (short, long) == ("6 dic 2026", "6 de diciembre de 2026")
     assert english == "12/06/2026"
+
+
+def _visible(response) -> str:
+    return " ".join(text_nodes(response.content.decode()))
+
+
+def test_django_default_wording_is_replaced_by_plain_sentences(signed_in: Client, draft):
+    bad = ABOUT_YOU | {"household_size": "0", "dependents": "-1", "first_name": "x" * 61}
+
+    page = _visible(signed_in.post(url(draft, "step-about-you"), bad))
+
+    assert "Ensure this value" not in page
+    assert "Enter 1 or more." in page and "Enter 0 or more." in page
+    assert "Please shorten this answer to 60 characters or fewer." in page
+
+
+def test_the_error_summary_names_each_field_in_error(signed_in: Client, draft):
+    page = _visible(signed_in.post(url(draft, "step-expenses"), {"rent": "abc", "electric": "x"}))
+
+    summary = page.split("Please check these answers", 1)[1]
+    assert "Rent: Enter an amount in dollars, like 1,234.56." in summary
+    assert "Electricity: Enter an amount in dollars, like 1,234.56." in summary
+
+
+def test_a_zip_code_in_letters_shows_only_its_own_message(signed_in: Client, draft):
+    page = _visible(signed_in.post(url(draft, "step-about-you"), ABOUT_YOU | {"zip_code": "abcde"}))
+
+    summary = page.split("Please check these answers", 1)[1]
+    assert summary.count("ZIP code: Enter a 5-digit ZIP code, like 30301.") == 1
+    assert page.count("Enter a 5-digit ZIP code, like 30301.") == 2  # summary and field
+    assert "Enter your ZIP code." not in page
+
+
+def test_an_implausible_amount_is_kept_and_asked_about_until_saved_again(signed_in: Client, draft):
+    huge = rows([{"kind": "wages", "gross": "$9,999,999,999", "net": "", "frequency": "biweekly"}])
+
+    first = signed_in.post(url(draft, "step-income"), huge)
+
+    assert first.status_code == 200  # the step is not complete
+    assert "Please check this amount: $9,999,999,999.00" in _visible(first)
+    assert 'value="$9,999,999,999"' in first.content.decode()  # as typed
+    assert draft.incomes.get().gross == Decimal("9999999999.00")  # kept
+
+    again = signed_in.post(url(draft, "step-income"), huge)
+
+    assert again.status_code == 302  # confirmed: the step moves on
+    assert draft.incomes.get().gross == Decimal("9999999999.00")
+    assert "income" in type(draft).objects.get(pk=draft.pk).completed_steps
+
+
+def test_a_usual_amount_is_not_asked_about(signed_in: Client, draft):
+    usual = rows([{"kind": "wages", "gross": "4,210.55", "net": "", "frequency": "biweekly"}])
+
+    assert signed_in.post(url(draft, "step-income"), usual).status_code == 302
