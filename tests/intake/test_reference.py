@@ -78,6 +78,8 @@ def test_the_counselor_finds_a_case_by_its_reference(signed_in, draft, make_coun
     )
 
     assert found["Location"] == reverse("counselor:case", kwargs={"public_id": draft.public_id})
+    case_page = make_counselor.get(found["Location"]).content.decode()
+    assert f'<strong class="reference">{draft.reference}</strong>' in case_page
     assert missing["Location"].startswith(reverse("counselor:queue"))
 
 
