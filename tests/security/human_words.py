@@ -20,7 +20,9 @@ from integrations.warehouse.facts import EventType
 from tests.intake.catalogue import ENGLISH_WORDS
 
 APPS = ("intake", "counselor", "integrations", "tenants")
-_SKIPPED = {"script", "style", "template", "noscript", "head"}
+# Not read as words: code, styles, and what a person types literally (a demo username, a
+# hash) set as <code>, <kbd> or <samp>.
+_SKIPPED = {"script", "style", "template", "noscript", "head", "code", "kbd", "samp"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
 SNAKE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
 NEGATIVE_MONEY = re.compile(r"-\s*\$|\$\s*-")

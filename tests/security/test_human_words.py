@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -34,6 +36,7 @@ def _case(name: str, application, **kwargs) -> str:
 
 def consumer_pages(s: Story) -> list[Page]:
     pages = [Page("consumer", "/"), Page("draft_consumer", "/talk-to-a-counselor/")]
+    pages += [Page("nobody", path) for path in ("/", "/accounts/login/", "/accounts/signed-out/")]
     for step in STEPS:
         path = _case(f"intake:step-{step}", s.draft)
         pages += [Page("draft_consumer", path), Page("draft_consumer", f"{path}?check=1")]
@@ -78,7 +81,8 @@ def staff_pages(s: Story) -> list[Page]:
 
 
 def _render(s: Story, page: Page, language: str) -> list[str]:
-    client = client_of(getattr(s, page.who), language)
+    client = client_of(getattr(s, page.who), language) if page.who != "nobody" else Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.post(page.path, page.data) if page.data else client.get(page.path)
     assert response.status_code == 200, (page, language, response.status_code)
     assert response.headers["Content-Language"] == language, page
@@ -121,6 +125,22 @@ def test_every_page_speaks_in_human_words_and_figures_in_both_languages(seeded: 
             ]
     assert len(pages) >= 40
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("path", ["/", "/agencies/", "/route/?state=DC"])
+def test_the_front_door_speaks_in_human_words_in_both_languages(frontdoor_settings, path):
+    names = internal_names()
+    pages = {}
+    for language in ("en", "es"):
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        pages[language] = text_nodes(response.content.decode())
+
+    found = offences(pages["en"], names, pages["es"]) + offences(pages["es"], names, pages["en"])
+    found += english_sentences(pages["en"], pages["es"], ("Credit Genie",))
+    assert found == []
 
 
 def test_the_scan_finds_each_kind_of_defect():
