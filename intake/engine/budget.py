@@ -248,6 +248,29 @@ class BudgetAnalysis:
     state: str | None = None
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def short_each_month(self) -> bool:
+        """Whether the month ends short once every minimum payment is made."""
+        return self.surplus < self.unsecured_debt_payments
+
+    @property
+    def dti_words(self) -> str:
+        """The debt-to-income band for a sentence: a household short each month is never
+        called "healthy" (its payments are small beside its income, not affordable)."""
+        return band_words(self.dti_band, self.surplus - self.unsecured_debt_payments)
+
+    @property
+    def consumer_dti_words(self) -> str:
+        return band_words(self.consumer_dti_band, self.surplus - self.unsecured_debt_payments)
+
+
+def band_words(band: Band, left: Decimal) -> str:
+    """``band`` as words; "healthy" and "safe" become "low, but short each month" when what
+    is ``left`` after every payment is below zero."""
+    if left < 0 and band in (Band.HEALTHY, Band.SAFE):
+        return "low, but short each month"
+    return str(band)
+
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     return None if whole == 0 else (part / whole).quantize(RATIO_PLACES, ROUND_HALF_UP)
