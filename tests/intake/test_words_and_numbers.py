@@ -44,6 +44,7 @@ def test_an_offer_opens_and_is_signed_in_the_pages_language_with_the_same_number
     spanish = spanish_client.get(url(application, "offer"))
     english_html, spanish_html = english.content.decode(), spanish.content.decode()
 
+    assert f'<strong class="reference">{application.reference}</strong>' in spanish_html
     assert 'lang="en">' in english_html and "Written action plan" in english_html
     assert 'lang="es">' in spanish_html and "Plan de acción por escrito" in spanish_html
     assert "Written action plan and Debt" not in spanish_html
