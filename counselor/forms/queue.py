@@ -97,9 +97,12 @@ class QueueSearchForm(forms.Form):
             ("email", "E-mail"),
             ("phone", "Phone"),
             ("ssn_name", "SSN last 4 + last name"),
+            ("reference", "Reference (CG-7K3-9QX)"),
         ]
     )
-    value = forms.CharField(max_length=254, label="First name, e-mail, phone or SSN last 4")
+    value = forms.CharField(
+        max_length=254, label="First name, e-mail, phone, SSN last 4 or reference"
+    )
     last_name = forms.CharField(
         max_length=120, required=False, label="Last name (with a first name or SSN last 4)"
     )

@@ -21,12 +21,14 @@ from counselor.models import (
 )
 from intake import selectors as intake_selectors
 from intake.models import Application, Message
+from intake.models.application import SENT, reference_normal
 from intake.selectors import (
     application_with_parts,
     budget_for,
     household_of,
 )
 from intake.services.casework import CLOSE_REASONS, allowed_statuses
+from intake.wizard.expenses import expense_label, expense_position
 from tenants.roles import CASEWORK_ROLES
 
 
@@ -38,6 +40,15 @@ def case_workers() -> QuerySet[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+def case_by_reference(typed: str) -> Application | None:
+    """The sent application with this reference ("cg-7k3-9qx" and "7K3 9QX" read alike);
+    drafts are not cases."""
+    reference = reference_normal(typed)
+    if reference is None:
+        return None
+    return Application.objects.filter(SENT, reference=reference).first()
 
 
 @dataclass(frozen=True)
@@ -70,8 +81,10 @@ class CaseView:
         return [(s, str(labels[s])) for s in allowed_statuses(self.application.status)]
 
     @property
-    def close_reasons(self) -> tuple[str, ...]:
-        return CLOSE_REASONS
+    def close_reasons(self) -> list[tuple[str, str]]:
+        """(reason, label) of every close reason, as the status history shows them."""
+        labels = dict(CaseStatusNote._meta.get_field("close_reason").flatchoices)
+        return [(reason, str(labels[reason])) for reason in CLOSE_REASONS]
 
     @property
     def open_tasks(self) -> list[Any]:
@@ -227,9 +240,9 @@ def case_view(*, application: Application) -> CaseView:
     full = application_with_parts(application)
     budget = budget_for(full)
     categories: dict[str, Any] = {}
-    for expense in full.expenses.all():
+    for expense in sorted(full.expenses.all(), key=lambda e: expense_position(e.category)):
         if expense.amount is not None:
-            categories.setdefault(expense.category, []).append(expense)
+            categories.setdefault(str(expense_label(expense.category)), []).append(expense)
     assignment = CaseAssignment.objects.filter(application=full).select_related("assigned_to")
     offers = list(full.plan_offers.order_by("-created_at", "-pk"))
     versions: dict[Any, list[Any]] = {}
@@ -245,7 +258,7 @@ def case_view(*, application: Application) -> CaseView:
         application=full,
         household=household_of(full),
         budget=budget,
-        expenses_by_category=sorted(categories.items()),
+        expenses_by_category=list(categories.items()),
         assignment=assignment.first(),
         offers=offers,
         verification=verification,

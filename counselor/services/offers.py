@@ -270,6 +270,15 @@ def case_offer_send(
             + " ".join((*rule.refusals, *result.assessment.reasons("en")))
         )
     _context, document = offer_document(proposal=version.proposal, version=version)
+    # The same numbers in every language, frozen together: the consumer reads (and signs)
+    # the plan in the language of the page.
+    renderings = {
+        language: {"html": rendered.html, "sha256": rendered.sha256}
+        for language, rendered in (
+            (code, offer_document(proposal=version.proposal, version=version, language=code)[1])
+            for code in LANGUAGES
+        )
+    }
     concessions = offer_concessions(result, creditor_terms_table())
     snapshot = {
         **offer_figures(result),
@@ -277,6 +286,7 @@ def case_offer_send(
         "proposal_version": version.number,
         "language": document.language,
         "document_sha256": document.sha256,
+        "renderings": renderings,
         "results": version.results,
     }
     with transaction.atomic():

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from counselor.forms.queue import STATUSES, QueueFilterForm, QueueSearchForm
-from counselor.selectors.case import case_workers
+from counselor.selectors.case import case_by_reference, case_workers
 from counselor.selectors.queue import queue_page, queue_search_index
 from counselor.views.common import staff_only
 from tenants.audit.decorators import audited
@@ -63,7 +63,12 @@ def queue_search(request: HttpRequest) -> HttpResponse:
     valid = search.is_valid()
     data = search.cleaned_data
     params = {"tab": data.get("tab", "")}
-    if valid:
+    if valid and data["kind"] == "reference":
+        case = case_by_reference(data["value"])
+        if case is not None:
+            return redirect("counselor:case", public_id=case.public_id)
+        messages.error(request, "No case has that reference: check what you typed.")
+    elif valid:
         try:
             index = queue_search_index(
                 kind=data["kind"], value=data["value"], last_name=data["last_name"]

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from intake.engine.errors import DomainError
-from intake.engine.irs_standards import Standard, StandardsVersion, load_standards
+from intake.engine.irs_standards import Standard, StandardsVersion, load_standards, words
 from intake.engine.money import ZERO, Number, money_text, non_negative, round_cents
 
 RATIO_PLACES = Decimal("0.0001")
@@ -213,7 +213,7 @@ class ReasonablenessFlag:
     @property
     def message(self) -> str:
         """A sentence for the counselor screen, with source date."""
-        spent = f"{self.category}: {money_text(self.amount)} a month"
+        spent = f"{words(self.category).capitalize()}: {money_text(self.amount)} a month"
         if self.standard.amount is None:
             return f"{spent}; no standard available ({self.standard.label})."
         word = "above" if self.status is FlagStatus.ABOVE else "within"
@@ -247,6 +247,29 @@ class BudgetAnalysis:
     household_size: int
     state: str | None = None
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def short_each_month(self) -> bool:
+        """Whether the month ends short once every minimum payment is made."""
+        return self.surplus < self.unsecured_debt_payments
+
+    @property
+    def dti_words(self) -> str:
+        """The debt-to-income band for a sentence: a household short each month is never
+        called "healthy" (its payments are small beside its income, not affordable)."""
+        return band_words(self.dti_band, self.surplus - self.unsecured_debt_payments)
+
+    @property
+    def consumer_dti_words(self) -> str:
+        return band_words(self.consumer_dti_band, self.surplus - self.unsecured_debt_payments)
+
+
+def band_words(band: Band, left: Decimal) -> str:
+    """``band`` as words; "healthy" and "safe" become "low, but short each month" when what
+    is ``left`` after every payment is below zero."""
+    if left < 0 and band in (Band.HEALTHY, Band.SAFE):
+        return "low, but short each month"
+    return str(band)
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -61,6 +61,16 @@ def _dollars(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+_PAIRS = frozenset({"childcare_support", "apparel_services", "water_sewer_trash"})
+
+
+def words(name: str) -> str:
+    """A stored name as plain words for a sentence: "childcare_support" -> "childcare and
+    support", "apparel_services" -> "apparel and services", "personal_care" -> "personal
+    care"."""
+    return name.replace("_", " and " if name in _PAIRS else " ")
+
+
 @dataclass(frozen=True)
 class IrsStandards:
     """Lookups into the table; each returns a :class:`Standard`."""
@@ -85,7 +95,7 @@ class IrsStandards:
 
     def _national(self, item: str, amount: Decimal | None, note: str) -> Standard:
         return Standard(
-            f"national standard: {item}",
+            f"national standard for {words(item)}",
             amount,
             self.version.effective_date,
             self.version.source_urls[0],

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from ..models import CounselingRequest
 from ..wizard.fields import digits
 from ..wizard.forms import LANGUAGES
+from ..wizard.plain import PlainErrorsForm
 
 
-class CounselingRequestForm(forms.Form):
+class CounselingRequestForm(PlainErrorsForm):
     preferred_times = forms.MultipleChoiceField(
         label=_("When can we call you?"),
         choices=CounselingRequest.Time.choices,

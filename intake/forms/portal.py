@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Consent, PlanOffer
+from ..wizard.plain import PlainErrorsForm
 
 
-class MessageForm(forms.Form):
+class MessageForm(PlainErrorsForm):
     body = forms.CharField(
         label=_("Your message"),
         max_length=4000,
@@ -21,7 +22,7 @@ class WithdrawForm(forms.Form):
     kind = forms.ChoiceField(choices=Consent.Kind.choices)
 
 
-class OfferAnswerForm(forms.Form):
+class OfferAnswerForm(PlainErrorsForm):
     offer = forms.UUIDField(widget=forms.HiddenInput)
     document_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
 

@@ -3,6 +3,8 @@ documents, consents) hang off it; PII lives in those parts, in encrypted fields.
 
 from __future__ import annotations
 
+import re
+import secrets
 import uuid
 
 from django.conf import settings
@@ -12,6 +14,24 @@ from django.utils.translation import gettext_lazy as _
 
 # Every application but drafts: what the counselor queue lists.
 SENT = ~models.Q(status="draft")
+# References are read aloud and typed: no 0/O, 1/I/L or U (30 characters, 30^6 codes).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+_REFERENCE = re.compile(rf"^(?:CG)?([{REFERENCE_ALPHABET}]{{6}})$")
+
+
+def reference_new() -> str:
+    """A consumer's reference such as ``CG-7K3-9QX``: random, so it says nothing about the
+    person or the order of applications."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"CG-{chars[:3]}-{chars[3:]}"
+
+
+def reference_normal(typed: str) -> str | None:
+    """A reference as typed ("cg 7k3 9qx", "7K3-9QX") in its stored form, or None when it
+    cannot be one."""
+    compact = re.sub(r"[\s-]", "", typed.upper())
+    match = _REFERENCE.match(compact)
+    return f"CG-{match.group(1)[:3]}-{match.group(1)[3:]}" if match else None
 
 
 class Application(models.Model):
@@ -25,6 +45,8 @@ class Application(models.Model):
         CLOSED = "closed", _("Closed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # What the consumer and the counselor say on the phone (not an identifier of the person).
+    reference = models.CharField(max_length=10, unique=True, default=reference_new, editable=False)
     consumer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
     )

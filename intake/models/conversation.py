@@ -62,6 +62,12 @@ class CounselingRequest(models.Model):
     def __str__(self) -> str:
         return f"CounselingRequest {self.public_id}"
 
+    @property
+    def preferred_times_display(self) -> str:
+        """The times chosen, in words ("Mornings (9 to 12), Saturdays")."""
+        labels = dict(self.Time.choices)
+        return ", ".join(str(labels.get(time, time)) for time in self.preferred_times)
+
 
 class Message(models.Model):
     """A secure message on an application's thread; `reply_to` threads replies."""

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import validate_ipv46_address
@@ -15,6 +17,15 @@ from tenants.encryption.fields import EncryptedJSONField, EncryptedTextField
 
 from .application import Application
 from .parts import HASH_FORMAT
+
+
+@dataclass(frozen=True)
+class OfferRendering:
+    """The offer's document in one language, with the SHA-256 a signature would carry."""
+
+    html: str
+    sha256: str
+    language: str
 
 
 class PlanOffer(models.Model):
@@ -64,6 +75,32 @@ class PlanOffer(models.Model):
 
     def __str__(self) -> str:
         return f"PlanOffer {self.public_id}"
+
+    def renderings(self) -> list[OfferRendering]:
+        """The frozen document first, then its renderings in the other languages, frozen
+        with it when it was sent (the same numbers, other words). A rendering whose text
+        does not match its hash is left out."""
+        first = OfferRendering(
+            self.document, self.document_hash, self.snapshot.get("language") or "en"
+        )
+        others = [
+            OfferRendering(str(r["html"]), str(r["sha256"]), language)
+            for language, r in (self.snapshot.get("renderings") or {}).items()
+            if r["sha256"] != self.document_hash
+            and hashlib.sha256(str(r["html"]).encode()).hexdigest() == r["sha256"]
+        ]
+        return [first, *others]
+
+    def rendering(self, language: str) -> OfferRendering:
+        """The document in ``language`` ("es-us" reads "es") when one was frozen, else the
+        frozen document as sent."""
+        wanted = language.split("-")[0].lower()
+        renderings = self.renderings()
+        return next((r for r in renderings if r.language == wanted), renderings[0])
+
+    def rendering_of(self, sha256: str) -> OfferRendering | None:
+        """The rendering whose SHA-256 this is (the one the consumer read and signs)."""
+        return next((r for r in self.renderings() if r.sha256 == sha256), None)
 
     @property
     def is_open(self) -> bool:

@@ -210,7 +210,7 @@ def offer_for_answer(application: Application, offer_id: Any, document_hash: str
         )
     if offer is None or offer.superseded or offer.status != PlanOffer.Status.OPEN:
         raise OfferNotOpen(_("This offer is no longer open. Please look at your latest offer."))
-    if document_hash != offer.document_hash:
+    if offer.rendering_of(document_hash) is None:
         raise OfferChanged(_("The offer changed since you opened it. Please read it again."))
     return offer
 

@@ -31,6 +31,7 @@ from tenants.selectors import agency_profile_get
 
 from ..errors import SignatureInvalid
 from ..models import Application, Household, PlanAcceptance, PlanOffer, StatusChange
+from ..models.offers import OfferRendering
 from .analytics import offer_accepted_emit
 from .common import consumer_audit
 from .consents import SIGNATURE_INTENT, consent_text
@@ -127,6 +128,7 @@ def plan_offer_accept(
     when it raises.
     """
     offer = offer_for_answer(application, offer_id, document_hash)
+    signed_rendering = offer.rendering_of(document_hash) or offer.rendering(language)
     household = Household.objects.filter(application=application).first()
     signature_check(
         household=household,
@@ -149,7 +151,7 @@ def plan_offer_accept(
         intent_version=intent.version,
         intent_language=intent.language,
         consented=True,
-        document_hash=document_sha256(offer.document),
+        document_hash=document_sha256(signed_rendering.html),
         accepted_at=now,
         ip=client_ip(request) if request is not None else None,
         ip_hash=_ip_hash(request),
@@ -181,9 +183,8 @@ def _agency_zone() -> ZoneInfo:
 def signed_plan_html(acceptance: PlanAcceptance) -> str:
     """The frozen offer document followed by the signature block, in the document's
     language, with the time in the agency's timezone. Side effects: none."""
-    offer = acceptance.offer
-    language = offer.snapshot.get("language") or acceptance.application.language or "en"
-    language = language if language in ("en", "es") else "en"
+    rendering = _signed_rendering(acceptance)
+    language = rendering.language if rendering.language in ("en", "es") else "en"
     with translation.override(language):
         block = render_to_string(
             "portal/partials/_signed_block.html",
@@ -195,12 +196,19 @@ def signed_plan_html(acceptance: PlanAcceptance) -> str:
                 ),
             },
         )
-    return offer.document + block
+    return rendering.html + block
+
+
+def _signed_rendering(acceptance: PlanAcceptance) -> OfferRendering:
+    """The document the consumer read and signed (its hash is the signature's), in the
+    language they read it in."""
+    offer = acceptance.offer
+    return offer.rendering_of(acceptance.document_hash) or offer.renderings()[0]
 
 
 def signed_plan_pdf(acceptance: PlanAcceptance) -> bytes:
     """The signed plan as a PDF; the same record always gives the same bytes."""
-    language = acceptance.offer.snapshot.get("language") or "en"
+    language = _signed_rendering(acceptance).language
     return document_pdf(
         signed_plan_html(acceptance),
         title=f"Signed plan {acceptance.signature_id}",

@@ -5,6 +5,7 @@ em dash on every page, consumer and staff alike."""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import nh3
@@ -12,6 +13,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from intake.engine.money import money_text
+from intake.models import Consent
 
 register = template.Library()
 MISSING = "\u2014"
@@ -21,6 +23,27 @@ MISSING = "\u2014"
 def money(value: Decimal | None) -> str:
     """``Decimal("1234.5")`` -> ``$1,234.50``; None -> an em dash."""
     return MISSING if value is None else money_text(Decimal(value))
+
+
+@register.filter
+def money_short(value: Decimal | None) -> str:
+    """A shortfall as the amount missing: ``Decimal("-820.52")`` -> ``$820.52`` (the
+    sentence says "short"; a page never shows "-$")."""
+    return MISSING if value is None else money_text(abs(Decimal(value)))
+
+
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+@register.filter
+def plain_words(text: str | None) -> str:
+    """A recorded name as words: a consent kind by its label ("consent given: credit_pull"
+    -> "consent given: Soft credit check (FCRA written instruction)"), any other stored
+    name without its underscores ("plan_acceptance" -> "plan acceptance")."""
+    labels = dict(Consent.Kind.choices)
+    return _SNAKE.sub(
+        lambda m: str(labels.get(m.group(0), m.group(0).replace("_", " "))), text or ""
+    )
 
 
 @register.filter

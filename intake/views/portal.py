@@ -121,15 +121,16 @@ def _offer_page(
     request: HttpRequest, application: Application, accept_form: AcceptForm | None = None
 ) -> HttpResponse:
     current = current_offer(application)
-    initial = (
-        {"offer": current.public_id, "document_hash": current.document_hash} if current else {}
-    )
+    # The document in the page's language (frozen with the offer); signing carries its hash.
+    document = current.rendering(request.LANGUAGE_CODE) if current else None
+    initial = {"offer": current.public_id, "document_hash": document.sha256} if document else {}
     return render(
         request,
         "portal/offer.html",
         {
             "application": application,
             "offer": current,
+            "document": document,
             "signed": signed_plan_of(application),
             "accept_form": accept_form or _accept_form(request, application, initial=initial),
             "decline_form": DeclineForm(initial=initial),

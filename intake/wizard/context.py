@@ -11,7 +11,7 @@ from ..selectors.applications import budget_for, household_of
 from ..selectors.consents import consent_is_live
 from ..services.bank import SANDBOX_INSTITUTIONS, bank_connections_live, bank_link_available
 from ..services.consents import consent_text
-from .expenses import GROUPS, typical_amount
+from .expenses import GROUPS, expense_label, typical_amount
 from .steps import STEPS, TRACKED, Step
 
 
@@ -71,9 +71,8 @@ def step_context(
         context["consents"] = _consent_fields(form, language)
     if step.slug == "review":
         context["budget"] = budget_for(application)
-        labels = {line.name: line.label for group in GROUPS for line in group.lines}
         context["expense_lines"] = [
-            (labels.get(e.category, e.category), e.amount) for e in application.expenses.all()
+            (expense_label(e.category), e.amount) for e in application.expenses.all()
         ]
     if step.slug == "documents":
         context["documents"] = application.document_list

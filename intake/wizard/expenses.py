@@ -114,6 +114,22 @@ GROUPS = (
     ),
 )
 LINE_NAMES = tuple(line.name for group in GROUPS for line in group.lines)
+_LABELS: dict[str, Promise] = {
+    **{group.name: group.label for group in GROUPS},
+    "childcare_support": _("Children and support"),
+    **{line.name: line.label for group in GROUPS for line in group.lines},
+}
+
+
+def expense_label(name: str) -> Promise | str:
+    """The worksheet's words for a stored expense line or category ("auto_insurance" ->
+    "Car insurance"); an unknown name reads as words, never with underscores."""
+    return _LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def expense_position(name: str) -> int:
+    """Where the line stands on the worksheet (unknown names last)."""
+    return LINE_NAMES.index(name) if name in LINE_NAMES else len(LINE_NAMES)
 
 
 def typical_amount(group: Group, household_size: int | None) -> Decimal | None:

@@ -25,13 +25,16 @@ class AmountField(forms.CharField):
         "too_large": _("Enter an amount below $10,000,000,000."),
     }
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, implausible: Decimal = Decimal("100000"), **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "widget",
             forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 24}),
         )
         super().__init__(**kwargs)
+        # From this amount up, the consumer is asked to check it (a typo, most likely):
+        # saving the same amount again keeps it.
+        self.implausible = implausible
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)

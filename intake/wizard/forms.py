@@ -5,6 +5,7 @@ the "missing answer" errors that decide whether the step is complete."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from ..models import Consent, Debt, Document, Income
 from ..models.household import EmploymentStatus
 from ..models.parts import Frequency
 from .fields import AmountField, PercentField, PressedField, digits
+from .plain import PlainErrorsForm
 
 LANGUAGES = [("en", "English"), ("es", "Español")]
 BLANK = [("", _("- Select -"))]
@@ -46,7 +48,7 @@ def _style(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = f"{bound.auto_id}-error"
 
 
-class StepForm(forms.Form):
+class StepForm(PlainErrorsForm):
     """A wizard form: `values()` is what may be saved now, `check_complete()` what the
     step still needs."""
 
@@ -57,7 +59,7 @@ class StepForm(forms.Form):
         if not self.is_bound:
             return {}
         self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return self.kept()
 
     def missing(self) -> dict[str, Any]:
         return self.required_answers
@@ -75,7 +77,7 @@ class StepForm(forms.Form):
     def error_summary(self) -> list[tuple[str, str]]:
         """(element id, message) for the error summary at the top of the page."""
         found = [
-            (f"id_{self.add_prefix(n)}" if n != "__all__" else "", e)
+            (f"id_{self.add_prefix(n)}" if n != "__all__" else "", self.summary_line(n, e))
             for n, es in self.errors.items()
             for e in es
         ]
@@ -287,12 +289,12 @@ class ConsentsForm(StepForm):
         return [kind for kind in Consent.Kind.values if values.get(kind)]
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(PlainErrorsForm):
     kind = forms.ChoiceField(
         label=_("Type of income"), required=False, choices=BLANK + Income.Kind.choices
     )
-    gross = AmountField(label=_("Amount before taxes"))
-    net = AmountField(label=_("Take-home amount (optional)"))
+    gross = AmountField(label=_("Amount before taxes"), implausible=Decimal("250000"))
+    net = AmountField(label=_("Take-home amount (optional)"), implausible=Decimal("250000"))
     frequency = forms.ChoiceField(
         label=_("How often"), required=False, choices=BLANK + Frequency.choices
     )
@@ -310,7 +312,7 @@ class IncomeForm(forms.Form):
         return data
 
 
-class DebtForm(forms.Form):
+class DebtForm(PlainErrorsForm):
     row_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     creditor = forms.CharField(label=_("Who do you owe?"), required=False, max_length=120)
     kind = forms.ChoiceField(
@@ -319,10 +321,10 @@ class DebtForm(forms.Form):
     secured = forms.BooleanField(
         label=_("Backed by property (like a car or house)"), required=False
     )
-    balance = AmountField(label=_("Amount owed"))
+    balance = AmountField(label=_("Amount owed"), implausible=Decimal("5000000"))
     apr = PercentField(label=_("Interest rate (APR %, optional)"))
     minimum_payment = AmountField(label=_("Minimum monthly payment"))
-    past_due = AmountField(label=_("Past due amount (optional)"))
+    past_due = AmountField(label=_("Past due amount (optional)"), implausible=Decimal("5000000"))
     required_answers = {
         "creditor": _("Enter who you owe."),
         "kind": _("Choose the type of debt."),
@@ -344,7 +346,7 @@ class RowsFormSet(forms.BaseFormSet):
         for form in self.forms:
             if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
                 continue
-            rows.append({k: v for k, v in form.cleaned_data.items() if k not in form.errors})
+            rows.append(form.kept())
         return rows
 
     def check_complete(self) -> bool:
@@ -363,7 +365,9 @@ class RowsFormSet(forms.BaseFormSet):
         found = [("step-form", str(e)) for e in self.non_form_errors()]
         for form in self.forms:
             for name, errors in form.errors.items():
-                found += [(f"id_{form.add_prefix(name)}", e) for e in errors]
+                found += [
+                    (f"id_{form.add_prefix(name)}", form.summary_line(name, e)) for e in errors
+                ]
         return found
 
 

@@ -27,6 +27,7 @@ from .forms import (
     IncomeFormSet,
     StepForm,
 )
+from .plain import PlainErrorsForm
 
 ROWS = "rows"
 
@@ -341,6 +342,10 @@ def step_post(step: Step, request: HttpRequest, application: Application) -> tup
     if step.slug in ("bank", "documents", "review"):
         saved = step.save(form, application, True, request)
         return form, saved and not form.errors
+    before = step.load(application)
+    for one in getattr(form, "forms", [form]):
+        if isinstance(one, PlainErrorsForm):
+            one.flag_implausible(before)
     complete = form.check_complete()
     saved = step.save(form, application, complete, request)
     return form, complete and saved

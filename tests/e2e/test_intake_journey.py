@@ -33,7 +33,7 @@ NAMES = (
     "Rivera",
     "Peach St",
     "Atlanta",
-    *US_STATES.values(),
+    *map(str, US_STATES.values()),
 )
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -14,6 +14,7 @@ from intake.engine.budget import (
     FlagStatus,
     Income,
     analyze_budget,
+    band_words,
     consumer_dti_band,
     dti_band,
     monthly_amount,
@@ -164,7 +165,7 @@ def test_analyze_budget_flags_food_above_irs_standard():
     assert flag.status == FlagStatus.ABOVE
     assert flag.standard.amount == Decimal("497")
     assert flag.message == (
-        "food: $600.00 a month is above the IRS national standard: food of $497.00"
+        "Food: $600.00 a month is above the IRS national standard for food of $497.00"
         " (effective 2025-04-21)."
     )
 
@@ -210,3 +211,17 @@ def test_analyze_budget_invalid_state_names_field():
     with pytest.raises(DomainError) as error:
         analyze_budget([], [], [], state="Texas")
     assert error.value.field == "state"
+
+
+@pytest.mark.parametrize(
+    ("band", "left", "words"),
+    [
+        (Band.HEALTHY, Decimal("0.00"), "healthy"),
+        (Band.HEALTHY, Decimal("-0.01"), "low, but short each month"),
+        (Band.SAFE, Decimal("-820.52"), "low, but short each month"),
+        (Band.ACT_NOW, Decimal("-820.52"), "act now"),
+        (Band.SAFE, Decimal("12.00"), "safe"),
+    ],
+)
+def test_a_household_short_each_month_is_never_called_healthy(band, left, words):
+    assert band_words(band, left) == words

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -19,6 +20,7 @@ from django.urls import reverse
 from intake.models import Application, CounselingRequest
 from tenants.models import Agency, ReferralCode
 from tenants.roles import Role, role_grant
+from tests.intake.conftest import ABOUT_YOU, rows
 from tests.security.conftest import CONSUMER_A_NAME, Cast
 from tests.security.urls_walk import Route, routes
 
@@ -379,6 +381,48 @@ def test_staff_post_to_every_consumer_creation_url_is_refused(cast: Cast, role: 
 
     assert statuses == dict.fromkeys(CONSUMER_CREATION, 403)
     assert (Application.objects.count(), CounselingRequest.objects.count()) == before
+
+
+def _every_count() -> dict[str, int]:
+    """How many rows each consumer-side model holds (intake's and the uploads')."""
+    models = [
+        *apps.get_app_config("intake").get_models(),
+        *apps.get_app_config("uploads").get_models(),
+    ]
+    return {model._meta.label: model.objects.count() for model in models}
+
+
+# What a consumer posts to their own application to create something: the steps, the
+# uploads, a message, the submission, a signature.
+OWN_CREATION = {
+    "intake:step-about-you": ABOUT_YOU,
+    "intake:step-income": rows([{"kind": "wages", "gross": "4000", "frequency": "monthly"}]),
+    "intake:step-expenses": {"rent": "1200"},
+    "intake:step-debts": rows([{"creditor": "Bank", "kind": "credit_card", "balance": "900"}]),
+    "intake:step-documents": {"kind": "pay_stub", "upload": "on"},
+    "intake:messages": {"body": "Hello"},
+    "intake:submit": {},
+    "intake:offer-accept": {"typed_name": "Quintessa Marchbanks", "consent": "on"},
+}
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_staff_post_to_a_consumers_own_creation_urls_creates_nothing(cast: Cast, role: str):
+    client = _staff_client(role)
+    case = {"public_id": cast.application_a.public_id}
+    before = _every_count()
+
+    statuses = {
+        name: client.post(reverse(name, kwargs=case), data).status_code
+        for name, data in OWN_CREATION.items()
+    }
+    statuses |= {
+        name: client.post(reverse(name), data).status_code
+        for name, data in CONSUMER_CREATION.items()
+    }
+
+    assert set(statuses.values()) <= {403, 404}, statuses
+    assert _every_count() == before
 
 
 @pytest.mark.parametrize(
