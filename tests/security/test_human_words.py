@@ -15,10 +15,15 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.intake.conftest import rows
+from tests.integrations.plaid import conftest as plaid_fixtures
 from tests.security.human_seed import AS_TYPED, Story, client_of, story
 from tests.security.human_words import english_sentences, internal_names, offences, text_nodes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
+
+# The seeded consumer connects a bank through the Plaid sandbox (raw_seed).
+plaid_url = plaid_fixtures.plaid_url
+plaid = plaid_fixtures.plaid
 STEPS = ("about-you", "consents", "income", "expenses", "debts", "bank", "documents", "review")
 
 
@@ -97,7 +102,8 @@ def _pdf_nodes(s: Story, who: str, path: str, language: str) -> list[str]:
 
 
 @pytest.fixture
-def seeded(agency_profile) -> Story:
+def seeded(agency_profile, plaid, settings) -> Story:
+    settings.PLAID_ENV, settings.PLAID_WEBHOOK_URL = "sandbox", ""
     return story()
 
 
