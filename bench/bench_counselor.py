@@ -11,7 +11,8 @@ to warm up, then `--rounds` times. Everything it created is dropped at the end.
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379.
 Run: .venv/bin/python bench/bench_counselor.py [--count 20000] [--large] [--rounds 30]
 or side by side: .venv/bin/python bench/bench_counselor.py --levels 1000,10000,100000
-(`--large` seeds 100,000 applications.) `--keep DIR` keeps the seeded agency (databases
+(`--large` seeds 100,000 applications; a level written `100000:DIR` measures the agency
+kept in DIR.) `--keep DIR` keeps the seeded agency (databases
 and key) and `--reuse DIR` measures it again without seeding (after migrating it).
 """
 
@@ -162,13 +163,32 @@ def _table(levels: dict[int, dict[str, list]], rounds: int) -> None:
         p50s = "".join(f"{levels[n][name][0]:>14.1f}" for n in counts)
         _, p95, queries = levels[counts[-1]][name]
         print(f"{name:<28}{p50s}{p95:>14.1f}{queries:>9}")
+    _targets(levels)
+
+
+def _targets(levels: dict[int, dict[str, list]]) -> None:
+    """The issue's targets, each with its figure (p50s, milliseconds)."""
+    small, large = min(levels), max(levels)
+    p50 = {n: {name: row[0] for name, row in rows.items()} for n, rows in levels.items()}
+    queue, top = "queue, all cases", p50[large]
+    checks = [
+        (f"queue p50 @{large:,} / @{small:,}", top[queue] / p50[small][queue], 1.3),
+        (f"queue / admin changelist @{large:,}", top[queue] / top["admin changelist"], 0.5),
+        (f"page 200 / page 1 @{large:,}", top["queue, page 200"] / top[queue], 1.3),
+        (f"case page p50 @{large:,} (ms)", top["case page"], 40),
+        (f"dashboard p50 @{large:,} (ms)", top["supervisor dashboard"], 50),
+    ]
+    for label, figure, limit in checks:
+        verdict = "ok" if figure <= limit else "MISSED"
+        print(f"{label:<40}{figure:>8.2f}   target <= {limit}   {verdict}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument(
-        "--levels", help="comma-separated counts measured side by side, e.g. 1000,10000,100000"
+        "--levels",
+        help="comma-separated counts measured side by side, e.g. 1000,10000,100000:DIR",
     )
     parser.add_argument("--large", action="store_true", help="100,000 applications")
     parser.add_argument("--rounds", type=int, default=30)
@@ -178,12 +198,17 @@ def main() -> None:
     count = 100_000 if args.large else args.count
     if args.levels:
         levels = {}
-        for level in (int(n) for n in args.levels.split(",")):
+        for item in args.levels.split(","):
+            level, _, kept = item.partition(":")
+            if kept:  # measured again in an agency kept with --keep
+                env = json.loads((Path(kept) / "agency-env.json").read_text())
+                levels[int(level)] = _measure(env, args.rounds)
+                continue
             with (
                 tempfile.TemporaryDirectory() as tmp,
-                contextmanager(_seeded)(Path(tmp), level, False) as env,
+                contextmanager(_seeded)(Path(tmp), int(level), False) as env,
             ):
-                levels[level] = _measure(env, args.rounds)
+                levels[int(level)] = _measure(env, args.rounds)
         _table(levels, args.rounds)
         return
     if args.reuse:
