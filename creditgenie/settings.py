@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     *(["tests.encryption_app"] if _TEST_APPS else []),  # test models of encrypted fields
 ]
 
+FORM_RENDERER = "tenants.uswds.UswdsRenderer"  # USWDS classes, one field template
 MIDDLEWARE = [
     "creditgenie.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -26,26 +26,6 @@ BLANK = [("", _("- Select -"))]
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"]
 
 
-def _style(form: forms.BaseForm) -> None:
-    """USWDS classes on every widget, and error state linked to the error message."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        css = {
-            forms.CheckboxInput: "usa-checkbox__input",
-            forms.CheckboxSelectMultiple: "usa-checkbox__input",
-            forms.Select: "usa-select",
-            forms.Textarea: "usa-textarea",
-            forms.ClearableFileInput: "usa-file-input",
-            forms.HiddenInput: "",
-        }.get(type(widget), "usa-input")
-        widget.attrs["class"] = css
-        if form.is_bound and name in form.errors:
-            bound = form[name]
-            widget.attrs["class"] = f"{css} usa-input--error".strip()
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = f"{bound.auto_id}-error"
-
-
 class StepForm(forms.Form):
     """A wizard form: `values()` is what may be saved now, `check_complete()` what the
     step still needs."""
@@ -69,7 +49,6 @@ class StepForm(forms.Form):
         for name, message in self.missing().items():
             if name not in self.errors and self.cleaned_data.get(name) in (None, "", [], False):
                 self.add_error(name, ValidationError(message, code="required"))
-        _style(self)
         return not self.errors
 
     def error_summary(self) -> list[tuple[str, str]]:
@@ -355,8 +334,6 @@ class RowsFormSet(forms.BaseFormSet):
             for name, message in form.required_answers.items():
                 if name not in form.errors and form.cleaned_data.get(name) in (None, ""):
                     form.add_error(name, ValidationError(message, code="required"))
-        for form in self.forms:
-            _style(form)
         return self.is_valid() and not any(f.errors for f in self.forms)
 
     def error_summary(self) -> list[tuple[str, str]]:
