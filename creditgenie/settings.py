@@ -85,8 +85,7 @@ MIDDLEWARE = [
     "creditgenie.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx, before anything that reads it
-    # Before CSRF, so sign-in attempts are counted even when their token is wrong.
-    "creditgenie.middleware.RateLimitMiddleware",
+    "creditgenie.middleware.RateLimitMiddleware",  # before CSRF: wrong-token sign-ins count
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     *([] if IS_FRONTDOOR else ["tenants.signin.SessionLifetimeMiddleware"]),
@@ -94,6 +93,7 @@ MIDDLEWARE = [
     "creditgenie.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "creditgenie.middleware.FriendlyMethodNotAllowedMiddleware",  # the agency's 405 page
 ]
 
 ROOT_URLCONF = "creditgenie.urls_frontdoor" if IS_FRONTDOOR else "creditgenie.urls"
