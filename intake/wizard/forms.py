@@ -4,6 +4,7 @@ the "missing answer" errors that decide whether the step is complete."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants.uploads.validation import upload_too_large_message
@@ -24,6 +26,18 @@ from .fields import AmountField, PercentField, PressedField, digits
 LANGUAGES = [("en", "English"), ("es", "Español")]
 BLANK = [("", _("- Select -"))]
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"]
+
+
+def _collation_key(name: str) -> str:
+    """Alphabetical order as a reader expects it: accents and case ignored."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+
+
+def states_by_name() -> list[tuple[str, str]]:
+    """(USPS code, name) sorted by the name in the active language."""
+    named = [(code, gettext(str(name))) for code, name in US_STATES.items()]
+    return sorted(named, key=lambda choice: _collation_key(choice[1]))
 
 
 class StepForm(forms.Form):
@@ -83,9 +97,7 @@ class AboutYouForm(StepForm):
     street = forms.CharField(label=_("Street address"), required=False, max_length=120)
     street2 = forms.CharField(label=_("Apartment, unit (optional)"), required=False, max_length=60)
     city = forms.CharField(label=_("City"), required=False, max_length=60)
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=BLANK + sorted(US_STATES.items())
-    )
+    state = forms.ChoiceField(label=_("State"), required=False, choices=BLANK)
     zip_code = forms.CharField(
         label=_("ZIP code"),
         required=False,
@@ -157,6 +169,7 @@ class AboutYouForm(StepForm):
     def __init__(self, *args: Any, existing_ssn: str = "", needs_ssn: bool = False, **kw: Any):
         super().__init__(*args, **kw)
         self.existing_ssn, self.needs_ssn = existing_ssn, needs_ssn
+        self.fields["state"].choices = BLANK + states_by_name()
 
     def missing(self) -> dict[str, Any]:
         missing = dict(self.required_answers)

@@ -4,10 +4,14 @@ renderer (tenants.uswds), and the error state appears only on a checked step."""
 
 from __future__ import annotations
 
+import unicodedata
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
+from tenants.us_states import US_STATES
 from tests.intake.conftest import url
 
 STEPS = ("about-you", "consents", "income", "expenses", "debts", "documents")  # bank: no field
@@ -84,3 +88,47 @@ def test_a_checked_step_marks_the_field_in_error_and_links_its_message(signed_in
     page = _fields(signed_in.get(url(draft, "step-about-you")).content.decode())
     zip_code = next(attrs for _kind, attrs in page.fields if attrs["name"] == "zip_code")
     assert zip_code["class"] == "usa-input" and "aria-invalid" not in zip_code
+
+
+class Options(HTMLParser):
+    """The state select's (value, label) pairs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.options = False, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "select":
+            self.inside = found.get("name") == "state"
+        elif tag == "option" and self.inside:
+            self.options.append([found.get("value") or "", ""])
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = self.inside and tag != "select"
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.options and not self.options[-1][1]:
+            self.options[-1][1] = data.strip()
+
+
+def _key(label: str) -> str:
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_states_are_sorted_by_their_name_in_the_page_language(
+    signed_in, draft, settings, language
+):
+    signed_in.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    parser = Options()
+    parser.feed(signed_in.get(url(draft, "step-about-you")).content.decode())
+    blank, *states = parser.options
+    assert blank[0] == "" and len(states) == len(US_STATES)
+    labels = [label for _code, label in states]
+    assert labels == sorted(labels, key=_key)
+    with translation.override(language):
+        assert labels == [gettext(name) for name in sorted(US_STATES.values(), key=_key)]
+    codes = [code for code, _label in states]
+    if language == "en":  # by name, not by code: Delaware (DE) before D.C. (DC)
+        assert codes.index("DE") < codes.index("DC")
