@@ -104,6 +104,24 @@ class Pages(Journey):
             expect(self.page.locator(".usa-error-message, .usa-alert--error").first).to_be_visible()
             self.check(f"{prefix}{number}-{slug}-errors")
 
+    def co_applicant(self, public_id: str, *, script: bool = True) -> None:
+        """Their fields only while "Someone applies with me" is ticked (CSS, no script;
+        axe-core needs script, so a page without it is only screenshotted)."""
+        self.page.goto(f"{self.base}/applications/{public_id}/about-you/")
+        fields = self.page.locator("#co-applicant-fields")
+        box = self.page.locator("label[for=id_has_co_applicant]")
+        expect(fields).to_be_hidden()
+        box.click()
+        expect(self.page.locator("#id_co_first_name")).to_be_visible()
+        self.rec.snap("1-about-you-co-applicant", audit=script)
+        if script:  # the autosave keeps the box as it is left: unticked
+            saved = lambda r: r.request.method == "POST" and r.url.endswith("/about-you/")  # noqa: E731
+            with self.page.expect_response(saved):
+                box.click()
+        else:
+            box.click()
+        expect(fields).to_be_hidden()
+
     def signed_out_pages(self, prefix: str) -> None:
         self.check(f"{prefix}agency-landing")
         self.page.get_by_role("link", name=self.words.sign_in_to_start).click()
@@ -150,6 +168,15 @@ def test_every_consumer_page_fits_every_width(
         public_id = re.search(r"/applications/([0-9a-f-]{36})/", page.url).group(1)
         pages.check("portal-draft")
         pages.steps(public_id, "")
+        pages.co_applicant(public_id)
+        no_script = browser.new_context(
+            viewport=PHONE, java_script_enabled=False, storage_state=page.context.storage_state()
+        )
+        bare = no_script.new_page()
+        Pages(
+            bare, FitRecorder(bare, folder / "no-script", widths=(375,)), ENGLISH, base
+        ).co_applicant(public_id, script=False)
+        no_script.close()
         pages.switch(SPANISH, spanish)
         pages.steps(public_id, "")
         pages.switch(ENGLISH, english)
