@@ -18,7 +18,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -241,3 +241,20 @@ class RateLimitMiddleware:
         response = render(request, "429.html", status=429)
         response.headers["Retry-After"] = str(max(usage["time_left"], 1))
         return response
+
+
+class FriendlyMethodNotAllowedMiddleware:
+    """A wrong method (GET /apply/, whose form only posts) answers 405 with the agency's
+    page in the visitor's language, not Django's blank one. Django has no handler405, so
+    the view's HttpResponseNotAllowed is replaced here (its Allow header kept)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not isinstance(response, HttpResponseNotAllowed) or request.method == "HEAD":
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response["Allow"]
+        return page

@@ -40,8 +40,7 @@ from creditgenie.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CREDITGENIE_VAR_DIR") or BASE_DIR / "var")
-# Variables already in the environment win over the file. A developer's .env (made by
-# bin/start from .env.example) is read when present; CREDITGENIE_ENV_FILE names another.
+# The environment wins over a developer's .env (or the file CREDITGENIE_ENV_FILE names).
 read_env_file(BASE_DIR)
 
 # --- Which deployment this is --------------------------------------------------------------
@@ -78,6 +77,7 @@ INSTALLED_APPS = [
     *(["tests.encryption_app"] if _TEST_APPS else []),  # test models of encrypted fields
 ]
 
+FORM_RENDERER = "tenants.uswds.UswdsRenderer"  # USWDS classes, one field template
 MIDDLEWARE = [
     "creditgenie.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -88,8 +88,7 @@ MIDDLEWARE = [
     "creditgenie.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx, before anything that reads it
-    # Before CSRF, so sign-in attempts are counted even when their token is wrong.
-    "creditgenie.middleware.RateLimitMiddleware",
+    "creditgenie.middleware.RateLimitMiddleware",  # before CSRF: wrong-token sign-ins count
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     *([] if IS_FRONTDOOR else ["tenants.signin.SessionLifetimeMiddleware"]),
@@ -97,6 +96,7 @@ MIDDLEWARE = [
     "creditgenie.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "creditgenie.middleware.FriendlyMethodNotAllowedMiddleware",  # the agency's 405 page
 ]
 
 ROOT_URLCONF = "creditgenie.urls_frontdoor" if IS_FRONTDOOR else "creditgenie.urls"

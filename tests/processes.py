@@ -10,11 +10,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import psycopg
 import requests
@@ -94,8 +96,12 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
 
 @contextmanager
 def server(env: dict[str, str], *, workers: int = 1, threads: int = 2) -> Iterator[str]:
-    """A gunicorn process serving the deployment `env` describes; yields its base URL."""
+    """A gunicorn process serving the deployment `env` describes; yields its base URL.
+
+    Its log goes to a file, not a pipe nobody reads: a long journey's log would fill the
+    pipe and block the server on its next write."""
     port = free_port()
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 -- closed below
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -114,23 +120,32 @@ def server(env: dict[str, str], *, workers: int = 1, threads: int = 2) -> Iterat
         env=env,
         cwd=BASE_DIR,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(url + "/healthz", proc)
+        wait_for(url + "/healthz", proc, log)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+        log.close()
 
 
-def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 30.0) -> None:
+def wait_for(
+    url: str,
+    proc: subprocess.Popen | None = None,
+    log: IO[str] | None = None,
+    timeout: float = 30.0,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            detail = proc.stderr.read()[-2000:] if proc.stderr else f"exit {proc.returncode}"
+            if log is not None:
+                log.seek(0)
+            stream = log or proc.stderr
+            detail = stream.read()[-2000:] if stream else f"exit {proc.returncode}"
             raise RuntimeError(f"server exited early: {detail}")
         try:
             if requests.get(url, timeout=2).status_code < 500:

@@ -91,7 +91,8 @@ def plan_document(html: str) -> str:
 
     Our own autoescaped templates wrote it, but it comes back from the database, so it is
     cleaned to text markup first: no script, style, link, image, form or event attribute
-    survives, whatever the stored text holds."""
+    survives, whatever the stored text holds. Each table sits in a box that scrolls sideways
+    on a narrow phone (focusable, so a keyboard scrolls it too): its figures never break."""
     cleaned = nh3.clean(
         html,
         tags=set(PLAN_DOCUMENT_TAGS),
@@ -100,4 +101,6 @@ def plan_document(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return mark_safe(cleaned)  # noqa: S308  # nosec B308 B703 (cleaned to text tags above)
+    boxed = cleaned.replace("<table", '<div class="offer-table" tabindex="0"><table')
+    boxed = boxed.replace("</table>", "</table></div>")
+    return mark_safe(boxed)  # noqa: S308  # nosec B308 B703 (cleaned to text tags above)

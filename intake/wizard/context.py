@@ -56,6 +56,9 @@ def _consent_fields(form: Any, language: str) -> list[dict[str, Any]]:
 def step_context(
     step: Step, application: Application, form: Any, show_errors: bool, language: str = "en"
 ) -> dict[str, Any]:
+    # The fields draw their errors only on a step being checked (tenants.uswds).
+    for each in (form, *getattr(form, "forms", ())):
+        each.show_errors = show_errors
     context: dict[str, Any] = {
         "application": application,
         "step": step,

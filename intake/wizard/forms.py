@@ -4,6 +4,7 @@ the "missing answer" errors that decide whether the step is complete."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants.uploads.validation import upload_too_large_message
@@ -28,24 +30,16 @@ BLANK = [("", _("- Select -"))]
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"]
 
 
-def _style(form: forms.BaseForm) -> None:
-    """USWDS classes on every widget, and error state linked to the error message."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        css = {
-            forms.CheckboxInput: "usa-checkbox__input",
-            forms.CheckboxSelectMultiple: "usa-checkbox__input",
-            forms.Select: "usa-select",
-            forms.Textarea: "usa-textarea",
-            forms.ClearableFileInput: "usa-file-input",
-            forms.HiddenInput: "",
-        }.get(type(widget), "usa-input")
-        widget.attrs["class"] = css
-        if form.is_bound and name in form.errors:
-            bound = form[name]
-            widget.attrs["class"] = f"{css} usa-input--error".strip()
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = f"{bound.auto_id}-error"
+def _collation_key(name: str) -> str:
+    """Alphabetical order as a reader expects it: accents and case ignored."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+
+
+def states_by_name() -> list[tuple[str, str]]:
+    """(USPS code, name) sorted by the name in the active language."""
+    named = [(code, gettext(str(name))) for code, name in US_STATES.items()]
+    return sorted(named, key=lambda choice: _collation_key(choice[1]))
 
 
 class StepForm(PlainErrorsForm):
@@ -71,7 +65,6 @@ class StepForm(PlainErrorsForm):
         for name, message in self.missing().items():
             if name not in self.errors and self.cleaned_data.get(name) in (None, "", [], False):
                 self.add_error(name, ValidationError(message, code="required"))
-        _style(self)
         return not self.errors
 
     def error_summary(self) -> list[tuple[str, str]]:
@@ -106,9 +99,7 @@ class AboutYouForm(StepForm):
     street = forms.CharField(label=_("Street address"), required=False, max_length=120)
     street2 = forms.CharField(label=_("Apartment, unit (optional)"), required=False, max_length=60)
     city = forms.CharField(label=_("City"), required=False, max_length=60)
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=BLANK + sorted(US_STATES.items())
-    )
+    state = forms.ChoiceField(label=_("State"), required=False, choices=BLANK)
     zip_code = forms.CharField(
         label=_("ZIP code"),
         required=False,
@@ -180,6 +171,7 @@ class AboutYouForm(StepForm):
     def __init__(self, *args: Any, existing_ssn: str = "", needs_ssn: bool = False, **kw: Any):
         super().__init__(*args, **kw)
         self.existing_ssn, self.needs_ssn = existing_ssn, needs_ssn
+        self.fields["state"].choices = BLANK + states_by_name()
 
     def missing(self) -> dict[str, Any]:
         missing = dict(self.required_answers)
@@ -357,8 +349,6 @@ class RowsFormSet(forms.BaseFormSet):
             for name, message in form.required_answers.items():
                 if name not in form.errors and form.cleaned_data.get(name) in (None, ""):
                     form.add_error(name, ValidationError(message, code="required"))
-        for form in self.forms:
-            _style(form)
         return self.is_valid() and not any(f.errors for f in self.forms)
 
     def error_summary(self) -> list[tuple[str, str]]:

@@ -113,11 +113,16 @@ class AuthenticateView(OIDCAuthenticationRequestView):
         return self.request.GET.get("signup") == "1"
 
     def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
+        # The provider's pages in the language of ours: ui_locales (OpenID Connect), and
+        # Cognito's own `lang` for its managed sign-in pages.
+        language = {"ui_locales": request.LANGUAGE_CODE[:2]}
+        if settings.OIDC_PROVIDER_KIND == "cognito":
+            language["lang"] = request.LANGUAGE_CODE[:2]
         if self.reauthenticate:
-            return {"prompt": "login", "max_age": "0"}
+            return {"prompt": "login", "max_age": "0", **language}
         if self._signup() and "create" in self.discovery.prompt_values_supported:
-            return {"prompt": "create"}
-        return {}
+            return {"prompt": "create", **language}
+        return language
 
 
 class CallbackView(OIDCAuthenticationCallbackView):

@@ -144,7 +144,7 @@ class Journey:
         self.page.fill("#username", username)
         self.page.fill("#password", DEMO_PASSWORD)
         self.rec.snap("provider", audit=False)  # the provider's own page, not ours
-        self.page.get_by_role("button", name="Sign in").click()
+        self.page.get_by_role("button", name=re.compile("^(Sign in|Iniciar sesión)$")).click()
         expect(self.page.get_by_role("button", name=self.words.start)).to_be_visible()
         assert self.page.url == f"{self.base}/"
         self.check("signed-in")

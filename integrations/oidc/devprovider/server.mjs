@@ -139,35 +139,81 @@ function escape(value) {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title, body) {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title></head>
-<body><main><p><strong>Credit Genie development sign-in</strong> (local runs only)</p>
+// The sign-in and sign-up pages speak the consumer's language: the agency's site sends its
+// page language as ui_locales (OpenID Connect); the page's own switch (?lang=) changes it.
+const WORDS = {
+  en: {
+    banner: '<strong>Credit Genie development sign-in</strong> (local runs only)',
+    signIn: (agency) => `Sign in to ${agency}`, signUp: (agency) => `Create your account with ${agency}`,
+    username: 'Username', password: 'Password', submitIn: 'Sign in', submitUp: 'Create account',
+    given: 'First name', family: 'Last name', email: 'E-mail', cancel: 'Cancel',
+    wrong: 'Wrong username or password.', exists: 'An account with this e-mail exists.',
+    hint: 'At least 12 characters.', other: 'es', otherName: 'Español',
+  },
+  es: {
+    banner: '<strong>Inicio de sesión de desarrollo de Credit Genie</strong> (solo en ejecución local)',
+    signIn: (agency) => `Iniciar sesión en ${agency}`, signUp: (agency) => `Cree su cuenta con ${agency}`,
+    username: 'Usuario', password: 'Contraseña', submitIn: 'Iniciar sesión', submitUp: 'Crear cuenta',
+    given: 'Nombre', family: 'Apellido', email: 'Correo electrónico', cancel: 'Cancelar',
+    wrong: 'Usuario o contraseña incorrectos.', exists: 'Ya existe una cuenta con este correo electrónico.',
+    hint: 'Al menos 12 caracteres.', other: 'en', otherName: 'English',
+  },
+};
+
+function languageOf(req, details) {
+  const asked = new URL(req.url, issuer).searchParams.get('lang');
+  const wanted = asked || String(details.params.ui_locales || '').split(' ')[0];
+  return wanted.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0;line-height:1.5}
+main{max-width:30rem;margin:0 auto;padding:1rem}label{display:block;margin-top:1rem;font-weight:600}
+input{box-sizing:border-box;width:100%;font-size:1rem;padding:.5rem;border:1px solid #565c65}
+button{margin-top:1.5rem;font-size:1rem;padding:.75rem 1.25rem;background:#005ea2;color:#fff;border:0;border-radius:.25rem}
+a{color:#005ea2}.hint{color:#565c65;font-size:.9rem}[role=alert]{color:#b50909;font-weight:600}`;
+
+function page(title, body, lang = 'en', uid = '') {
+  const w = WORDS[lang];
+  const other = uid
+    ? `<p><a href="/interaction/${uid}?lang=${w.other}" lang="${w.other}">${w.otherName}</a></p>`
+    : '';
+  return `<!DOCTYPE html><html lang="${lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title>
+<style>${STYLE}</style></head>
+<body><main><p>${w.banner}</p>${other}
 <h1>${escape(title)}</h1>${body}</main></body></html>`;
 }
 
-function loginForm(uid, agency, message) {
+function loginForm(uid, agency, lang, message) {
+  const w = WORDS[lang];
   return page(
-    `Sign in to ${agency}`,
+    w.signIn(agency),
     `${message ? `<p role="alert">${escape(message)}</p>` : ''}
-<form method="post" action="/interaction/${uid}/login">
-<label for="username">Username</label> <input id="username" name="username" autocomplete="username" required>
-<label for="password">Password</label> <input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button></form>
-<p><a href="/interaction/${uid}/abort">Cancel</a></p>`,
+<form method="post" action="/interaction/${uid}/login?lang=${lang}">
+<label for="username">${w.username}</label> <input id="username" name="username" autocomplete="username" required>
+<label for="password">${w.password}</label> <input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">${w.submitIn}</button></form>
+<p><a href="/interaction/${uid}/abort">${w.cancel}</a></p>`,
+    lang,
+    uid,
   );
 }
 
-function signupForm(uid, agency, message) {
+function signupForm(uid, agency, lang, message) {
+  const w = WORDS[lang];
   return page(
-    `Create your account with ${agency}`,
+    w.signUp(agency),
     `${message ? `<p role="alert">${escape(message)}</p>` : ''}
-<form method="post" action="/interaction/${uid}/signup">
-<label for="given_name">First name</label> <input id="given_name" name="given_name" required>
-<label for="family_name">Last name</label> <input id="family_name" name="family_name" required>
-<label for="email">E-mail</label> <input id="email" name="email" type="email" required>
-<label for="password">Password</label> <input id="password" name="password" type="password" minlength="12" required>
-<button type="submit">Create account</button></form>`,
+<form method="post" action="/interaction/${uid}/signup?lang=${lang}">
+<label for="given_name">${w.given}</label> <input id="given_name" name="given_name" autocomplete="given-name" required>
+<label for="family_name">${w.family}</label> <input id="family_name" name="family_name" autocomplete="family-name" required>
+<label for="email">${w.email}</label> <input id="email" name="email" type="email" autocomplete="email" required>
+<label for="password">${w.password}</label> <input id="password" name="password" type="password" minlength="12" autocomplete="new-password" aria-describedby="password-hint" required>
+<p class="hint" id="password-hint">${w.hint}</p>
+<button type="submit">${w.submitUp}</button></form>
+<p><a href="/interaction/${uid}/abort">${w.cancel}</a></p>`,
+    lang,
+    uid,
   );
 }
 
@@ -192,12 +238,13 @@ async function interaction(req, res, uid, action) {
   const details = await provider.interactionDetails(req, res);
   const agency = agencyOf.get(details.params.client_id);
   const creating = details.prompt.name === 'create';
+  const lang = languageOf(req, details);
   if (action === 'abort') {
     const result = { error: 'access_denied', error_description: 'The person cancelled sign-in' };
     return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
   if (req.method === 'GET') {
-    return send(res, 200, creating ? signupForm(uid, agency) : loginForm(uid, agency));
+    return send(res, 200, creating ? signupForm(uid, agency, lang) : loginForm(uid, agency, lang));
   }
   const form = await formBody(req);
   if (action === 'signup') {
@@ -207,14 +254,14 @@ async function interaction(req, res, uid, action) {
       family_name: form.get('family_name'), groups: ['consumer'], mfa: false,
     };
     if (accountsOf(agency).some((p) => p.username === person.username)) {
-      return send(res, 400, signupForm(uid, agency, 'An account with this e-mail exists.'));
+      return send(res, 400, signupForm(uid, agency, lang, WORDS[lang].exists));
     }
     addAccount(agency, person);
     return provider.interactionFinished(req, res, { create: {}, ...loginResult(person) });
   }
   const person = accountsOf(agency).find((p) => p.username === form.get('username'));
   if (!person || person.password !== form.get('password')) {
-    return send(res, 401, loginForm(uid, agency, 'Wrong username or password.'));
+    return send(res, 401, loginForm(uid, agency, lang, WORDS[lang].wrong));
   }
   return provider.interactionFinished(req, res, loginResult(person));
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from integrations.models import ConsumerProfile, OidcIdentity
@@ -151,3 +152,21 @@ def test_replayed_code_is_refused_and_audited(oidc, person):
     assert [purpose for _, _, purpose in _denied_sign_ins(head)] == [
         "sign-in refused: the provider refused the authorization code (invalid_grant)"
     ]
+
+
+def test_the_providers_pages_speak_the_sites_language_and_switch(oidc, person):
+    """Issue 17: the local sign-in and sign-up pages in Spanish for a Spanish page (the
+    site sends ui_locales), with their own language switch."""
+    person.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    start = person.client.get("/oidc/authenticate/?signup=1")
+    assert parse_qs(urlsplit(start["Location"]).query)["ui_locales"] == ["es"]
+    page = person.browser.get(start["Location"], timeout=10)
+    assert '<html lang="es">' in page.text
+    assert "Cree su cuenta con" in page.text and "Correo electrónico" in page.text
+    switch = page.url.split("?")[0] + "?lang=en"
+    assert f'href="{urlsplit(switch).path}?lang=en"' in page.text
+    english = person.browser.get(switch, timeout=10)
+    assert '<html lang="en">' in english.text and "Create your account with" in english.text
+    person.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    sign_in = person.browser.get(person.client.get("/oidc/authenticate/")["Location"], timeout=10)
+    assert "Iniciar sesión en" in sign_in.text and "Contraseña" in sign_in.text
