@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
 
 from tenants.us_states import US_STATES
 from tests.intake.conftest import url
@@ -128,7 +127,7 @@ def test_the_states_are_sorted_by_their_name_in_the_page_language(
     labels = [label for _code, label in states]
     assert labels == sorted(labels, key=_key)
     with translation.override(language):
-        assert labels == [gettext(name) for name in sorted(US_STATES.values(), key=_key)]
+        assert labels == sorted((str(name) for name in US_STATES.values()), key=_key)
     codes = [code for code, _label in states]
     if language == "en":  # by name, not by code: Delaware (DE) before D.C. (DC)
         assert codes.index("DE") < codes.index("DC")
