@@ -12,7 +12,11 @@ from django.shortcuts import render
 
 from counselor.errors import CaseConflict
 from counselor.models import Proposal
-from counselor.permissions import can_approve_offer_exceptions, can_build_plans
+from counselor.permissions import (
+    can_approve_offer_exceptions,
+    can_build_plans,
+    case_visible_q,
+)
 from counselor.selectors.case import case_view, case_workers
 from counselor.selectors.proposals import proposal_for_case, proposal_version_latest
 from counselor.services.offers import OfferRule, offer_rule
@@ -30,11 +34,12 @@ def staff_only(request: HttpRequest) -> None:
 
 
 def get_case_for(request: HttpRequest, public_id: UUID) -> Application:
-    """The sent application for counselors and supervisors; a 404 for anyone else."""
+    """The sent application for counselors and supervisors; a 404 for anyone else, and
+    for a counselor on a colleague's case (need to know: ``case_visible_q``)."""
     staff_only(request)
     application = (
         Application.objects.exclude(status=Application.Status.DRAFT)
-        .filter(public_id=public_id)
+        .filter(case_visible_q(request.user), public_id=public_id)
         .first()
     )
     if application is None:
@@ -46,7 +51,9 @@ def get_proposal_for(request: HttpRequest, public_id: UUID) -> Proposal:
     """The case's proposal if the user may build plans; 404 otherwise (no hint either way)."""
     if not can_build_plans(request.user):
         raise Http404("No such case")
-    proposal = proposal_for_case(case_id=public_id)
+    proposal = proposal_for_case(
+        case_id=public_id, visible=case_visible_q(request.user, via="case__")
+    )
     if proposal is None:
         raise Http404("No such case")
     return proposal

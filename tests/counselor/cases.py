@@ -12,6 +12,7 @@ from django.utils import timezone
 from intake.models import (
     Application,
     Debt,
+    Document,
     Expense,
     Household,
     Income,
@@ -19,6 +20,9 @@ from intake.models import (
     VerificationRequest,
 )
 from integrations.transunion.models import BureauPull
+from tenants.roles import Role
+from tenants.uploads.services import stored_file_create
+from tests.tenants.uploads_fixtures import pdf_bytes, upload
 
 _numbers = count(1)
 BASE = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -151,3 +155,15 @@ def failed_pull_of(application: Application) -> BureauPull:
         detail="Verification failed — re-run (bureau failed, SYS_BUSY).",
     )
     return pull
+
+
+def document_of(application: Application, name: str = "stub.pdf") -> Document:
+    """A PDF the consumer uploaded to the application (needs the ``local_files`` fixture)."""
+    stored = stored_file_create(
+        upload=upload(name, pdf_bytes()),
+        actor=application.consumer,
+        role=Role.CONSUMER,
+        purpose="intake documents",
+        case_id=str(application.public_id),
+    )
+    return Document.objects.create(application=application, stored_file=stored, kind="pay_stub")
