@@ -55,6 +55,11 @@ urlpatterns = [
     path(f"{ONE_CASE}/plan/", proposals.case_plan_start, name="case-plan-start"),
     path(f"{ONE_CASE}/builder/", proposals.builder, name="builder"),
     path(f"{ONE_CASE}/builder/save/", proposals.builder_save, name="builder-save"),
+    path(
+        f"{ONE_CASE}/builder/add-debt/",
+        proposals.builder_add_report_debt,
+        name="builder-add-debt",
+    ),
     path(f"{ONE_CASE}/action-plan/", action_plan.action_plan, name="action-plan"),
     path(
         f"{ONE_CASE}/action-plan.pdf", action_plan.action_plan_pdf_download, name="action-plan-pdf"

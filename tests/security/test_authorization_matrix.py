@@ -132,6 +132,10 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 404, 404, 404, 404, 404),
     },
     "counselor:builder-save": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:builder-add-debt": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
     "counselor:action-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:signed-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:action-plan-pdf": {
@@ -447,6 +451,7 @@ NEED_TO_KNOW = (
         302,
     ),
     ("GET", "counselor:builder", {}, 200),
+    ("POST", "counselor:builder-add-debt", {"key": "none", "version": "1"}, 302),
     ("POST", "counselor:case-plan-start", {}, 302),
     ("GET", "counselor:action-plan", {}, 200),
     ("POST", "counselor:case-assign", {"assignee": "me"}, 302),
