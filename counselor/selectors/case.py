@@ -70,8 +70,26 @@ class CaseView:
         return [(s, str(labels[s])) for s in allowed_statuses(self.application.status)]
 
     @property
-    def close_reasons(self) -> tuple[str, ...]:
-        return CLOSE_REASONS
+    def close_reasons(self) -> list[tuple[str, str]]:
+        """(value, label): "no_contact" reads "No contact"."""
+        return [(reason, reason.replace("_", " ").capitalize()) for reason in CLOSE_REASONS]
+
+    @property
+    def reference(self) -> str:
+        """The case reference staff say on the phone: the public id's first 8 characters."""
+        return str(self.application.public_id)[:8].upper()
+
+    @property
+    def next_follow_up(self) -> Any:
+        """The open task due first (tasks come ordered by due date), or None."""
+        return self.open_tasks[0] if self.open_tasks else None
+
+    @property
+    def verification_label(self) -> str:
+        if self.can_rerun_verification:
+            return "Failed: re-run available"
+        labels = {"not_requested": "Not run", "running": "Running", "complete": "Verified"}
+        return labels.get(self.verification_state, self.verification_state)
 
     @property
     def open_tasks(self) -> list[Any]:
