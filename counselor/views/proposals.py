@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from counselor.engine.snapshots import Json
 from counselor.errors import ProposalConflict, ProposalError
 from counselor.forms.proposals import BuilderForm
-from counselor.models import Proposal
+from counselor.models import PlanOutcome, Proposal
 from counselor.selectors.proposals import proposal_version_latest
 from counselor.services.action_plan import builder_chart
 from counselor.services.proposals import (
@@ -52,6 +52,7 @@ def _builder_response(
         "result": result,
         "error": error,
         "chart": builder_chart(result) if result else None,
+        "outcome_label": PlanOutcome(str(result.assessment.outcome)).label if result else "",
         "conflict": conflict,
     }
     template = "counselor/partials/_builder_results.html" if request.htmx else None

@@ -97,6 +97,11 @@ def test_one_click_adds_a_report_only_debt_with_the_verified_figures(client, cou
     page = response.content.decode()
     assert "from credit report" in page and f"ending {jpmcb.last4}" in page
     assert "Debt added from the credit report" in page
+    assert re.search(
+        r'id="eligibility">Eligibility: '
+        r"(DMP \(standard\)|DMP \(hardship\)|Budget counseling|Other options)<",
+        page,
+    )
     after = response.context["result"]
     assert after.total_disclosed == before.total_disclosed + Decimal("1545.00")
     assert "Chase" not in _offered(page) and len(_offered(page)) == 8
@@ -117,5 +122,5 @@ def test_a_report_debt_without_a_bank_card_says_what_was_assumed(client, counsel
     row = added.inputs["debts"][-1]
     assert (row["balance"], row["apr"], row["min_payment"]) == ("204.00", "0.00", "25.00")
     assert row["assumed"] == ["apr"] and row["report"]["minimum_source"] == "report"
-    assert "No APR from the consumer, the report or the bank: priced at 0%" in page
+    assert "APR unknown: 0% assumed" in page
     assert "not stated, assumed" not in page
