@@ -34,7 +34,7 @@ def _follow_ups(request: HttpRequest, template: str, *, today_only: bool) -> Htt
 
 @require_GET
 @login_required
-@audited(AuditAction.READ, "case_queue", acting_as=CASEWORK_ROLES, purpose="follow-ups")
+@audited(AuditAction.READ, "follow_ups", acting_as=CASEWORK_ROLES, purpose="follow-ups")
 def follow_ups(request: HttpRequest) -> HttpResponse:
     """Every open follow-up on my cases (a supervisor: on every case), earliest first."""
     return _follow_ups(request, "counselor/follow_ups.html", today_only=False)
@@ -42,7 +42,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@audited(AuditAction.READ, "case_queue", acting_as=CASEWORK_ROLES, purpose="counselor today")
+@audited(AuditAction.READ, "counselor_today", acting_as=CASEWORK_ROLES, purpose="counselor today")
 def today(request: HttpRequest) -> HttpResponse:
     """The top of My cases: follow-ups due today or overdue, the newest unassigned cases."""
     return _follow_ups(request, "counselor/partials/_today.html", today_only=True)
@@ -50,7 +50,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@audited(AuditAction.READ, "message", acting_as=CASEWORK_ROLES, purpose="unread messages")
+@audited(AuditAction.READ, "message_list", acting_as=CASEWORK_ROLES, purpose="unread messages")
 def message_list(request: HttpRequest) -> HttpResponse:
     """The cases with messages from consumers not yet opened, newest first."""
     staff_only(request)
