@@ -12,6 +12,7 @@ from counselor.views import (
     proposals,
     queue,
     terms,
+    workspace,
 )
 
 app_name = "counselor"
@@ -21,6 +22,10 @@ ONE_CASE = "cases/<uuid:public_id>"
 urlpatterns = [
     path("", queue.queue, name="queue"),
     path("search/", queue.queue_search, name="queue-search"),
+    path("today/", workspace.today, name="today"),
+    path("follow-ups/", workspace.follow_ups, name="follow-ups"),
+    path("messages/", workspace.message_list, name="messages"),
+    path("messages/unread/", workspace.unread, name="unread"),
     path("supervisor/", dashboard.supervisor_dashboard_view, name="supervisor"),
     path(f"{ONE_CASE}/", case.case_detail, name="case"),
     path(f"{ONE_CASE}/assign/", case.case_assign_view, name="case-assign"),
@@ -50,6 +55,11 @@ urlpatterns = [
     path(f"{ONE_CASE}/plan/", proposals.case_plan_start, name="case-plan-start"),
     path(f"{ONE_CASE}/builder/", proposals.builder, name="builder"),
     path(f"{ONE_CASE}/builder/save/", proposals.builder_save, name="builder-save"),
+    path(
+        f"{ONE_CASE}/builder/add-debt/",
+        proposals.builder_add_report_debt,
+        name="builder-add-debt",
+    ),
     path(f"{ONE_CASE}/action-plan/", action_plan.action_plan, name="action-plan"),
     path(
         f"{ONE_CASE}/action-plan.pdf", action_plan.action_plan_pdf_download, name="action-plan-pdf"

@@ -52,8 +52,10 @@ def is_staff_member(user: object) -> bool:
 
 
 def staff_workspace(user: object) -> str:
-    """The URL name where a staff member starts: the case queue for counselors and
-    supervisors, the admin for everyone else on staff; "" for consumers."""
+    """The URL name where a staff member starts: the team dashboard for supervisors, My
+    cases for counselors, the admin for everyone else on staff; "" for consumers."""
+    if has_role(user, Role.SUPERVISOR):
+        return "counselor:supervisor"
     if is_caseworker(user):
         return "counselor:queue"
     return "admin:index" if is_staff_member(user) else ""

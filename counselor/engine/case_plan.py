@@ -61,20 +61,8 @@ def inputs_from_case(*, facts: Any, table: TermsTable, start: date) -> Json:
     debts = [
         _debt_row(n, debt) for n, debt in enumerate((d for d in facts.debts if d.balance), start=1)
     ]
-    matched = []
-    for row in (d for d in debts if not d["secured"]):  # secured debts are never enrolled
-        match = table.match(row["creditor"])
-        matched.append(
-            {
-                "debt": row["id"],
-                "creditor": row["creditor"],
-                "entry": match.label,
-                "rule": match.rule,
-                "entry_id": match.row.public_id if match.row else None,
-                "entry_version": match.row.version if match.row else None,
-                "concession_apr": _optional(match.terms.concession_apr),
-            }
-        )
+    # Secured debts are never enrolled: no terms entry.
+    matched = [terms_entry(row, table) for row in debts if not row["secured"]]
     return {
         "state": facts.state or None,
         "start": start.isoformat(),
@@ -99,6 +87,53 @@ def inputs_from_case(*, facts: Any, table: TermsTable, start: date) -> Json:
         "overrides": [],
         "terms_matched": matched,
     }
+
+
+def terms_entry(row: Json, table: TermsTable) -> Json:
+    """The creditor terms entry a debt row matched (``terms_matched`` of the inputs)."""
+    match = table.match(row["creditor"])
+    return {
+        "debt": row["id"],
+        "creditor": row["creditor"],
+        "entry": match.label,
+        "rule": match.rule,
+        "entry_id": match.row.public_id if match.row else None,
+        "entry_version": match.row.version if match.row else None,
+        "concession_apr": _optional(match.terms.concession_apr),
+    }
+
+
+def inputs_with_report_debt(inputs: Json, debt: Any, table: TermsTable) -> Json:
+    """``inputs`` with one more debt taken from the credit report (``debt``: an intake
+    ``ReportDebt``): the report's balance, the bank's APR where a card matched it (else
+    0.00%, assumed), the bank's or the report's minimum (else 0.00, assumed), and what
+    tells it apart (``report``: key, last 4, opened date, where APR and minimum came from).
+    The id is the next free ``dN``; an unsecured debt gets its terms entry."""
+    numbers = [int(d["id"][1:]) for d in inputs["debts"] if d["id"][1:].isdigit()]
+    assumed = ["apr"] if debt.apr is None else []
+    assumed += ["minimum_payment"] if debt.minimum is None else []
+    row = {
+        "id": f"d{max(numbers, default=0) + 1}",
+        "creditor": debt.creditor,
+        "balance": _text(debt.balance),
+        "apr": _text(debt.apr),
+        "min_payment": _text(debt.minimum),
+        "secured": debt.secured,
+        "is_housing": debt.kind == "mortgage",
+        "source": "bureau",
+        "assumed": assumed,
+        "report": {
+            "key": debt.key,
+            "last4": debt.last4,
+            "opened": debt.opened.isoformat() if debt.opened else None,
+            "apr_source": "bank" if debt.apr is not None else "",
+            "minimum_source": debt.minimum_source,
+        },
+    }
+    matched = list(inputs.get("terms_matched", []))
+    if not debt.secured:
+        matched.append(terms_entry(row, table))
+    return {**inputs, "debts": [*inputs["debts"], row], "terms_matched": matched}
 
 
 def _optional(value: Decimal | None) -> str | None:

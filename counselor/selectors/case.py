@@ -87,6 +87,23 @@ class CaseView:
         return [(reason, str(labels[reason])) for reason in CLOSE_REASONS]
 
     @property
+    def reference(self) -> str:
+        """The case reference staff and the consumer say on the phone (CG-7K3-9QX)."""
+        return self.application.reference
+
+    @property
+    def next_follow_up(self) -> Any:
+        """The open task due first (tasks come ordered by due date), or None."""
+        return self.open_tasks[0] if self.open_tasks else None
+
+    @property
+    def verification_label(self) -> str:
+        if self.can_rerun_verification:
+            return "Failed: re-run available"
+        labels = {"not_requested": "Not run", "running": "Running", "complete": "Verified"}
+        return labels.get(self.verification_state, self.verification_state)
+
+    @property
     def open_tasks(self) -> list[Any]:
         return [t for t in self.tasks if t.done_at is None]
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db.models import Q
+
 from counselor.models import Proposal, ProposalVersion
 
 
-def proposal_for_case(*, case_id: UUID) -> Proposal | None:
-    """The case's proposal, or None."""
-    return Proposal.objects.filter(case_id=case_id).first()
+def proposal_for_case(*, case_id: UUID, visible: Q | None = None) -> Proposal | None:
+    """The case's proposal, or None (also when the case is not ``visible``: a condition
+    on the proposal, see ``counselor.permissions.case_visible_q``)."""
+    return Proposal.objects.select_related("case").filter(visible or Q(), case_id=case_id).first()
 
 
 def proposal_version_latest(*, proposal: Proposal) -> ProposalVersion:

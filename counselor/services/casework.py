@@ -185,3 +185,10 @@ def case_verification_rerun(
                 request=request,
             )
     return rerun
+
+
+def case_messages_read(*, application: Application) -> int:
+    """The consumer's messages on the case, opened by staff (the case page shows them):
+    stamped read, so they leave the header's unread count. One UPDATE; how many."""
+    unread = Message.objects.filter(application=application, from_staff=False, read_at=None)
+    return unread.update(read_at=timezone.now())

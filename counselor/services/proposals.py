@@ -15,7 +15,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from counselor.engine.builder import HouseholdBudget, ProposalResult, TermsOverride, build_proposal
-from counselor.engine.case_plan import first_of_next_month, inputs_from_case
+from counselor.engine.case_plan import (
+    first_of_next_month,
+    inputs_from_case,
+    inputs_with_report_debt,
+)
 from counselor.engine.dmp import Debt
 from counselor.engine.snapshots import Json, inputs_diff, inputs_parse, results_json
 from counselor.errors import ProposalConflict, ProposalError
@@ -23,7 +27,7 @@ from counselor.models import Proposal, ProposalVersion
 from counselor.selectors.terms import creditor_terms_table, fee_schedule_get
 from intake.engine.errors import DomainError
 from intake.models import Application
-from intake.selectors import plan_facts_for
+from intake.selectors import plan_facts_for, report_debts_of, report_only_debts
 from tenants.audit.models import AuditAction
 from tenants.audit.selectors import audit_role_for
 from tenants.audit.services import audit_record
@@ -238,3 +242,40 @@ def proposal_start_from_case(
             raise
         return existing, False
     return version.proposal, True
+
+
+def proposal_report_debts(*, application: Any, inputs: Json) -> list[Any]:
+    """The credit report's open revolving and installment debts the plan does not hold yet
+    (``intake.selectors.report_only_debts``), for the builder's "Add to plan"."""
+    return report_only_debts(report_debts_of(application), inputs["debts"])
+
+
+def proposal_debt_add_from_report(
+    *,
+    proposal: Proposal,
+    application: Any,
+    key: str,
+    expected_version: int,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> ProposalVersion:
+    """Saves the next version with the report's debt ``key`` added (balance from the
+    report, APR and minimum from the verified sources, see ``inputs_with_report_debt``).
+
+    Side effects: those of ``proposal_save``. Raises ProposalError when the key names no
+    debt the plan lacks (already added, or not on the report), ProposalConflict when
+    someone saved first."""
+    latest = proposal.versions.filter(number=expected_version).first()
+    if latest is None:
+        raise ProposalError("This plan has no saved version to add to.")
+    found = {d.key: d for d in proposal_report_debts(application=application, inputs=latest.inputs)}
+    if key not in found:
+        raise ProposalError("That debt is already in the plan or no longer on the report.")
+    inputs = inputs_with_report_debt(latest.inputs, found[key], creditor_terms_table())
+    return proposal_save(
+        proposal=proposal,
+        expected_version=expected_version,
+        inputs=inputs,
+        actor=actor,
+        request=request,
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from counselor.errors import CaseConflict, CaseError
 from counselor.forms.case import AssignForm, NoteForm
 from counselor.services.case import case_assign, case_note_save
+from counselor.services.casework import case_messages_read
 from counselor.views.common import CASE, case_page, get_case_for
 from intake.models import Application, Document
 from intake.selectors import household_of
@@ -34,8 +35,11 @@ from tenants.uploads.services import stored_file_open
 @audited(AuditAction.READ, "application", purpose="counseling review", **CASE)
 def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The case: household (SSN masked), income, expenses, debts, documents, consents,
-    the engine's budget analysis, verification, assignment and offers."""
-    return case_page(request, get_case_for(request, public_id))
+    the engine's budget analysis, verification, assignment and offers. The consumer's
+    messages shown are stamped read (they leave the header's unread count)."""
+    application = get_case_for(request, public_id)
+    case_messages_read(application=application)
+    return case_page(request, application)
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from counselor.engine.snapshots import Json
@@ -20,6 +21,8 @@ from counselor.selectors.proposals import proposal_version_latest
 from counselor.services.action_plan import builder_chart
 from counselor.services.proposals import (
     proposal_build_from,
+    proposal_debt_add_from_report,
+    proposal_report_debts,
     proposal_save,
     proposal_start_from_case,
 )
@@ -42,11 +45,14 @@ def _builder_response(
         result, error = None, str(exc)
     context = {
         "proposal": proposal,
+        "report_debts": []
+        if request.htmx
+        else proposal_report_debts(application=proposal.case, inputs=inputs),
         "form": form,
         "result": result,
         "error": error,
         "chart": builder_chart(result) if result else None,
-        "outcome_label": PlanOutcome(result.assessment.outcome).label if result else "",
+        "outcome_label": PlanOutcome(str(result.assessment.outcome)).label if result else "",
         "conflict": conflict,
     }
     template = "counselor/partials/_builder_results.html" if request.htmx else None
@@ -109,3 +115,28 @@ def builder_save(request: HttpRequest, public_id: UUID) -> HttpResponse:
         form.add_error(None, str(exc))
         return _builder_response(request, proposal, form, inputs, status=400)
     return redirect("counselor:builder", public_id=public_id)
+
+
+@require_POST
+@login_required
+@audited(AuditAction.UPDATE, "proposal", purpose="debt added from the credit report", **CASE)
+def builder_add_report_debt(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """ "Add to plan" on a debt found only on the credit report: the next version with it."""
+    proposal = get_proposal_for(request, public_id)
+    version = request.POST.get("version", "")
+    try:
+        proposal_debt_add_from_report(
+            proposal=proposal,
+            application=proposal.case,
+            key=request.POST.get("key", ""),
+            expected_version=int(version) if version.isdigit() else 0,
+            actor=request.user,
+            request=request,
+        )
+    except ProposalConflict as conflict:
+        messages.error(request, f"Not added: {conflict}")
+    except ProposalError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Debt added from the credit report; figures updated.")
+    return redirect(f"{reverse('counselor:builder', kwargs={'public_id': public_id})}#debts")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from counselor.forms.queue import STATUSES, QueueFilterForm, QueueSearchForm
 from counselor.selectors.case import case_by_reference, case_workers
 from counselor.selectors.queue import queue_page, queue_search_index
+from counselor.selectors.search import queue_find
 from counselor.views.common import staff_only
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
@@ -42,6 +43,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     keep = {k: v for k, v in request.GET.items() if k not in PAGING and v}
     context = {
         "page": page,
+        "found": queue_find(user=request.user, filters=page.filters),
         "form": form,
         "search": QueueSearchForm(),
         "statuses": STATUSES,

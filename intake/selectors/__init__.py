@@ -17,6 +17,7 @@ from .applications import (
 from .consents import consent_is_live
 from .counseling import counseling_requests_open
 from .portal import current_offer, messages_of
+from .report_debts import ReportDebt, report_debts_of, report_only_debts
 from .verification import (
     VERIFICATION_STATES,
     VerificationSummary,
@@ -29,6 +30,7 @@ __all__ = [
     "VERIFICATION_STATES",
     "BudgetSummary",
     "PlanFacts",
+    "ReportDebt",
     "StatedDebt",
     "VerificationSummary",
     "application_open_for",
@@ -41,6 +43,8 @@ __all__ = [
     "household_of",
     "messages_of",
     "plan_facts_for",
+    "report_debts_of",
+    "report_only_debts",
     "verification_flags_for_consumer",
     "verification_state_q",
     "verification_summary",

@@ -6,6 +6,7 @@ em dash on every page, consumer and staff alike."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import nh3
@@ -104,3 +105,11 @@ def plan_document(html: str) -> str:
     boxed = cleaned.replace("<table", '<div class="offer-table" tabindex="0"><table')
     boxed = boxed.replace("</table>", "</table></div>")
     return mark_safe(boxed)  # noqa: S308  # nosec B308 B703 (cleaned to text tags above)
+
+
+@register.filter
+def month_year(value: str | None) -> str:
+    """An ISO date as the month people read: ``"2017-01-27"`` -> ``Jan 2017``."""
+    if not value:
+        return MISSING
+    return date.fromisoformat(str(value)[:10]).strftime("%b %Y")

@@ -82,6 +82,9 @@ class Tradeline:
     late_60: int
     late_90: int
     remarks: tuple[str, ...]
+    # The account number's last four characters only (to tell two accounts at one
+    # creditor apart, and to match a bank's card mask); the full number is never kept.
+    account_last4: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -320,6 +323,7 @@ def _tradeline(node: ET.Element) -> Tradeline:
         late_60=_count(node, history + "t:late60DaysTotal"),
         late_90=_count(node, history + "t:late90DaysTotal"),
         remarks=_remarks(node),
+        account_last4=_text(node, "t:accountNumber")[-4:],
     )
 
 

@@ -12,13 +12,19 @@ from django.utils import timezone
 from intake.models import (
     Application,
     Debt,
+    Document,
     Expense,
     Household,
     Income,
     VerificationFlag,
     VerificationRequest,
 )
+from integrations.sandbox.transunion.personas import document
 from integrations.transunion.models import BureauPull
+from integrations.transunion.services import credit_report_store
+from tenants.roles import Role
+from tenants.uploads.services import stored_file_create
+from tests.tenants.uploads_fixtures import pdf_bytes, upload
 
 _numbers = count(1)
 BASE = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -128,21 +134,36 @@ def verified_application_of(application: Application) -> None:
     )
 
 
-def failed_pull_of(application: Application) -> BureauPull:
-    pull = BureauPull.objects.create(
+def _pull_of(application: Application, result: dict | None = None, **pull: str) -> BureauPull:
+    found = BureauPull.objects.create(
         idempotency_key=f"application:{application.public_id}",
-        reference="REF0001",
+        reference=f"REF{next(_numbers):04d}",
         consent_reference="consent:x",
-        status=BureauPull.Status.FAILED,
-        error_code="SYS_BUSY",
+        **pull,
     )
     VerificationRequest.objects.create(
         application=application,
-        bureau_pull_id=pull.public_id,
+        bureau_pull_id=found.public_id,
         bureau_outcome="requested",
         started_at=timezone.now(),
         completed_at=timezone.now(),
+        result=result or {},
     )
+    return found
+
+
+def reported_pull_of(application: Application, cards: list[dict] | None = None) -> BureauPull:
+    """A done credit report for the application: the TransUnion sandbox's contract document
+    (32 tradelines, among them JPMCB CARD $1,545, KOHLS/CAPONE $204 and two Bank of
+    America cards), with the bank's ``cards`` (Plaid liabilities) in the result."""
+    pull = _pull_of(application, {"cards": cards or []}, status=BureauPull.Status.DONE)
+    xml = document(ssn="900-12-3456", reference=pull.reference).decode()
+    credit_report_store(pull=pull, xml=xml)
+    return pull
+
+
+def failed_pull_of(application: Application) -> BureauPull:
+    pull = _pull_of(application, status=BureauPull.Status.FAILED, error_code="SYS_BUSY")
     VerificationFlag.objects.create(
         application=application,
         source="bureau",
@@ -151,3 +172,15 @@ def failed_pull_of(application: Application) -> BureauPull:
         detail="Verification failed — re-run (bureau failed, SYS_BUSY).",
     )
     return pull
+
+
+def document_of(application: Application, name: str = "stub.pdf") -> Document:
+    """A PDF the consumer uploaded to the application (needs the ``local_files`` fixture)."""
+    stored = stored_file_create(
+        upload=upload(name, pdf_bytes()),
+        actor=application.consumer,
+        role=Role.CONSUMER,
+        purpose="intake documents",
+        case_id=str(application.public_id),
+    )
+    return Document.objects.create(application=application, stored_file=stored, kind="pay_stub")

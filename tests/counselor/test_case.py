@@ -18,7 +18,6 @@ from intake.models import (
     Application,
     Consent,
     Debt,
-    Document,
     Expense,
     Income,
     VerificationRequest,
@@ -27,18 +26,23 @@ from intake.selectors import application_with_parts, budget_for
 from intake.services import message_post
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
-from tenants.uploads.services import stored_file_create
-from tests.counselor.cases import failed_pull_of, sent_application, verified_application_of
+from tests.counselor.cases import (
+    document_of,
+    failed_pull_of,
+    sent_application,
+    verified_application_of,
+)
 from tests.counselor.conftest import recent_auth
-from tests.tenants.uploads_fixtures import local_files, pdf_bytes, upload
+from tests.tenants.uploads_fixtures import local_files
 
 __all__ = ["local_files"]
 pytestmark = pytest.mark.django_db
-# session, user, roles, application, the parts (application + household, incomes, expenses,
-# debts, consents, status changes, documents), assignment, offers, notes, proposal,
+# session, user, roles, application, the consumer's messages stamped read, the parts
+# (application + household, incomes, expenses, debts, consents, status changes,
+# documents), assignment, offers, notes, proposal,
 # the verification request, status notes, tasks, messages, colleagues, agency profile,
 # then the audit write (savepoint, head row taken, insert + head, release).
-CASE_QUERIES = 23
+CASE_QUERIES = 24
 
 
 @pytest.fixture
@@ -119,14 +123,7 @@ def test_ssn_reveal_needs_a_recent_sign_in_and_is_audited(client, counselor):
 
 def test_document_download_needs_a_recent_sign_in_and_is_audited(client, counselor, local_files):
     application = sent_application()
-    stored = stored_file_create(
-        upload=upload("Maria pay stub.pdf", pdf_bytes()),
-        actor=application.consumer,
-        role=Role.CONSUMER,
-        purpose="intake documents",
-        case_id=str(application.public_id),
-    )
-    document = Document.objects.create(application=application, stored_file=stored, kind="pay_stub")
+    document = document_of(application, "Maria pay stub.pdf")
     url = _url("case-document", application, document_id=document.public_id)
     client.force_login(counselor)
 
@@ -143,14 +140,7 @@ def test_document_download_needs_a_recent_sign_in_and_is_audited(client, counsel
 
 def test_document_of_another_case_is_404(client, counselor, local_files):
     application, other = sent_application(), sent_application()
-    stored = stored_file_create(
-        upload=upload("stub.pdf", pdf_bytes()),
-        actor=other.consumer,
-        role=Role.CONSUMER,
-        purpose="intake documents",
-        case_id=str(other.public_id),
-    )
-    document = Document.objects.create(application=other, stored_file=stored, kind="pay_stub")
+    document = document_of(other, "stub.pdf")
     client.force_login(counselor)
     recent_auth(client)
 

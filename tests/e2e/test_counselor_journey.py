@@ -52,12 +52,28 @@ APPROVE = (
     "from counselor.services.offers import offer_exception_approve; "
     "sup, _ = get_user_model().objects.get_or_create(username='e2e-supervisor'); "
     "role_grant(sup, Role.SUPERVISOR); "
-    "v = ProposalVersion.objects.get(proposal__case_id='%s', number=2); "
+    "v = ProposalVersion.objects.get(proposal__case_id='%s', number=3); "
     f"offer_exception_approve(version=v, reason={EXCEPTION_REASON!r}, actor=sup); print('approved')"
 )
-VERSION_1 = (
+VERSION = (
     "import json; from counselor.models import ProposalVersion; print(json.dumps("
-    "ProposalVersion.objects.get(proposal__case_id='%s', number=1).inputs))"
+    "ProposalVersion.objects.get(proposal__case_id='%s', number=%d).inputs))"
+)
+# The bureau's answer for the case, as the verification would have stored it: the TransUnion
+# sandbox's contract report (JPMCB CARD matches the stated CHASE CARD; KOHLS/CAPONE $204 is
+# on the report only).
+REPORT = (
+    "from django.utils import timezone; from intake.models import Application, "
+    "VerificationRequest; from integrations.sandbox.transunion.personas import document; "
+    "from integrations.transunion.models import BureauPull; "
+    "from integrations.transunion.services import credit_report_store; "
+    "a = Application.objects.get(public_id='%s'); "
+    "p = BureauPull.objects.create(idempotency_key='e2e:' + str(a.public_id), reference='E2E1', "
+    "consent_reference='consent:e2e', status=BureauPull.Status.DONE); "
+    "credit_report_store(pull=p, xml=document(ssn='900-12-3456', reference='E2E1').decode()); "
+    "r, _ = VerificationRequest.objects.get_or_create(application=a, "
+    "defaults={'started_at': timezone.now()}); "
+    "r.bureau_pull_id = p.public_id; r.completed_at = timezone.now(); r.save(); print('reported')"
 )
 
 
@@ -187,24 +203,41 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         consumer.context.close()
         submitted = time.monotonic()
 
-        # 2. The counselor finds the case among the unassigned ones by phone number, opens it.
+        # 2. The counselor signs in and lands on My cases; she searches from there by phone
+        # number and finds the consumer, who sits in "Unassigned"; opens the case, jumps to Debts.
         page = browser.new_context(viewport=DESKTOP).new_page()
         rec = Recorder(page, folder)
-        _sign_in_at(page, f"{base}/counselor/", "counselor")
-        rec.snap("queue", audit=False)
-        page.locator("#queue-tabs").get_by_role("link", name=re.compile("^Unassigned")).click()
-        expect(page.locator("#queue-rows caption")).to_have_text("Cases, 1 in this tab")
+        page.goto(f"{base}/accounts/login/")
+        page.locator("#sign-in-provider").click()
+        _provider_sign_in(page, "counselor")
+        expect(page).to_have_url(f"{base}/counselor/")
+        expect(page.locator("h1")).to_have_text("My cases")
+        expect(page.locator("#today")).to_contain_text("New unassigned cases")
+        expect(page.locator(".site-staff-nav")).to_contain_text("Follow-ups")
+        rec.snap("my-cases", audit=False)
+        page.keyboard.press("/")
+        expect(page.locator("#id_value")).to_be_focused()
         page.select_option("#id_kind", "phone")
         page.fill("#id_value", "(404) 555-0123")
         page.get_by_role("button", name="Find").click()
-        rows = page.locator("#queue-rows tbody tr")
+        rows = page.locator("#queue-found tbody tr")
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("Ana Lopez")
+        expect(rows.first.locator("td").first).to_have_text("Unassigned")
         rec.snap("queue-found", audit=False)
-        rows.first.get_by_role("link", name="Ana Lopez").click()
+        page.keyboard.press("j")
+        page.keyboard.press("Enter")
         expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/")
-        expect(page.locator("#case-debts tbody tr")).to_have_count(3)
         rec.snap("case", audit=False)
+        page.locator(".case-jump").get_by_role("link", name="Debts").click()
+        expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/#debts")
+        expect(page.locator("#case-debts tbody tr")).to_have_count(3)
+        expect(page.locator("#case-debts")).to_be_in_viewport()
+        rec.snap("case-debts", audit=False)
+        reported = manage(
+            platform.agency_env("acme"), "shell", "--no-imports", "-c", REPORT % case_id
+        )
+        assert reported.stdout.strip().endswith("reported")
 
         # 3. Build a plan: the builder opens on version 1 made from the case's own figures.
         page.get_by_role("button", name="Build a plan").click()
@@ -218,7 +251,9 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         )[0]
         assert "CHASE CARD" not in sealed
         inputs = json.loads(
-            manage(platform.agency_env("acme"), "shell", "--no-imports", "-c", VERSION_1 % case_id)
+            manage(
+                platform.agency_env("acme"), "shell", "--no-imports", "-c", VERSION % (case_id, 1)
+            )
             .stdout.strip()
             .splitlines()[-1]
         )
@@ -265,8 +300,37 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         expect(page.locator("main")).to_contain_text("saved version 2", timeout=15_000)
         _expect_figures(page, final)
         rec.snap("builder-saved", audit=False)
+
+        # 5b. Add the debt found only on the credit report: one click, version 3, new figures.
+        offered = page.locator("#report-debt-rows tbody tr", has_text="Kohls / Capone")
+        expect(offered).to_contain_text("$204.00")
+        # JPMCB has two open accounts: the matcher gives one to the stated CHASE CARD.
+        expect(page.locator("#report-debt-rows tbody tr", has_text="Chase")).to_have_count(1)
+        rec.snap("builder-report-debts", audit=False)
+        offered.locator("button").click()
+        expect(page.locator("main")).to_contain_text("Debt added from the credit report")
+        expect(page.locator("main")).to_contain_text("saved version 3")
+        inputs = json.loads(
+            manage(
+                platform.agency_env("acme"), "shell", "--no-imports", "-c", VERSION % (case_id, 3)
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        added = inputs["debts"][-1]
+        assert (added["creditor"], added["balance"], added["source"]) == (
+            "Kohls / Capone",
+            "204.00",
+            "bureau",
+        )
+        parsed = inputs_parse(inputs)
+        final = _engine(inputs, table, exclusions=parsed.exclusions, overrides=parsed.overrides)
+        _expect_figures(page, final)
+        expect(page.locator("#debts")).to_contain_text("from credit report")
+        expect(page.locator("#totals")).to_contain_text(money_text(final.total_disclosed))
+        rec.snap("builder-report-debt-added", audit=False)
         page.locator("#builder-case").click()
-        send = page.get_by_role("button", name=re.compile("^Send version 2 as the offer"))
+        send = page.get_by_role("button", name=re.compile("^Send version 3 as the offer"))
         send.click()
         # This household's budget covers its minimums: the plan needs a supervisor's approval.
         refused = page.get_by_text("this plan needs a supervisor's approval")
@@ -283,7 +347,7 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         assert approved.stdout.strip().endswith("approved")
         page.goto(f"{base}/counselor/cases/{case_id}/")
         send.click()
-        sent = page.get_by_text("Offer sent: proposal version 2.")
+        sent = page.get_by_text("Offer sent: proposal version 3.")
         expect(sent).to_be_visible()
         expect(page.locator("#case-offers li").first).to_contain_text("open")
         rec.snap("case-offer-sent", audit=False)

@@ -8,7 +8,9 @@ page served to anyone but the owner (or staff entitled to it) may show the owner
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+import copy
+import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.apps import apps
@@ -17,14 +19,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from intake.models import Application, CounselingRequest
+from counselor.demo.terms import DEMO_INPUTS, creditor_terms_seed
+from counselor.services.case import case_assign
+from counselor.services.proposals import proposal_start
+from intake.models import Application, CounselingRequest, Document
 from tenants.models import Agency, ReferralCode
 from tenants.roles import Role, role_grant
+from tests.counselor.cases import document_of, sent_application
+from tests.counselor.conftest import recent_auth
 from tests.intake.conftest import ABOUT_YOU, rows
 from tests.security.conftest import CONSUMER_A_NAME, Cast
 from tests.security.urls_walk import Route, routes
+from tests.tenants.uploads_fixtures import local_files
 
 ACTORS = ("anonymous", "owner", "other_consumer", "counselor", "supervisor", "agency_admin")
+__all__ = ["local_files"]
+CONTENT_TYPE = "application/x-www-form-urlencoded"
 LOGIN = "login"  # 302 to the sign-in page, coming back to the same path
 
 
@@ -124,6 +134,10 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 404, 404, 404, 404, 404),
     },
     "counselor:builder-save": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
+    "counselor:builder-add-debt": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, 404),
+    },
     "counselor:action-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:signed-plan": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:action-plan-pdf": {
@@ -139,6 +153,11 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 404, 404, 302, 302, 404),
     },
     "counselor:supervisor": {"GET": row(LOGIN, 404, 404, 404, 200, 404), "POST": every(405)},
+    # A counselor's day (docs/counselor.md, "Navigation"): caseworkers only, their cases.
+    **{
+        f"counselor:{name}": {"GET": row(LOGIN, 404, 404, 200, 200, 404), "POST": every(405)}
+        for name in ("today", "follow-ups", "messages", "unread")
+    },
     "counselor:case": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:case-assign": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:case-note": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
@@ -429,7 +448,7 @@ def test_staff_post_to_a_consumers_own_creation_urls_creates_nothing(cast: Cast,
     ("role", "workspace"),
     [
         (Role.COUNSELOR, "/counselor/"),
-        (Role.SUPERVISOR, "/counselor/"),
+        (Role.SUPERVISOR, "/counselor/supervisor/"),
         (Role.AGENCY_ADMIN, "/admin/"),
         (Role.PLATFORM_SUPPORT, "/admin/"),
     ],
@@ -440,19 +459,100 @@ def test_staff_land_on_their_workspace_never_on_the_application(cast: Cast, role
     assert (response.status_code, response["Location"]) == (302, workspace)
 
 
-def test_the_header_shows_staff_their_navigation_not_the_consumers(cast: Cast):
-    supervisor = Client()
-    supervisor.force_login(cast.users["supervisor"])
+NAV = {
+    Role.COUNSELOR: ["Cases", "Follow-ups", "Messages"],
+    Role.SUPERVISOR: ["Cases", "Follow-ups", "Messages", "Dashboard"],
+}
+
+
+@pytest.mark.parametrize("role", [Role.COUNSELOR, Role.SUPERVISOR])
+def test_the_header_shows_staff_their_navigation_not_the_consumers(cast: Cast, role):
+    staff_page = _staff_client(role).get(reverse("counselor:follow-ups")).content.decode()
     consumer = Client()
     consumer.force_login(cast.users["consumer_a"])
-
-    staff_page = supervisor.get(reverse("counselor:queue")).content.decode()
     consumer_page = consumer.get(reverse("agency:home")).content.decode()
 
-    assert "Talk to a counselor" not in staff_page
+    links = re.findall(r'class="site-staff-link[^"]*" href="[^"]+"[^>]*>(\w[\w -]*\w)', staff_page)
+    assert links == NAV[role]
+    assert f"Signed in as <strong>staff-{role}</strong>" in staff_page
+    assert "Talk to a counselor" not in staff_page and "Español" not in staff_page
     assert "Start or continue my application" not in staff_page
-    assert (
-        '<a class="usa-button usa-button--outline" href="/counselor/">Case queue</a>' in staff_page
-    )
-    assert 'href="/counselor/supervisor/">Supervisor dashboard</a>' in staff_page
-    assert "Talk to a counselor" in consumer_page and "Case queue" not in consumer_page
+    assert "Talk to a counselor" in consumer_page and "site-staff-link" not in consumer_page
+
+
+# Need to know (docs/counselor.md, "Who sees a case"): a counselor opens the cases assigned
+# to them and the unassigned ones; a colleague's case is 404 (as an unknown case) for every
+# read and write of it until a supervisor assigns it; supervisors open every case.
+NEED_TO_KNOW = (
+    ("GET", "counselor:case", {}, 200),
+    ("GET", "counselor:case-ssn", {}, 200),
+    ("GET", "counselor:case-document", {}, 200),
+    ("POST", "counselor:case-note", {"body": "Called back.", "case_version": "1"}, 302),
+    (
+        "POST",
+        "counselor:case-status",
+        {"status": "in_review", "reason": "x", "case_version": "2"},
+        302,
+    ),
+    ("GET", "counselor:builder", {}, 200),
+    ("POST", "counselor:builder-add-debt", {"key": "none", "version": "1"}, 302),
+    ("POST", "counselor:case-plan-start", {}, 302),
+    ("GET", "counselor:action-plan", {}, 200),
+    ("POST", "counselor:case-assign", {"assignee": "me"}, 302),
+)
+
+
+@pytest.fixture
+def colleagues_case(cast: Cast, local_files):
+    """A sent case with a proposal and a document, assigned to another counselor."""
+    colleague = get_user_model().objects.create_user(username="colleague", password="pw-long-1")
+    role_grant(colleague, Role.COUNSELOR)
+    creditor_terms_seed()
+    application = sent_application()
+    proposal_start(case_id=application.public_id, inputs=copy.deepcopy(DEMO_INPUTS), actor=None)
+    case_assign(application=application, assignee=colleague, actor=colleague, request=None)
+    return application, document_of(application)
+
+
+def _need_to_know(actor, application: Application, document: Document) -> dict[str, int]:
+    client = Client()
+    client.force_login(actor)
+    recent_auth(client)
+    statuses = {}
+    for method, name, data, _allowed in NEED_TO_KNOW:
+        extra = {"document_id": document.public_id} if name == "counselor:case-document" else {}
+        url = reverse(name, kwargs={"public_id": application.public_id, **extra})
+        statuses[name] = client.generic(method, url, urlencode(data), CONTENT_TYPE).status_code
+    return statuses
+
+
+def test_a_counselor_is_refused_every_part_of_a_colleagues_case(cast: Cast, colleagues_case):
+    application, document = colleagues_case
+
+    statuses = _need_to_know(cast.users["counselor"], application, document)
+
+    assert statuses == {name: 404 for _method, name, _data, _allowed in NEED_TO_KNOW}
+    assert not application.case_notes.exists()
+    assert application.case_assignment.assigned_to.username == "colleague"
+
+
+def test_a_supervisor_opens_and_works_every_case(cast: Cast, colleagues_case):
+    application, document = colleagues_case
+
+    statuses = _need_to_know(cast.users["supervisor"], application, document)
+
+    assert statuses == {name: allowed for _method, name, _data, allowed in NEED_TO_KNOW}
+    assert application.case_notes.get().author == cast.users["supervisor"]
+
+
+def test_a_counselor_opens_unassigned_cases_and_their_own(cast: Cast):
+    counselor = cast.users["counselor"]
+    unassigned, own = sent_application(), sent_application()
+    case_assign(application=own, assignee=counselor, actor=counselor, request=None)
+    client = Client()
+    client.force_login(counselor)
+
+    pages = [client.get(reverse("counselor:case", args=[a.public_id])) for a in (unassigned, own)]
+
+    assert [p.status_code for p in pages] == [200, 200]
+    assert all("Maria Lopez" in p.content.decode() for p in pages)

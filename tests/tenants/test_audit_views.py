@@ -47,6 +47,7 @@ NOT_CONSUMER_DATA = {
     "counselor:creditor-terms-edit": "changing creditor terms; audited by its service",
     "counselor:fee-schedule": "the agency's fee schedule; changes audited by its service",
     "counselor:supervisor": "aggregate counts and times per status and counselor; no case data",
+    "counselor:unread": "the header's unread-message count: a number, no case named",
     "intake:counseling-request": "a blank request form; the request is audited by its service",
     "set_language": "the language cookie",
 }
@@ -323,5 +324,5 @@ def test_every_audited_view_records_a_denied_event_for_an_unknown_object(client,
         ] == [(spec.action, spec.object_type, "denied")], name
     # 30 + casework: status, task, task done, message, re-run; + bank OAuth return; + the
     # signed plan (consumer's and counselor's copy) and removing a document; + a supervisor's
-    # offer exception
-    assert len(audited) == 40
+    # offer exception; + follow-ups, the Today panel, messages and adding a report's debt
+    assert len(audited) == 44

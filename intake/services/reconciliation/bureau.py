@@ -229,7 +229,7 @@ def _report(run: Reconciliation, application: Application, summary: dict[str, An
                 "bureau",
                 "debt_not_on_report",
                 "info",
-                f"A stated {str(debt.get_kind_display()).lower()} debt is not on the credit report.",
+                f"A stated {debt.get_kind_display().lower()} debt is not on the credit report.",
                 data={"debt": str(debt.public_id)},
             )
     for row in rows:

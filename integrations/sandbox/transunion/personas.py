@@ -241,7 +241,7 @@ def _trade(trade: Trade, index: int) -> ET.Element:
     node.find(f"{_q('subscriber')}/{_q('memberCode')}").text = f"{1000000 + index:08d}"
     _add(node.find(_q("subscriber")), "name/unparsed", trade.creditor)
     _add(node, "portfolioType", trade.portfolio)
-    _add(node, "accountNumber", f"4{index:03d}XXXX")
+    _add(node, "accountNumber", f"4{index:03d}XXXX{(1009 + 977 * index) % 10000:04d}")
     _add(node, "ECOADesignator", trade.ecoa)
     _add(node, "dateOpened", trade.opened, dated=True)
     _add(node, "dateEffective", "2026-06-01", dated=True)

@@ -69,7 +69,9 @@ def test_contract_tradelines_with_exact_values():
         late_60=0,
         late_90=0,
         remarks=(),
+        account_last4="X4X5",  # of "8X4X5": never the whole number
     )
+    assert report.tradelines[1].account_last4 == "2006"
     jcp = report.tradelines[1]
     assert (jcp.creditor, jcp.portfolio_type, jcp.closed, jcp.credit_limit, jcp.remarks) == (
         "SYNCB/JCP",
