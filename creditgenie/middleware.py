@@ -255,6 +255,6 @@ class FriendlyMethodNotAllowedMiddleware:
         response = self.get_response(request)
         if not isinstance(response, HttpResponseNotAllowed) or request.method == "HEAD":
             return response
-        page = render(request, "405.html", status=405)
+        page = render(request, "405.html", {"error_page": True}, status=405)
         page["Allow"] = response["Allow"]
         return page

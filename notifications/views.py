@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tenants.roles import is_staff_member
 
@@ -34,7 +34,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     current = preference_for(request.user)
     stopped = texts_stopped(request.user)  # a STOP wins until the person ticks texts again
     initial = {"email": current.email, "sms": current.texts_allowed and not stopped}
-    form = PreferenceForm(request.POST or None, initial=initial)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
     language = request.LANGUAGE_CODE[:2]
     if request.method == "POST" and form.is_valid():
         preference_set(user=request.user, language=language, **form.cleaned_data)
@@ -90,6 +90,7 @@ def _local_staff(request: HttpRequest) -> None:
         raise PermissionDenied("staff only")
 
 
+@require_GET
 @login_required
 def local_mail(request: HttpRequest) -> HttpResponse:
     _local_staff(request)
@@ -97,6 +98,7 @@ def local_mail(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/local_mail.html", {"names": names})
 
 
+@require_GET
 @login_required
 def local_mail_message(request: HttpRequest, name: str) -> HttpResponse:
     _local_staff(request)

@@ -8,12 +8,13 @@ rather than checked): its fields are then drawn without their errors."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.utils.functional import cached_property
 
 CLASSES: tuple[tuple[type[forms.Widget], str], ...] = (
     (forms.HiddenInput, ""),
@@ -66,14 +67,21 @@ class UswdsBoundField(forms.BoundField):
 
 
 class UswdsRenderer(DjangoTemplates):
-    """The one field template, the USWDS bound field; a template is looked up among the
-    project's (TEMPLATES) first, then Django's own widget templates."""
+    """The one field template, the USWDS bound field. Its engine reads the project's
+    templates first, then Django's own widget templates and the apps' (the admin's widget
+    templates include Django's, so all three live in one engine)."""
 
     field_template_name = "partials/_field.html"
     bound_field_class = UswdsBoundField
 
-    def get_template(self, template_name: str) -> Any:
-        try:
-            return get_template(template_name)
-        except TemplateDoesNotExist:
-            return super().get_template(template_name)
+    @cached_property
+    def engine(self) -> Any:
+        forms_templates = Path(forms.__file__).parent / "templates"
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [*settings.TEMPLATES[0]["DIRS"], forms_templates],
+                "NAME": "uswds",
+                "OPTIONS": {},
+            }
+        )

@@ -28,7 +28,7 @@ def test_the_summary_says_where_the_case_stands(client, make_staff, agency_profi
     summary = page.split('id="case-summary"')[1].split("</section>")[0]
 
     assert "Maria Summary" in summary
-    assert f"Ref. {str(application.public_id)[:8].upper()}" in summary
+    assert f"Ref. {application.reference}" in summary
     facts = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>\s*([^<]+)", summary))
     assert facts["Status"].strip() == "Submitted"
     assert facts["Assigned to"].strip() == "Unassigned"

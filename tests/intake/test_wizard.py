@@ -266,6 +266,7 @@ def test_query_count_is_constant_in_the_number_of_rows(signed_in, draft, step):
         signed_in.post(url(draft, "step-expenses"), dict.fromkeys(["rent", "gas", "pets"][:n], "9"))
 
     grow(1)
+    _queries(signed_in, path)  # a running process has the agency profile in hand already
     one = _queries(signed_in, path)
     grow(3)
     assert _queries(signed_in, path) == one

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from intake.models import PlanAcceptance, PlanOffer
+from tests.integrations.plaid import conftest as plaid_fixtures
 from tests.security.human_seed import client_of
 from tests.security.human_words import text_nodes
 from tests.security.raw_seed import FAMILY, GIVEN, seed
@@ -33,10 +34,17 @@ def _figures(html: str) -> list[str]:
     return MONEY.findall(" ".join(text_nodes(f"<div {document}")))
 
 
+# The seeded consumer connects a bank through the Plaid sandbox (raw_seed).
+plaid_url = plaid_fixtures.plaid_url
+plaid = plaid_fixtures.plaid
+
+
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_an_offer_opens_and_is_signed_in_the_pages_language_with_the_same_numbers(
-    agency_profile,
+    agency_profile, plaid, settings
 ):
+    settings.PLAID_ENV, settings.PLAID_WEBHOOK_URL = "sandbox", ""
     application = seed()  # an English-speaking consumer, offered a plan
     offer = PlanOffer.objects.get(application=application)
     english = client_of(application.consumer, "en").get(url(application, "offer"))

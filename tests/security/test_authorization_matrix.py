@@ -73,6 +73,20 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 404, 404, 404, 404, 302),
     },
     "intake:application": {"GET": row(LOGIN, 200, 404, 404, 404, 404), "POST": every(405)},
+    # Notices (docs/notifications.md): a consumer's own choices; staff are told by the agency.
+    "notifications:preferences": {
+        "GET": row(LOGIN, 200, 200, 403, 403, 403),
+        "POST": row(LOGIN, 302, 302, 403, 403, 403),
+    },
+    # Signed links and the SMS provider's callback: a wrong token is 404 for everyone.
+    "notifications:unsubscribe": {"GET": every(404), "POST": every(404)},
+    "notifications:sms-inbound": {"GET": every(405), "POST": every(404)},
+    # The local mail sink (local runs only, as the tests are): staff read it.
+    "notifications:local-mail": {"GET": row(LOGIN, 403, 403, 200, 200, 200), "POST": every(405)},
+    "notifications:local-mail-message": {
+        "GET": row(LOGIN, 403, 403, 404, 404, 404),
+        "POST": every(405),
+    },
     # The wizard (docs/intake.md): the owner's draft only. POST answers 200 when the step
     # shows errors again (nothing posted), 302 when the step is complete and moves on.
     **{
@@ -249,6 +263,8 @@ def _values(owned: Application) -> dict[str, str]:
         "url": "no-such-page/",
         "code": "matrix-code",
         "slug": "matrix-agency",
+        "token": "not-a-signed-token",
+        "name": "no-such-message.eml",
     }
 
 

@@ -294,6 +294,8 @@ def test_payload_in_every_free_text_field_renders_escaped(db, agency_profile, re
         "content_type_id": "1",
         "app_label": "tenants",
         "url": "no-such-page/",
+        "token": "not-a-signed-token",
+        "name": "no-such-message.eml",
     }
     pages = []
     for person in (scene["user"], supervisor, admin):

@@ -50,6 +50,12 @@ NOT_CONSUMER_DATA = {
     "counselor:unread": "the header's unread-message count: a number, no case named",
     "intake:counseling-request": "a blank request form; the request is audited by its service",
     "set_language": "the language cookie",
+    "notifications:preferences": "the signed-in person's notice choices; a text opt-in is a "
+    "consent, audited by its service",
+    "notifications:unsubscribe": "a signed link that turns one channel off; shows no case data",
+    "notifications:sms-inbound": "the text provider's STOP and START callback",
+    "notifications:local-mail": "local runs only: the mail sink's list (notices name nobody)",
+    "notifications:local-mail-message": "local runs only: one notice of the mail sink",
 }
 # The Django admin is audited separately (docs/audit.md, "Open points").
 EXEMPT_NAMESPACES = ("admin",)
