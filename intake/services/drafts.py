@@ -53,6 +53,8 @@ HOUSEHOLD_FIELDS = frozenset(
         "co_employment_status",
     }
 )
+# A random reference is tried again when taken (one in thousands at 100,000 cases).
+REFERENCE_ATTEMPTS = 5
 INCOME_FIELDS = ("kind", "gross", "net", "frequency")
 DEBT_FIELDS = ("creditor", "kind", "secured", "balance", "apr", "minimum_payment", "past_due")
 TEXT_FIELDS = frozenset({"kind", "frequency", "creditor"})  # blank, never NULL, in a draft
@@ -79,13 +81,19 @@ def application_start(*, consumer: AbstractBaseUser, language: str = "en") -> Ap
     draft = existing.first()
     if draft is not None:
         return draft
-    try:
-        with transaction.atomic():
-            draft = Application.objects.create(consumer=consumer, language=language)
-            application_started_emit(draft)
-            return draft
-    except IntegrityError:
-        return existing.get()
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                draft = Application.objects.create(consumer=consumer, language=language)
+                application_started_emit(draft)
+                return draft
+        except IntegrityError:
+            # Another request made this consumer's draft, or (rarely) the random reference
+            # was taken: the draft is then the one to use, else a new reference is drawn.
+            draft = existing.first()
+            if draft is not None:
+                return draft
+    raise IntegrityError("no free application reference after several attempts")
 
 
 @transaction.atomic

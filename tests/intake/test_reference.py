@@ -53,6 +53,18 @@ def test_every_application_gets_its_own_short_reference(consumer, other_consumer
     assert len(set(references)) == 2
 
 
+def test_a_reference_already_taken_is_drawn_again(consumer, other_consumer, monkeypatch):
+    taken = application_start(consumer=consumer).reference
+    # The random source draws the taken code first, then fresh characters.
+    draws = iter([*taken.replace("CG-", "").replace("-", ""), *"23456789ABCD"])
+    monkeypatch.setattr("intake.models.application.secrets.choice", lambda _alphabet: next(draws))
+
+    draft = application_start(consumer=other_consumer)
+
+    assert draft.reference == "CG-234-567"
+    assert Application.objects.filter(consumer=other_consumer).count() == 1
+
+
 def test_the_portal_review_and_offer_show_the_reference_not_the_uuid(signed_in, draft):
     fill(signed_in, draft)
     review = signed_in.get(url(draft, "step-review")).content.decode()
@@ -79,7 +91,7 @@ def test_the_counselor_finds_a_case_by_its_reference(signed_in, draft, make_coun
 
     assert found["Location"] == reverse("counselor:case", kwargs={"public_id": draft.public_id})
     case_page = make_counselor.get(found["Location"]).content.decode()
-    assert f'<strong class="reference">{draft.reference}</strong>' in case_page
+    assert f'<span class="case-ref">Ref. {draft.reference}</span>' in case_page
     assert missing["Location"].startswith(reverse("counselor:queue"))
 
 
