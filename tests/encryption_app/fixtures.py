@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from tenants.encryption.keyfile import create_key_file, new_blind_index_key
+from tenants.encryption.models import DataKey
 from tests.processes import free_port
 
 AWS_TEST_ENV = {
@@ -31,6 +32,12 @@ def key_file(tmp_path: Path) -> Path:
     return path
 
 
+def _no_data_key_yet() -> None:
+    """A fresh agency under the new master key: no data key of another test's key file
+    (the test's transaction rolls the deletion back)."""
+    DataKey.objects.all().delete()
+
+
 @pytest.fixture
 def local_keys(settings, key_file: Path, db: None) -> Path:
     """The local provider with a fresh key file and blind-index key (caches reset by the
@@ -39,6 +46,7 @@ def local_keys(settings, key_file: Path, db: None) -> Path:
     settings.CREDITGENIE_KEY_FILE = key_file
     settings.CREDITGENIE_BLIND_INDEX_KEY = new_blind_index_key()
     settings.CREDITGENIE_DATA_KEY_CACHE_SECONDS = 300
+    _no_data_key_yet()
     return key_file
 
 
@@ -99,4 +107,5 @@ def kms_keys(settings, moto_server: str, db: None) -> str:
     settings.AWS_KMS_REGION = "us-east-1"
     settings.CREDITGENIE_BLIND_INDEX_KEY = new_blind_index_key()
     settings.CREDITGENIE_DATA_KEY_CACHE_SECONDS = 300
+    _no_data_key_yet()
     return key_id

@@ -16,8 +16,16 @@ AFTER = [("integrations", "0006_warehouse_profile_release")]
 SUBJECT = {"consumer_pid": "a" * 64, "case_pid": "b" * 64}
 
 
+@pytest.fixture
+def latest_schema():
+    """Every app back at its latest migration afterwards, whatever the test left."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_holds_submissions_queued_with_the_old_bands():
+def test_the_migration_holds_submissions_queued_with_the_old_bands(latest_schema):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     outbox = executor.loader.project_state(BEFORE).apps.get_model("integrations", "OutboxEvent")
