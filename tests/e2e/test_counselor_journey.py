@@ -349,7 +349,7 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         send.click()
         sent = page.get_by_text("Offer sent: proposal version 3.")
         expect(sent).to_be_visible()
-        expect(page.locator("#case-offers li").first).to_contain_text("open")
+        expect(page.locator("#case-offers li").first).to_contain_text("waiting for your answer")
         rec.snap("case-offer-sent", audit=False)
 
         # 6. The consumer signs in, opens the offer, signs and accepts.
