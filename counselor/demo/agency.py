@@ -18,7 +18,7 @@ from django.utils import timezone
 from counselor.demo.terms import counselor_demo_seed
 from intake.demo.seed import intake_demo_seed
 from intake.models import Application
-from intake.models.application import reference_new
+from intake.models.application import references_unused
 from integrations.models import ConsumerProfile
 from integrations.oidc.services import consumer_profile_set
 from tenants.roles import Role, role_grant
@@ -152,24 +152,11 @@ def _generated_consumers(rng: random.Random, count: int) -> list[object]:
     return created
 
 
-def _references(count: int) -> list[str]:
-    """`count` references no application has yet: random codes collide now and then at
-    100,000 (30^6 codes), and a bulk insert cannot retry one row."""
-    taken = set(Application.objects.values_list("reference", flat=True))
-    fresh: list[str] = []
-    while len(fresh) < count:
-        reference = reference_new()
-        if reference not in taken:
-            taken.add(reference)
-            fresh.append(reference)
-    return fresh
-
-
 def _applications(rng: random.Random, consumers: list[object]) -> list[Application]:
     statuses = [s for s, _ in STATUS_WEIGHTS]
     weights = [w for _, w in STATUS_WEIGHTS]
     now = timezone.now()
-    references = _references(len(consumers))
+    references = references_unused(len(consumers))
     rows = [
         Application(
             consumer=user,

@@ -26,6 +26,19 @@ def reference_new() -> str:
     return f"CG-{chars[:3]}-{chars[3:]}"
 
 
+def references_unused(count: int) -> list[str]:
+    """`count` references no application has yet, for a bulk insert (which cannot draw
+    again for one row): random codes collide now and then at 100,000 cases (30^6 codes)."""
+    taken = set(Application.objects.values_list("reference", flat=True))
+    fresh: list[str] = []
+    while len(fresh) < count:
+        reference = reference_new()
+        if reference not in taken:
+            taken.add(reference)
+            fresh.append(reference)
+    return fresh
+
+
 def reference_normal(typed: str) -> str | None:
     """A reference as typed ("cg 7k3 9qx", "7K3-9QX") in its stored form, or None when it
     cannot be one."""

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from counselor.models import CaseAssignment
 from counselor.selectors.queue import cursor_encode
 from intake.models import Application, Household, VerificationRequest
+from intake.models.application import references_unused
 from tenants.roles import Role, role_grant
 from tests.counselor.cases import BASE
 
@@ -69,9 +70,11 @@ def _seed(supervisor) -> None:
     consumers = get_user_model().objects.bulk_create(
         get_user_model()(username=f"plan-consumer-{n}", password="!") for n in range(ROWS)
     )
+    references = references_unused(ROWS)
     applications = Application.objects.bulk_create(
         Application(
             consumer=consumer,
+            reference=references[n],
             status=(status := rng.choice(STATUSES)),
             language="es" if rng.random() < 0.25 else "en",
             submitted_at=None if status == "draft" else BASE + timedelta(minutes=n * 7),
