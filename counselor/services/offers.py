@@ -174,7 +174,7 @@ def offer_document(
         result=result,
         inputs=parsed,
         agency_name=profile.name if profile else "",
-        case_id=str(proposal.case_id),
+        case_id=proposal.case.reference,
         version=version.number,
         language=language,
         reasons=offer_rule(version).situation(result.assessment.reasons(language), language),

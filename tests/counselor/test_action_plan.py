@@ -21,6 +21,7 @@ from counselor.services.action_plan import (
 )
 from counselor.services.proposals import proposal_build_from
 from intake.engine.money import money_text
+from intake.models import Application
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
 
@@ -128,6 +129,9 @@ def test_action_plan_page_shows_the_document_and_is_audited(client, case, make_s
 
     html = response.content.decode()
     assert response.context["document"].language == "es"
+    reference = Application.objects.get(public_id=case.case_id).reference
+    assert f"<b>Referencia:</b> {reference}" in html  # the consumer's code, not an internal id
+    assert str(case.case_id) not in response.context["document"].html
     assert "Permiso para comunicarnos con sus acreedores" in html
     assert response.context["document"].sha256 in html
     event = AuditEvent.objects.filter(actor=carol).latest("seq")
