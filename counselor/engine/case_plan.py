@@ -140,6 +140,10 @@ def _optional(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _money_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else money_text(value)
+
+
 def offer_figures(result: Any) -> Json:
     """What the consumer's offer page shows of a priced proposal (``ProposalResult``), as
     the display strings the portal prints (``intake`` templates read these keys of the
@@ -149,6 +153,7 @@ def offer_figures(result: Any) -> Json:
         "monthly_deposit": money_text(plan.monthly_deposit),
         "payoff_date": plan.debt_free_month.strftime("%m/%Y"),
         "interest_saved": money_text(saved) if saved is not None else None,
+        "interest_more": _money_or_none(result.comparison.interest_more),
         "setup_fee": money_text(result.fees.setup_fee),
         "monthly_fee": money_text(result.fees.monthly_fee),
         "monthly_fee_as_it_changes": {"en": plan.fee_phrase("en"), "es": plan.fee_phrase("es")},

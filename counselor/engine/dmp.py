@@ -470,6 +470,20 @@ class Comparison:
         """Baseline months minus plan months."""
         return None if self.baseline_months is None else self.baseline_months - self.plan_months
 
+    @property
+    def interest_more(self) -> Decimal | None:
+        """What the plan costs in interest beyond the baseline, when it costs more (a plan
+        with a fee or a long term can): the documents then say "more", never a negative
+        saving."""
+        saved = self.interest_saved
+        return -saved if saved is not None and saved < 0 else None
+
+    @property
+    def months_more(self) -> int | None:
+        """How many months longer than the baseline the plan runs, when it does."""
+        saved = self.months_saved
+        return -saved if saved is not None and saved < 0 else None
+
 
 @engine_context
 def compare(plan: Plan, payoff: Payoff) -> Comparison:

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from counselor.engine.case_plan import offer_figures
 from counselor.engine.snapshots import inputs_parse
 from counselor.services.action_plan import (
     action_plan_context,
@@ -163,3 +164,32 @@ def test_unknown_version_is_404(client, case, make_staff):
     url = reverse("counselor:action-plan", kwargs={"public_id": case.case_id})
 
     assert client.get(url + "?version=9").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "more"), [("en", "more interest and 2 more months"), ("es", "más en intereses")]
+)
+def test_a_plan_that_costs_more_interest_says_so_not_a_negative_saving(
+    terms, agency_profile, inputs, language, more
+):
+    # A card the agency has no concession for, whose plan payment is below the minimum:
+    # the plan runs longer than the minimums and costs more interest.
+    inputs["debts"] = [
+        {
+            "id": "d1",
+            "creditor": "BIG BANK CARD",
+            "balance": "8500.00",
+            "apr": "24.99",
+            "min_payment": "255.00",
+            "secured": False,
+            "is_housing": False,
+        }
+    ]
+    result, document = _document(inputs, language)
+
+    assert result.comparison.interest_more and result.comparison.interest_more > 0
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", document.html))
+    assert f"{money_text(result.comparison.interest_more)} {more}" in text
+    assert "-$" not in text  # never a negative "saving"
+    figures = offer_figures(result)
+    assert figures["interest_more"] == money_text(result.comparison.interest_more)
