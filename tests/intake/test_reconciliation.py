@@ -84,6 +84,17 @@ def test_two_cards_of_one_bank_go_to_the_closest_balance():
     assert [r["creditor"] for r in missing] == ["SYNCB/AMAZON"]
 
 
+def test_a_stated_card_goes_to_the_banks_card_not_its_home_loan():
+    card = Debt(creditor="CHASE CARD", kind="credit_card", balance=Decimal("1500"))
+    home = {**_row("JPMCB HOME", "1490"), "account_type": "MT", "portfolio": "mortgage"}
+    report = [home, {**_row("JPMCB CARD", "1545"), "account_type": "CC", "portfolio": "revolving"}]
+
+    matched, missing, _extra = debts_match([card], report)
+
+    assert matched[0][1]["creditor"] == "JPMCB CARD"
+    assert [r["creditor"] for r in missing] == ["JPMCB HOME"]
+
+
 def _submitted(signed_in, draft, consumer):
     fill(signed_in, draft)
     draft.refresh_from_db()

@@ -70,25 +70,27 @@ def _kind(row: dict[str, Any]) -> str:
     return Debt.Kind.PERSONAL_LOAN if row["portfolio"] == "installment" else Debt.Kind.OTHER
 
 
-def _score(words: frozenset[str], balance: Decimal, row: dict[str, Any]) -> tuple[int, Decimal]:
+def _score(debt: Debt, row: dict[str, Any]) -> tuple[int, bool, Decimal]:
+    """Name words shared, then the same kind of debt (a stated card goes to the bank's
+    card, not to its home loan), then the closest balance."""
+    words = creditor_tokens(debt.creditor)
     names = creditor_tokens(row["creditor"]) | creditor_tokens(row.get("agency", ""))
-    return (len(words & names), -abs(balance - row["balance"]))
+    same_kind = "account_type" in row and _kind(row) == debt.kind
+    return (len(words & names), same_kind, -abs((debt.balance or Decimal(0)) - row["balance"]))
 
 
 def debts_match(
     stated: Iterable[Debt], report: list[dict[str, Any]]
 ) -> tuple[list[tuple[Debt, dict[str, Any]]], list[dict[str, Any]], list[Debt]]:
     """(matched pairs, missing = on the report only, extra = stated only). Greedy: each
-    stated debt takes the unmatched report row sharing the most name words, then the
-    closest balance."""
+    stated debt takes the unmatched report row sharing the most name words, then of the
+    same kind, then the closest balance."""
     left = list(report)
     matched, extra = [], []
     for debt in stated:
-        words = creditor_tokens(debt.creditor)
-        balance = debt.balance or Decimal(0)
-        scored = [(_score(words, balance, row), n) for n, row in enumerate(left)]
+        scored = [(_score(debt, row), n) for n, row in enumerate(left)]
         best = left[max(scored)[1]] if scored else None
-        if best is not None and _score(words, balance, best)[0] > 0:
+        if best is not None and _score(debt, best)[0] > 0:
             matched.append((debt, best))
             left.remove(best)
         else:
