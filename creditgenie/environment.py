@@ -253,6 +253,8 @@ def beat_schedule(*, frontdoor: bool, sweep: int) -> dict[str, dict[str, Any]]:
         "notices-resend": {"task": "notifications.notices_resend", "schedule": 120},
         "offers-remind-expire": {"task": "intake.offers_remind_and_expire", "schedule": 3600},
         "follow-ups-digest": {"task": "counselor.follow_ups_digest", "schedule": 24 * 3600},
+        # The supervisor dashboard's snapshot (docs/counselor.md, "Supervisor dashboard").
+        "dashboard-refresh": {"task": "counselor.dashboard_refresh", "schedule": 60},
         **{
             task: {"task": task, "schedule": sweep}
             for task in ("integrations.verification_sweep", "intake.verification_sweep")
