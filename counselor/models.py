@@ -301,3 +301,29 @@ class OfferException(models.Model):
 
     def __str__(self) -> str:
         return f"Offer exception for proposal version {self.version_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """The supervisor dashboard's figures as last counted (``counselor.selectors.dashboard.
+    Figures``, one field each): one row, rewritten by the beat task "dashboard-refresh" every
+    minute and by a supervisor's "Refresh now". Aggregates and staff usernames only."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    computed_at = models.DateTimeField()
+    workload = models.JSONField(default=list)  # [[counselor id, username, open cases], ...]
+    statuses = models.JSONField(default=dict)  # {status value: cases}, drafts left out
+    first_contact = models.DurationField(null=True)
+    to_offer = models.DurationField(null=True)
+    offers = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    verifications_finished = models.PositiveIntegerField(default=0)
+    verifications_failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="dashboard_snapshot_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"Dashboard figures of {self.computed_at:%Y-%m-%d %H:%M}"

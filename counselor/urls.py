@@ -27,6 +27,11 @@ urlpatterns = [
     path("messages/", workspace.message_list, name="messages"),
     path("messages/unread/", workspace.unread, name="unread"),
     path("supervisor/", dashboard.supervisor_dashboard_view, name="supervisor"),
+    path(
+        "supervisor/refresh/",
+        dashboard.supervisor_dashboard_refresh,
+        name="supervisor-refresh",
+    ),
     path(f"{ONE_CASE}/", case.case_detail, name="case"),
     path(f"{ONE_CASE}/assign/", case.case_assign_view, name="case-assign"),
     path(f"{ONE_CASE}/notes/", case.case_note, name="case-note"),

@@ -238,6 +238,30 @@ def broker_transport_options(url: str, folder: Path) -> dict[str, Any]:
     return {"visibility_timeout": 3600}
 
 
+def beat_schedule(*, frontdoor: bool, sweep: int) -> dict[str, dict[str, Any]]:
+    """The periodic tasks beat sends (none on the front door), schedules in seconds;
+    ``sweep`` is VERIFICATION_SWEEP_SECONDS."""
+    if frontdoor:
+        return {}
+    return {
+        "retention-purge": {"task": "intake.retention_purge", "schedule": 24 * 3600},
+        "uploads-rescan-pending": {"task": "uploads.stored_files_rescan", "schedule": 15 * 60},
+        "warehouse-ship": {"task": "integrations.warehouse_ship", "schedule": 5 * 60},
+        "warehouse-purge": {"task": "integrations.warehouse_purge", "schedule": 24 * 3600},
+        "credit-reports-purge": {"task": "integrations.credit_reports_purge", "schedule": 86400},
+        "audit-verify": {"task": "audit.chain_verify", "schedule": 24 * 3600},
+        "notices-resend": {"task": "notifications.notices_resend", "schedule": 120},
+        "offers-remind-expire": {"task": "intake.offers_remind_and_expire", "schedule": 3600},
+        "follow-ups-digest": {"task": "counselor.follow_ups_digest", "schedule": 24 * 3600},
+        # The supervisor dashboard's snapshot (docs/counselor.md, "Supervisor dashboard").
+        "dashboard-refresh": {"task": "counselor.dashboard_refresh", "schedule": 60},
+        **{
+            task: {"task": task, "schedule": sweep}
+            for task in ("integrations.verification_sweep", "intake.verification_sweep")
+        },
+    }
+
+
 def analytics_key(*, key_file: Path, frontdoor: bool, debug: bool, blind_index_key: str) -> str:
     """The platform's pseudonym key: the environment, else (front door) its key file, else a
     fixed key for local debug runs (their data is made up), else empty (stream off)."""

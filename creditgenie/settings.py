@@ -12,6 +12,7 @@ from pathlib import Path
 from creditgenie.environment import (
     analytics_key,
     audit_anchor_url,
+    beat_schedule,
     broker_transport_options,
     cache_config,
     content_security_policy,
@@ -327,26 +328,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # VERIFICATION_SWEEP_SECONDS) ends it as "timed out" and offers "re-run"; over a task's limit.
 VERIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("VERIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
 VERIFICATION_SWEEP_SECONDS = env_int("VERIFICATION_SWEEP_SECONDS", 60, minimum=1)
-# Run by `celery -A creditgenie beat` (one per deployment); schedules in seconds.
-CELERY_BEAT_SCHEDULE = (
-    {}
-    if IS_FRONTDOOR
-    else {
-        "retention-purge": {"task": "intake.retention_purge", "schedule": 24 * 3600},
-        "uploads-rescan-pending": {"task": "uploads.stored_files_rescan", "schedule": 15 * 60},
-        "warehouse-ship": {"task": "integrations.warehouse_ship", "schedule": 5 * 60},
-        "warehouse-purge": {"task": "integrations.warehouse_purge", "schedule": 24 * 3600},
-        "credit-reports-purge": {"task": "integrations.credit_reports_purge", "schedule": 86400},
-        "audit-verify": {"task": "audit.chain_verify", "schedule": 24 * 3600},
-        "notices-resend": {"task": "notifications.notices_resend", "schedule": 120},
-        "offers-remind-expire": {"task": "intake.offers_remind_and_expire", "schedule": 3600},
-        "follow-ups-digest": {"task": "counselor.follow_ups_digest", "schedule": 24 * 3600},
-        **{
-            task: {"task": task, "schedule": VERIFICATION_SWEEP_SECONDS}
-            for task in ("integrations.verification_sweep", "intake.verification_sweep")
-        },
-    }
-)
+# Run by `celery -A creditgenie beat` (one per deployment): creditgenie.environment.
+CELERY_BEAT_SCHEDULE = beat_schedule(frontdoor=IS_FRONTDOOR, sweep=VERIFICATION_SWEEP_SECONDS)
 
 # --- Notifications, docs/notifications.md ---------------------------------------------------
 # E-mail through Django's mail API: SMTP (the local sink of bin/start, port 8025, by default)

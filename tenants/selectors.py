@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 
 from .models import Agency, AgencyProfile, ReferralCode, RoutingCount, Territory
@@ -36,6 +38,13 @@ def agency_profile_shown() -> AgencyProfile | None:
     with _shown_lock:
         _shown = (now, profile)
     return profile
+
+
+def agency_zone_shown() -> ZoneInfo:
+    """The agency's timezone for times on pages (from the process's copy of the profile;
+    the deployment's TIME_ZONE before provisioning made a profile)."""
+    profile = agency_profile_shown()
+    return ZoneInfo(profile.timezone if profile else settings.TIME_ZONE)
 
 
 def agency_profile_forget(**_signal: object) -> None:

@@ -1,10 +1,14 @@
 """The supervisor dashboard: workload, cases by status, times to first contact and to offer,
-offer acceptance; aggregates only (no consumer data), a fixed number of queries."""
+offer acceptance; aggregates only (no consumer data), a fixed number of queries.
+
+``dashboard_figures`` counts (six queries, what the beat task runs every minute);
+``dashboard_snapshot_get`` reads the figures last counted (one query, what the page shows);
+``dashboard_of`` turns either into the bars and words of the page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,12 +23,18 @@ from django.db.models import (
     OuterRef,
     Q,
 )
+from django.utils import timezone
 
-from counselor.models import CaseAssignment, CaseNote
+from counselor.models import CaseAssignment, CaseNote, DashboardSnapshot
 from intake.models import Application, PlanOffer, VerificationFlag, VerificationRequest
 
 BAR_WIDTH = 300  # px of the longest bar
+MINUTE = timedelta(minutes=1)
 OPEN = (Application.Status.SUBMITTED, Application.Status.IN_REVIEW, Application.Status.OFFERED)
+# How old the snapshot may be before the page counts again itself: beat refreshes it every
+# minute (CELERY_BEAT_SCHEDULE "dashboard-refresh"), so an older one means beat is not
+# running (a fresh deployment, a local run without beat, an outage).
+SNAPSHOT_FRESH_FOR = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,12 @@ class Dashboard:
     declined: int
     verifications_finished: int = 0
     verifications_failed: int = 0
+    computed_at: datetime | None = None  # when these figures were counted
+
+    @property
+    def counted_within_a_minute(self) -> bool:
+        """Whether the figures were counted less than a minute ago ("as of" reads so)."""
+        return self.computed_at is not None and timezone.now() - self.computed_at < MINUTE
 
     @property
     def verification_failure_rate(self) -> Decimal | None:
@@ -134,7 +150,27 @@ def _verifications() -> dict[str, int]:
     )
 
 
-def supervisor_dashboard() -> Dashboard:
+@dataclass(frozen=True)
+class Figures:
+    """The dashboard's figures as counted, before bars and labels: what the snapshot keeps
+    (``DashboardSnapshot`` has one field of the same name for each)."""
+
+    workload: tuple[tuple[int, str, int], ...]  # (counselor id, username, open cases)
+    statuses: dict[str, int]  # status value -> cases (drafts left out)
+    first_contact: timedelta | None
+    to_offer: timedelta | None
+    offers: int
+    accepted: int
+    declined: int
+    verifications_finished: int
+    verifications_failed: int
+
+
+FIGURES = tuple(field.name for field in fields(Figures))
+BARS = ("workload", "statuses")  # drawn as bars; the other figures are the Dashboard's own
+
+
+def dashboard_figures() -> Figures:
     """The figures, from six aggregate queries whatever the number of cases.
 
     First contact is the case's first counselor note; time to offer, its first offer; the
@@ -145,7 +181,7 @@ def supervisor_dashboard() -> Dashboard:
         .annotate(count=Count("pk"))
         .order_by("-count", "assigned_to__username")
     )
-    statuses = dict(
+    statuses = (
         Application.objects.exclude(status=Application.Status.DRAFT)
         .values_list("status")
         .annotate(count=Count("pk"))
@@ -157,25 +193,11 @@ def supervisor_dashboard() -> Dashboard:
         accepted=Count("pk", filter=Q(status=PlanOffer.Status.ACCEPTED)),
         declined=Count("pk", filter=Q(status=PlanOffer.Status.DECLINED)),
     )
-    labels = dict(Application.Status.choices)
-    return Dashboard(
-        workload=bars(
-            [
-                (
-                    row["assigned_to__username"],
-                    row["count"],
-                    f"?tab=all&assignee={row['assigned_to']}",
-                )
-                for row in workload
-            ]
+    return Figures(
+        workload=tuple(
+            (row["assigned_to"], row["assigned_to__username"], row["count"]) for row in workload
         ),
-        statuses=bars(
-            [
-                (str(labels[s]), statuses.get(s, 0), f"?tab=all&status={s}")
-                for s in labels
-                if s != Application.Status.DRAFT
-            ]
-        ),
+        statuses=dict(statuses),
         first_contact=_average_first_wait(CaseNote),
         to_offer=_average_first_wait(PlanOffer),
         offers=offers["total"],
@@ -184,3 +206,41 @@ def supervisor_dashboard() -> Dashboard:
         verifications_finished=verifications["finished"],
         verifications_failed=verifications["failed"],
     )
+
+
+def dashboard_of(figures: Figures, *, computed_at: datetime | None = None) -> Dashboard:
+    """The page's bars (status labels in the active language, drill-down links) and
+    figures (no query)."""
+    labels = dict(Application.Status.choices)
+    return Dashboard(
+        workload=bars(
+            [(name, count, f"?tab=all&assignee={user}") for user, name, count in figures.workload]
+        ),
+        statuses=bars(
+            [
+                (str(labels[s]), figures.statuses.get(s, 0), f"?tab=all&status={s}")
+                for s in labels
+                if s != Application.Status.DRAFT
+            ]
+        ),
+        computed_at=computed_at,
+        **{name: getattr(figures, name) for name in FIGURES if name not in BARS},
+    )
+
+
+def supervisor_dashboard() -> Dashboard:
+    """The dashboard counted now (six queries; ``dashboard_figures``)."""
+    computed_at = timezone.now()
+    return dashboard_of(dashboard_figures(), computed_at=computed_at)
+
+
+def dashboard_snapshot_get(*, fresh_for: timedelta = SNAPSHOT_FRESH_FOR) -> Dashboard | None:
+    """The dashboard as last counted (one query), or None when it never was or was counted
+    more than ``fresh_for`` ago: the caller counts again (``dashboard_snapshot_refresh``)."""
+    snapshot = DashboardSnapshot.objects.filter(computed_at__gte=timezone.now() - fresh_for).first()
+    if snapshot is None:
+        return None
+    kept = {name: getattr(snapshot, name) for name in FIGURES}
+    # JSON keeps the workload rows as lists.
+    kept["workload"] = tuple((user, name, count) for user, name, count in snapshot.workload)
+    return dashboard_of(Figures(**kept), computed_at=snapshot.computed_at)

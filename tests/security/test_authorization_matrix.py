@@ -167,6 +167,10 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         "POST": row(LOGIN, 404, 404, 302, 302, 404),
     },
     "counselor:supervisor": {"GET": row(LOGIN, 404, 404, 404, 200, 404), "POST": every(405)},
+    "counselor:supervisor-refresh": {
+        "GET": every(405),
+        "POST": row(LOGIN, 404, 404, 404, 302, 404),
+    },
     # A counselor's day (docs/counselor.md, "Navigation"): caseworkers only, their cases.
     **{
         f"counselor:{name}": {"GET": row(LOGIN, 404, 404, 200, 200, 404), "POST": every(405)}
