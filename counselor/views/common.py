@@ -34,6 +34,10 @@ CASE_SECTIONS = (
     ("plans", "Plans"),
     ("history", "History"),
 )
+# Session: the exception reason a supervisor typed and that is not approved yet, so that
+# the step-up (the browser cannot replay the POST) or a refusal does not make her type it
+# again: {"case": public id, "version": number, "reason": text}.
+EXCEPTION_TYPED = "cg_offer_exception_typed"
 # The @audited arguments of every view of one case: acting as a counselor or supervisor.
 CASE = {"acting_as": CASEWORK_ROLES, "case_kwarg": "public_id"}
 
@@ -89,6 +93,7 @@ def case_page(
         "case_sections": CASE_SECTIONS,
         "may_review_audit": has_role(request.user, Role.SUPERVISOR, Role.AGENCY_ADMIN),
         "may_approve_exceptions": can_approve_offer_exceptions(request.user),
+        "exception_reason": _exception_reason_typed(request, application, latest),
         "case": view,
         "application": view.application,
         "household": view.household,
@@ -98,6 +103,16 @@ def case_page(
         **(extra or {}),
     }
     return render(request, "counselor/case.html", context, status=status)
+
+
+def _exception_reason_typed(
+    request: HttpRequest, application: Application, version: ProposalVersion | None
+) -> str:
+    """The reason this person typed for an exception on this case's ``version``, or ""."""
+    typed = request.session.get(EXCEPTION_TYPED) or {}
+    if version is None or typed.get("case") != str(application.public_id):
+        return ""
+    return typed.get("reason", "") if typed.get("version") == version.number else ""
 
 
 def _latest(proposal: Proposal | None) -> ProposalVersion | None:

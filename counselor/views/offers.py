@@ -21,7 +21,7 @@ from counselor.selectors.proposals import (
     proposal_version_latest,
 )
 from counselor.services.offers import case_offer_send, offer_exception_approve
-from counselor.views.common import CASE, get_case_for
+from counselor.views.common import CASE, EXCEPTION_TYPED, get_case_for
 from intake.models import Application
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
@@ -96,7 +96,10 @@ def _offer_send(
 @audited(AuditAction.CREATE, "offer_exception", purpose="offer exception", **CASE)
 def case_offer_exception_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A supervisor approves sending a version the offer rule refuses, with a written
-    reason; needs a recent sign-in. A counselor is refused (403, audited as denied)."""
+    reason; needs a recent sign-in. A counselor is refused (403, audited as denied).
+
+    The typed reason stays in the session until the approval succeeds: after the step-up
+    (or a refusal) the case page shows it again in the form."""
     application = get_case_for(request, public_id)
     if not can_approve_offer_exceptions(request.user):
         raise PermissionDenied("Only a supervisor can approve an exception.")
@@ -104,6 +107,11 @@ def case_offer_exception_view(request: HttpRequest, public_id: UUID) -> HttpResp
         return _back_from_step_up(request, application, "Approve", "approve the exception")
     form = OfferExceptionForm(request.POST)
     version = _posted_version(application, form)
+    request.session[EXCEPTION_TYPED] = {
+        "case": str(application.public_id),
+        "version": version.number,
+        "reason": form.cleaned_data["reason"],
+    }
     return _exception_approve(
         request, application=application, version=version, reason=form.cleaned_data["reason"]
     )
@@ -118,5 +126,10 @@ def _exception_approve(
     except CaseError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Exception approved for proposal version {version.number}.")
+        request.session.pop(EXCEPTION_TYPED, None)
+        messages.success(
+            request,
+            f"Exception approved for proposal version {version.number}: the counselor can send"
+            " it now.",
+        )
     return redirect("counselor:case", public_id=application.public_id)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from counselor.models import OfferException
 from counselor.services.offers import offer_document
 from counselor.services.proposals import proposal_start
+from counselor.views.common import EXCEPTION_TYPED
 from intake.models import PlanOffer
 from tenants.audit.models import AuditEvent
 from tenants.roles import Role
@@ -107,6 +108,26 @@ def test_approving_needs_a_recent_sign_in_and_a_reason(client, supervisor, unaff
     assert not OfferException.objects.exists()
 
 
+def test_the_reason_typed_before_the_step_up_is_there_after_it(client, supervisor, unaffordable):
+    application, _version = unaffordable
+    client.force_login(supervisor)
+
+    stale = client.post(
+        _url("case-offer-exception", application), {"version": "1", "reason": REASON}
+    )
+    recent_auth(client)  # she signed in again at the provider, which sends her back here
+    back = client.get(_url("case-offer-exception", application), follow=True).content.decode()
+    approved = _approve(client, application).content.decode()
+
+    assert stale["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert "You signed in again. Press “Approve” once more" in back
+    assert f'aria-describedby="offer-exception-reason-hint">{REASON}</textarea>' in back
+    assert "Exception approved for proposal version 1: the counselor can send it now." in approved
+    assert 'id="case-offer-exception"' not in approved
+    assert EXCEPTION_TYPED not in client.session
+    assert OfferException.objects.get().reason == REASON
+
+
 def test_supervisor_exception_lets_the_offer_go_and_the_document_states_it(
     client, supervisor, unaffordable
 ):
@@ -117,7 +138,7 @@ def test_supervisor_exception_lets_the_offer_go_and_the_document_states_it(
     approved = _approve(client, application).content.decode()
     _send(client, application)
 
-    assert "Exception approved for proposal version 1." in approved
+    assert "Exception approved for proposal version 1: the counselor can send it now." in approved
     exception = OfferException.objects.get()
     assert (exception.version, exception.grounds, exception.reason) == (version, ["budget"], REASON)
     assert exception.approved_by == supervisor

@@ -7,7 +7,11 @@ plan", leaves one debt out and overrides a creditor's APR with a reason; the mon
 deposit, months and interest saved change in place (htmx: a marker set on ``window``
 survives, so the page was not reloaded) and equal the engine's figures computed here for
 the same inputs (``counselor.engine.builder.build_proposal`` with the deployment's own creditor
-terms). The counselor saves and sends the offer; the consumer signs in, opens the offer,
+terms). The counselor saves, adds the debt found only on the credit report and tries to
+send the offer: refused, the plan needs a supervisor's approval. A supervisor, in her own
+browser, opens the case, types her reason and approves; her sign-in is an hour old, so she
+signs in again at the provider first and finds her reason still typed. The counselor sends
+the offer; the consumer signs in, opens the offer, reads the exception in the document,
 signs (typed name + consent) and accepts; the counselor reloads the case: "Enrolled".
 Screenshots of every stage go to var/artifacts/e2e/<timestamp>/counselor/.
 """
@@ -23,7 +27,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from counselor.engine.builder import ProposalResult, TermsOverride, build_proposal
 from counselor.engine.dmp import Concessions
@@ -46,14 +50,12 @@ DEBTS = (
 OVERRIDE_REASON = "Synchrony hardship letter of March"
 SEED_TERMS = "from counselor.demo.terms import creditor_terms_seed; print(creditor_terms_seed())"
 EXCEPTION_REASON = "The household asked for one payment and lower interest."
-APPROVE = (
-    "from django.contrib.auth import get_user_model; from tenants.roles import Role, role_grant; "
-    "from counselor.models import ProposalVersion; "
-    "from counselor.services.offers import offer_exception_approve; "
-    "sup, _ = get_user_model().objects.get_or_create(username='e2e-supervisor'); "
-    "role_grant(sup, Role.SUPERVISOR); "
-    "v = ProposalVersion.objects.get(proposal__case_id='%s', number=3); "
-    f"offer_exception_approve(version=v, reason={EXCEPTION_REASON!r}, actor=sup); print('approved')"
+# The supervisor's verified sign-in, an hour old: she signed in earlier in her day.
+SIGNED_IN_EARLIER = (
+    "from django.contrib.sessions.backends.db import SessionStore; "
+    "from tenants.signin import AUTH_TIME; "
+    "s = SessionStore(session_key='%s'); s[AUTH_TIME] = s[AUTH_TIME] - 3600; s.save(); "
+    "print('aged')"
 )
 VERSION = (
     "import json; from counselor.models import ProposalVersion; print(json.dumps("
@@ -171,6 +173,50 @@ def _expect_figures(page: Page, result: ProposalResult) -> None:
     expect(page.locator("#monthly-deposit")).to_have_text(money_text(plan.monthly_deposit))
     expect(page.locator("#months")).to_have_text(re.compile(rf"^{plan.months} \("))
     expect(page.locator("#interest-saved")).to_have_text(money_text(comparison.interest_saved))
+
+
+def supervisor_approves(
+    browser: Browser, folder: Path, base: str, case_id: str, env: dict[str, str]
+) -> list[str]:
+    """In her own browser, a supervisor signs in, opens the case, reads why the plan was
+    refused, types her reason and approves. Her sign-in is an hour old, so approving asks
+    her to sign in again first; she comes back to the case with her reason still typed."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    rec = QuickRecorder(page, folder / "supervisor")
+    case_url = f"{base}/counselor/cases/{case_id}/"
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#sign-in-provider").click()
+    _provider_sign_in(page, "supervisor")
+    expect(page).to_have_url(f"{base}/counselor/supervisor/")
+    expect(page.locator("h1")).to_have_text("Supervisor dashboard")
+    (session,) = (c["value"] for c in page.context.cookies() if c["name"] == "cg_acme_session")
+    aged = manage(env, "shell", "--no-imports", "-c", SIGNED_IN_EARLIER % session)
+    assert aged.stdout.strip().endswith("aged")
+    page.goto(case_url)  # the link the counselor sent her
+    page.locator(".case-jump").get_by_role("link", name="Plans").click()
+    form = page.locator("#case-offer-exception")
+    expect(form).to_contain_text("the budget already covers every minimum payment")
+    page.fill("#offer-exception-reason", EXCEPTION_REASON)
+    rec.snap("approval-form")
+    approve = form.get_by_role("button", name=re.compile("^Approve the exception"))
+    approve.click()
+    _provider_sign_in(page, "supervisor")  # the step-up: the provider asks for her password
+    expect(page).to_have_url(case_url)
+    expect(page.locator("main")).to_contain_text("You signed in again.")
+    expect(page.locator("#offer-exception-reason")).to_have_value(EXCEPTION_REASON)
+    rec.snap("approval-after-sign-in")
+    approve.click()
+    expect(
+        page.get_by_text(
+            "Exception approved for proposal version 3: the counselor can send it now."
+        )
+    ).to_be_visible()
+    expect(page.locator("#case-offer-exception")).to_have_count(0)
+    approved = page.locator("#case-offer-exception-approved")
+    expect(approved).to_contain_text(EXCEPTION_REASON)
+    rec.snap("approval-confirmed")
+    page.context.close()
+    return rec.csp
 
 
 def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
@@ -341,11 +387,9 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
             send.click()
         expect(refused).to_be_visible()
         rec.snap("case-offer-refused", audit=False)
-        approved = manage(
-            platform.agency_env("acme"), "shell", "--no-imports", "-c", APPROVE % case_id
-        )
-        assert approved.stdout.strip().endswith("approved")
-        page.goto(f"{base}/counselor/cases/{case_id}/")
+        csp = supervisor_approves(browser, folder, base, case_id, platform.agency_env("acme"))
+        page.reload()
+        expect(page.locator("#case-offer-exception-approved")).to_contain_text(EXCEPTION_REASON)
         send.click()
         sent = page.get_by_text("Offer sent: proposal version 3.")
         expect(sent).to_be_visible()
@@ -392,7 +436,7 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         expect(page.locator("#case-enrolled")).to_contain_text("Enrolled")
         expect(page.locator("#case-status")).to_contain_text("Enrolled")
         rec.snap("case-enrolled", audit=False)
-        csp = journey.rec.csp + rec.csp + crec.csp
+        csp += journey.rec.csp + rec.csp + crec.csp
 
     (status,) = _deployment_rows(
         deployment.database, "SELECT status FROM intake_application WHERE public_id = %s", case_id
