@@ -330,5 +330,6 @@ def test_every_audited_view_records_a_denied_event_for_an_unknown_object(client,
         ] == [(spec.action, spec.object_type, "denied")], name
     # 30 + casework: status, task, task done, message, re-run; + bank OAuth return; + the
     # signed plan (consumer's and counselor's copy) and removing a document; + a supervisor's
-    # offer exception; + follow-ups, the Today panel, messages and adding a report's debt
-    assert len(audited) == 44
+    # offer exception; + follow-ups, the Today panel, messages and adding a report's debt;
+    # + one section of the case page
+    assert len(audited) == 45
