@@ -1,6 +1,8 @@
 """The counselor queue and case pages at N applications: p50/p95 server time and query
 count, side by side in one run with the Django admin's changelist of applications (the
-same table) and /healthz.
+same table) and /healthz. The case page is measured as it opens (the summary and the
+Budget), and with its heaviest section, Verification (the sealed credit report and bank),
+open: as a whole page and as the panel its section navigation loads.
 
 Provisions a throwaway agency on PostgreSQL (as bench_intake.py does), fills it with
 `seed_demo --count N`, then measures inside one agency process with Django's test client
@@ -93,6 +95,12 @@ pages = {{
     "queue, filtered": (supervisor, "/counselor/?tab=all&status=in_review&language=es"),
     "queue, page 200": (supervisor, f"/counselor/?tab=all&after={{deep}}&page=200"),
     "case page": (supervisor, f"/counselor/cases/{{case.public_id}}/"),
+    "case page, verification": (
+        supervisor, f"/counselor/cases/{{case.public_id}}/?section=verification"
+    ),
+    "case panel, verification": (
+        supervisor, f"/counselor/cases/{{case.public_id}}/sections/verification/"
+    ),
     "supervisor dashboard": (supervisor, "/counselor/supervisor/"),
     "admin changelist": (admin, "/admin/intake/application/"),
     "/healthz": (Client(), "/healthz"),

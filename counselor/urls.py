@@ -33,6 +33,7 @@ urlpatterns = [
         name="supervisor-refresh",
     ),
     path(f"{ONE_CASE}/", case.case_detail, name="case"),
+    path(f"{ONE_CASE}/sections/<slug:section>/", case.case_section_view, name="case-section"),
     path(f"{ONE_CASE}/assign/", case.case_assign_view, name="case-assign"),
     path(f"{ONE_CASE}/notes/", case.case_note, name="case-note"),
     path(f"{ONE_CASE}/ssn/", case.case_ssn_reveal, name="case-ssn"),

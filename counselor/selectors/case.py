@@ -1,35 +1,47 @@
-"""Reads for the case page: the case with its parts, the verification figures beside what was
-stated, and the colleagues a case can go to. A fixed number of queries per page."""
+"""Reads for the case page: the summary and header every view of a case shows, and each
+section's own parts, read only when that section is open. The summary costs a fixed number
+of queries, and so does each section, whatever the number of rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from counselor.models import (
     CaseAssignment,
     CaseNote,
     CaseStatusNote,
     CaseTask,
-    Proposal,
+    PlanOutcome,
+    ProposalVersion,
 )
-from intake import selectors as intake_selectors
+from counselor.selectors.proposals import proposal_for_case, proposal_version_latest
+from counselor.services.offers import offer_rule
 from intake.models import Application, Message
 from intake.models.application import SENT, reference_normal
 from intake.selectors import (
-    application_with_parts,
     budget_for,
     household_of,
+    verification_state,
+    verification_summary,
 )
 from intake.services.casework import CLOSE_REASONS, allowed_statuses
 from intake.wizard.expenses import expense_label, expense_position
 from tenants.roles import CASEWORK_ROLES
+
+DEFAULT_SECTION = "budget"
+# The summary's verification fact, by the intake's ``verification_state``.
+VERIFICATION_LABELS = {
+    "not_run": "Not run",
+    "running": "Running",
+    "verified": "Verified",
+    "failed": "Failed: re-run available",
+}
 
 
 def case_workers() -> QuerySet[Any]:
@@ -52,22 +64,19 @@ def case_by_reference(typed: str) -> Application | None:
 
 
 @dataclass(frozen=True)
-class CaseView:
-    """Everything the case page shows, read in a fixed number of queries."""
+class CaseSummary:
+    """What every view of a case shows above its open section: the summary (who, where
+    the case stands, the budget's surplus or shortfall, eligibility, verification, next
+    follow-up) and the assignment and status forms."""
 
-    application: Any
+    application: Any  # with its household, incomes, expenses and debts
     household: Any
     budget: Any
-    expenses_by_category: list[tuple[str, Any]]
     assignment: Any
-    offers: list[Any]
-    verification: Any
-    notes: list[tuple[Any, list[Any]]]
-    proposal: Any = None
-    status_notes: list[Any] = field(default_factory=list)
-    tasks: list[Any] = field(default_factory=list)
-    messages: list[Any] = field(default_factory=list)
-    figures: Any = None
+    outcome: str  # the latest saved version's eligibility outcome ("" before a plan)
+    verification_state: str  # a key of VERIFICATION_LABELS
+    next_follow_up: Any  # the open task due first, or None
+    unread: int  # the consumer's messages no one on staff has opened
 
     @property
     def version(self) -> int:
@@ -92,48 +101,76 @@ class CaseView:
         return self.application.reference
 
     @property
-    def next_follow_up(self) -> Any:
-        """The open task due first (tasks come ordered by due date), or None."""
-        return self.open_tasks[0] if self.open_tasks else None
+    def outcome_label(self) -> str:
+        return str(dict(PlanOutcome.choices).get(self.outcome, ""))
 
     @property
     def verification_label(self) -> str:
-        if self.can_rerun_verification:
-            return "Failed: re-run available"
-        labels = {"not_requested": "Not run", "running": "Running", "complete": "Verified"}
-        return labels.get(self.verification_state, self.verification_state)
+        return VERIFICATION_LABELS[self.verification_state]
+
+
+def _assignment_of(application: Application) -> CaseAssignment | None:
+    try:
+        return application.case_assignment
+    except CaseAssignment.DoesNotExist:
+        return None
+
+
+def case_summary(*, application: Application) -> CaseSummary:
+    """The summary and header of ``application``: one read of the case with its household,
+    assignment, latest eligibility outcome and verification state; its incomes, expenses
+    and debts (the engine's budget, ``budget_for``); the next open task; the unread count.
+    Six queries."""
+    outcome = ProposalVersion.objects.filter(
+        proposal__case_id=OuterRef("public_id"), number=F("proposal__version")
+    ).values("outcome")[:1]
+    full = (
+        Application.objects.select_related("household", "case_assignment__assigned_to")
+        .prefetch_related("incomes", "expenses", "debts")
+        .annotate(plan_outcome=Subquery(outcome), verification=verification_state())
+        .get(pk=application.pk)
+    )
+    return CaseSummary(
+        application=full,
+        household=household_of(full),
+        budget=budget_for(full),
+        assignment=_assignment_of(full),
+        outcome=full.plan_outcome or "",
+        verification_state=full.verification,
+        next_follow_up=(
+            CaseTask.objects.filter(application=full, done_at__isnull=True)
+            .order_by("due_date", "pk")
+            .first()
+        ),
+        unread=Message.objects.filter(
+            application=full, from_staff=False, read_at__isnull=True
+        ).count(),
+    )
+
+
+# ---- the sections: each reads its own parts (the summary's rows are read already) ------
+
+
+@dataclass(frozen=True)
+class VerificationPanel:
+    """The verification section: the intake's ``verification_summary`` and the stated
+    figures beside the verified ones."""
+
+    summary: Any
+    figures: Any = None
 
     @property
-    def open_tasks(self) -> list[Any]:
-        return [t for t in self.tasks if t.done_at is None]
+    def not_requested(self) -> bool:
+        return self.summary.status == "not_requested"
 
     @property
-    def done_tasks(self) -> list[Any]:
-        return [t for t in self.tasks if t.done_at is not None]
+    def running(self) -> bool:
+        return self.summary.status == "running"
 
     @property
-    def can_send_offer(self) -> bool:
-        """A saved proposal version, and a case that takes a new offer (the rule
-        ``case_offer_send`` applies)."""
-        return bool(self.proposal and self.proposal.version and self.application.takes_new_offer)
-
-    @property
-    def verification_state(self) -> str:
-        """ "not_requested", "running" or "complete" (no summary yet is "not_requested")."""
-        return self.verification.status if self.verification is not None else "not_requested"
-
-    @property
-    def verification_not_requested(self) -> bool:
-        return self.verification_state == "not_requested"
-
-    @property
-    def verification_running(self) -> bool:
-        return self.verification_state == "running"
-
-    @property
-    def can_rerun_verification(self) -> bool:
+    def can_rerun(self) -> bool:
         """A failed bureau pull: "Re-run verification" (the intake's ``verification_rerun``)."""
-        return bool(self.verification is not None and self.verification.bureau_failed)
+        return bool(self.summary.bureau_failed)
 
 
 @dataclass(frozen=True)
@@ -240,61 +277,92 @@ def verification_figures(summary: Any, debts: list[Any]) -> VerificationFigures 
     )
 
 
-def _verification(application: Application) -> Any:
-    """The intake's verification summary when it exposes one (``verification_summary`` in
-    ``intake.selectors``, the verification issue), else None: the panel then says "not yet
-    verified"."""
-    summary = getattr(intake_selectors, "verification_summary", None)
-    return summary(application) if summary is not None else None
-
-
-def case_view(*, application: Application) -> CaseView:
-    """The case with its parts (intake's ``application_with_parts``), the engine's budget
-    analysis (``budget_for``), its assignment and its offers (newest first).
-
-    Verification: the intake's summary when it has one (``_verification``).
-    """
-    full = application_with_parts(application)
-    budget = budget_for(full)
-    categories: dict[str, Any] = {}
-    for expense in sorted(full.expenses.all(), key=lambda e: expense_position(e.category)):
+def _budget(case: CaseSummary) -> dict[str, Any]:
+    """The expenses by category, in the wizard's order (no query: the summary's rows)."""
+    categories: dict[str, list[Any]] = {}
+    expenses = sorted(case.application.expenses.all(), key=lambda e: expense_position(e.category))
+    for expense in expenses:
         if expense.amount is not None:
             categories.setdefault(str(expense_label(expense.category)), []).append(expense)
-    assignment = CaseAssignment.objects.filter(application=full).select_related("assigned_to")
-    offers = list(full.plan_offers.order_by("-created_at", "-pk"))
+    return {"expenses_by_category": list(categories.items())}
+
+
+def _verification(case: CaseSummary) -> dict[str, Any]:
+    summary = verification_summary(case.application)
+    figures = verification_figures(summary, list(case.application.debts.all()))
+    return {"verification": VerificationPanel(summary, figures)}
+
+
+def _debts(case: CaseSummary) -> dict[str, Any]:
+    return {}  # the summary's rows (its budget reads them)
+
+
+def _documents(case: CaseSummary) -> dict[str, Any]:
+    application = case.application
+    return {
+        "documents": list(application.documents.select_related("stored_file")),
+        "consents": list(application.consents.all()),
+    }
+
+
+def _notes_and_tasks(case: CaseSummary) -> dict[str, Any]:
+    """Each note's current version with its earlier ones (newest first); the tasks, open
+    ones by due date."""
     versions: dict[Any, list[Any]] = {}
-    for note in (
-        CaseNote.objects.filter(application=full)
-        .select_related("author")
-        .order_by("created_at", "pk")
-    ):
+    notes = CaseNote.objects.filter(application=case.application).select_related("author")
+    for note in notes.order_by("created_at", "pk"):
         versions.setdefault(note.note_id, []).append(note)
-    notes = [(rows[-1], rows[-2::-1]) for rows in versions.values()]
-    verification = _verification(full)
-    return CaseView(
-        application=full,
-        household=household_of(full),
-        budget=budget,
-        expenses_by_category=list(categories.items()),
-        assignment=assignment.first(),
-        offers=offers,
-        verification=verification,
-        notes=notes,
-        proposal=Proposal.objects.filter(case_id=full.public_id).first(),
-        status_notes=list(
-            CaseStatusNote.objects.filter(application=full)
-            .select_related("author")
-            .order_by("-created_at", "-pk")
-        ),
-        tasks=list(
-            CaseTask.objects.filter(application=full)
-            .select_related("assignee", "created_by")
-            .order_by("due_date", "pk")
-        ),
-        messages=list(
-            Message.objects.filter(application=full)
-            .select_related("author")
-            .order_by("created_at", "pk")
-        ),
-        figures=verification_figures(verification, list(full.debts.all())),
+    tasks = list(
+        CaseTask.objects.filter(application=case.application)
+        .select_related("assignee", "created_by")
+        .order_by("due_date", "pk")
     )
+    return {
+        "notes": [(rows[-1], rows[-2::-1]) for rows in versions.values()],
+        "open_tasks": [t for t in tasks if t.done_at is None],
+        "done_tasks": [t for t in tasks if t.done_at is not None],
+    }
+
+
+def _messages(case: CaseSummary) -> dict[str, Any]:
+    thread = Message.objects.filter(application=case.application).select_related("author")
+    return {"thread": list(thread.order_by("created_at", "pk"))}
+
+
+def _plans(case: CaseSummary) -> dict[str, Any]:
+    """The proposal, what its latest saved version may do (the offer rule) and the offers
+    sent, newest first."""
+    application = case.application
+    proposal = proposal_for_case(case_id=application.public_id)
+    latest = proposal_version_latest(proposal=proposal) if proposal and proposal.version else None
+    return {
+        "proposal": proposal,
+        "latest": latest,
+        "offer_rule": offer_rule(latest) if latest else None,
+        "can_send_offer": bool(latest and application.takes_new_offer),
+        "offers": list(application.plan_offers.order_by("-created_at", "-pk")),
+    }
+
+
+def _history(case: CaseSummary) -> dict[str, Any]:
+    notes = CaseStatusNote.objects.filter(application=case.application).select_related("author")
+    return {"status_notes": list(notes.order_by("-created_at", "-pk"))}
+
+
+SECTION_PARTS: dict[str, Callable[[CaseSummary], dict[str, Any]]] = {
+    "budget": _budget,
+    "verification": _verification,
+    "debts": _debts,
+    "documents": _documents,
+    "notes-and-tasks": _notes_and_tasks,
+    "messages": _messages,
+    "plans": _plans,
+    "history": _history,
+}
+# The case page's sections, in page order (their labels are the page's: views.common).
+SECTIONS = tuple(SECTION_PARTS)
+
+
+def case_section(*, case: CaseSummary, section: str) -> dict[str, Any]:
+    """The open section's parts, for its template (a ``KeyError`` for an unknown one)."""
+    return SECTION_PARTS[section](case)

@@ -15,9 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from counselor.errors import CaseConflict, CaseError
 from counselor.forms.case import AssignForm, NoteForm
+from counselor.selectors.case import DEFAULT_SECTION, SECTIONS
 from counselor.services.case import case_assign, case_note_save
-from counselor.services.casework import case_messages_read
-from counselor.views.common import CASE, case_page, get_case_for
+from counselor.views.common import (
+    CASE,
+    case_page,
+    case_redirect,
+    case_section_context,
+    get_case_for,
+)
 from intake.models import Application, Document
 from intake.selectors import household_of
 from tenants.audit.decorators import audited
@@ -29,17 +35,33 @@ from tenants.uploads.errors import StoredFileUnavailable
 from tenants.uploads.responses import stored_file_response
 from tenants.uploads.services import stored_file_open
 
+NOTES = "notes-and-tasks"  # the section where notes are written
+
 
 @require_GET
 @login_required
 @audited(AuditAction.READ, "application", purpose="counseling review", **CASE)
 def case_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """The case: household (SSN masked), income, expenses, debts, documents, consents,
-    the engine's budget analysis, verification, assignment and offers. The consumer's
-    messages shown are stamped read (they leave the header's unread count)."""
+    """The case: its summary, assignment and status, and one section (``?section=``,
+    Budget by default and for a name it does not know)."""
     application = get_case_for(request, public_id)
-    case_messages_read(application=application)
-    return case_page(request, application)
+    section = request.GET.get("section", "")
+    return case_page(
+        request, application, section=section if section in SECTIONS else DEFAULT_SECTION
+    )
+
+
+@require_GET
+@login_required
+@audited(AuditAction.READ, "application", purpose="counseling review", **CASE)
+def case_section_view(request: HttpRequest, public_id: UUID, section: str) -> HttpResponse:
+    """One section of the case, for the case page's panel (htmx), with the section
+    navigation marking it open; an unknown section is a 404."""
+    application = get_case_for(request, public_id)
+    if section not in SECTIONS:
+        raise Http404("No such section")
+    context = case_section_context(request, application, section)
+    return render(request, "counselor/partials/_case_section.html", context)
 
 
 @require_POST
@@ -74,7 +96,7 @@ def case_note(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Unknown note.")
-        return redirect("counselor:case", public_id=public_id)
+        return case_redirect(public_id, NOTES)
     body = form.cleaned_data["body"]
     try:
         case_note_save(
@@ -86,12 +108,14 @@ def case_note(request: HttpRequest, public_id: UUID) -> HttpResponse:
             note_id=form.cleaned_data["note_id"],
         )
     except CaseConflict as conflict:
-        return case_page(request, application, status=409, conflict=conflict, typed=body)
+        return case_page(
+            request, application, section=NOTES, status=409, conflict=conflict, typed=body
+        )
     except CaseError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Note saved.")
-    return redirect("counselor:case", public_id=public_id)
+    return case_redirect(public_id, NOTES)
 
 
 @require_GET
@@ -147,5 +171,5 @@ def _document_download(request: HttpRequest, *, document: Document) -> HttpRespo
         )
     except StoredFileUnavailable as exc:
         messages.error(request, str(exc.message))
-        return redirect("counselor:case", public_id=document.application.public_id)
+        return case_redirect(document.application.public_id, "documents")
     return stored_file_response(opened=opened)

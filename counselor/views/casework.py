@@ -12,11 +12,11 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from counselor.errors import CaseConflict, CaseError
 from counselor.forms.casework import CaseworkForm, MessageForm, StatusForm, TaskForm
+from counselor.selectors.case import DEFAULT_SECTION
 from counselor.services.casework import (
     case_message_send,
     case_status_change,
@@ -24,11 +24,14 @@ from counselor.services.casework import (
     case_task_complete,
     case_verification_rerun,
 )
-from counselor.views.common import CASE, case_page, get_case_for
+from counselor.views.common import CASE, case_page, case_redirect, get_case_for
 from intake.models import Application
 from intake.services.casework import StatusChangeConflict, StatusChangeRefused
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
+
+# The section each casework form lives in (the status form is above every section).
+FORM_SECTIONS = {"status": DEFAULT_SECTION, "task": "notes-and-tasks", "message": "messages"}
 
 
 def _refused(
@@ -39,11 +42,18 @@ def _refused(
     error: Exception | str,
     status: int,
 ) -> HttpResponse:
-    """The case page again with the ``name`` form's typed values and the refusal."""
+    """The case page again, with the ``name`` form's section open, its typed values and
+    the refusal."""
     shown: dict[str, object] = {**form.typed(), "error": str(error)}
     if isinstance(error, CaseConflict):
         shown["changes"] = error.changes
-    return case_page(request, application, status=status, extra={f"{name}_form": shown})
+    return case_page(
+        request,
+        application,
+        section=FORM_SECTIONS[name],
+        status=status,
+        extra={f"{name}_form": shown},
+    )
 
 
 @require_POST
@@ -75,7 +85,7 @@ def case_status(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except (CaseError, StatusChangeRefused) as exc:
         return _refused(request, application, "status", form, exc, 400)
     messages.success(request, "Status changed.")
-    return redirect("counselor:case", public_id=public_id)
+    return case_redirect(public_id)
 
 
 @require_POST
@@ -103,7 +113,7 @@ def case_task(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except CaseError as exc:
         return _refused(request, application, "task", form, exc, 400)
     messages.success(request, "Task added.")
-    return redirect("counselor:case", public_id=public_id)
+    return case_redirect(public_id, FORM_SECTIONS["task"])
 
 
 @require_POST
@@ -122,7 +132,7 @@ def case_task_done(request: HttpRequest, public_id: UUID, task_id: UUID) -> Http
         messages.error(request, str(exc))
     else:
         messages.success(request, "Task done.")
-    return redirect("counselor:case", public_id=public_id)
+    return case_redirect(public_id, FORM_SECTIONS["task"])
 
 
 @require_POST
@@ -143,7 +153,7 @@ def case_message(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except CaseError as exc:
         return _refused(request, application, "message", form, exc, 400)
     messages.success(request, "Message sent.")
-    return redirect("counselor:case", public_id=public_id)
+    return case_redirect(public_id, FORM_SECTIONS["message"])
 
 
 @require_POST
@@ -156,4 +166,4 @@ def case_verification_rerun_view(request: HttpRequest, public_id: UUID) -> HttpR
         messages.success(request, "Verification is running again.")
     else:
         messages.error(request, "Nothing to re-run: no verification step failed.")
-    return redirect("counselor:case", public_id=public_id)
+    return case_redirect(public_id, "verification")

@@ -1,6 +1,6 @@
 """What the counselor views share: who may see a case, the case and proposal look-ups (a 404
-for anyone else, as for an unknown case), and the case page itself, which casework views
-render again with a refused form."""
+for anyone else, as for an unknown case), and the case page itself (the summary and one open
+section), which casework views render again with a refused form."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from counselor.errors import CaseConflict
 from counselor.models import Proposal, ProposalVersion
@@ -17,23 +18,25 @@ from counselor.permissions import (
     can_build_plans,
     case_visible_q,
 )
-from counselor.selectors.case import case_view, case_workers
-from counselor.selectors.proposals import proposal_for_case, proposal_version_latest
-from counselor.services.offers import offer_rule
+from counselor.selectors.case import DEFAULT_SECTION, case_section, case_summary, case_workers
+from counselor.selectors.proposals import proposal_for_case
+from counselor.services.casework import case_messages_read
 from intake.models import Application
 from tenants.roles import CASEWORK_ROLES, Role, has_role
 
-# The case page's sections, in page order, for the summary's jump links.
-CASE_SECTIONS = (
-    ("budget", "Budget"),
-    ("verification", "Verification"),
-    ("debts", "Debts"),
-    ("documents", "Documents"),
-    ("notes-and-tasks", "Notes and tasks"),
-    ("messages", "Messages"),
-    ("plans", "Plans"),
-    ("history", "History"),
-)
+# The case page's sections, in page order, as the section navigation names them; a section
+# whose title says more has it in SECTION_TITLES.
+CASE_SECTIONS = {
+    "budget": "Budget",
+    "verification": "Verification",
+    "debts": "Debts",
+    "documents": "Documents",
+    "notes-and-tasks": "Notes and tasks",
+    "messages": "Messages",
+    "plans": "Plans",
+    "history": "History",
+}
+SECTION_TITLES = {"documents": "Documents and consents", "plans": "Plans and offers"}
 # Session: the exception reason a supervisor typed and that is not approved yet, so that
 # the step-up (the browser cannot replay the POST) or a refusal does not make her type it
 # again: {"case": public id, "version": number, "reason": text}.
@@ -74,30 +77,59 @@ def get_proposal_for(request: HttpRequest, public_id: UUID) -> Proposal:
     return proposal
 
 
+def case_url(public_id: UUID | str, section: str = DEFAULT_SECTION) -> str:
+    """The case page with ``section`` open (the default section needs no query string)."""
+    url = reverse("counselor:case", kwargs={"public_id": public_id})
+    return url if section == DEFAULT_SECTION else f"{url}?section={section}"
+
+
+def case_redirect(public_id: UUID | str, section: str = DEFAULT_SECTION) -> HttpResponse:
+    """Back to the case page with ``section`` open (where the form that was sent lives)."""
+    return redirect(case_url(public_id, section))
+
+
+def case_section_context(
+    request: HttpRequest, application: Application, section: str
+) -> dict[str, Any]:
+    """The summary and the open section's parts. Opening Messages stamps the consumer's
+    messages read (``case_messages_read``: they leave the unread counts) before the
+    summary counts them."""
+    if section == "messages":
+        case_messages_read(application=application)
+    case = case_summary(application=application)
+    opened = case_section(case=case, section=section)
+    return {
+        "case": case,
+        "application": case.application,
+        "household": case.household,
+        "section": section,
+        "section_title": SECTION_TITLES.get(section, CASE_SECTIONS[section]),
+        "case_sections": [
+            (name, label, case_url(case.application.public_id, name))
+            for name, label in CASE_SECTIONS.items()
+        ],
+        "may_review_audit": has_role(request.user, Role.SUPERVISOR, Role.AGENCY_ADMIN),
+        "may_approve_exceptions": can_approve_offer_exceptions(request.user),
+        "workers": case_workers(),  # one query, however many forms list them
+        **opened,
+        "exception_reason": _exception_reason_typed(request, application, opened.get("latest")),
+    }
+
+
 def case_page(
     request: HttpRequest,
     application: Application,
     *,
+    section: str = DEFAULT_SECTION,
     status: int = 200,
     conflict: CaseConflict | None = None,
     typed: str = "",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The case page; ``extra`` is a refused form's context (what was typed and why it was
-    refused, see ``views.casework``)."""
-    view = case_view(application=application)
-    latest = _latest(view.proposal)
+    """The case page with ``section`` open; ``extra`` is a refused form's context (what
+    was typed and why it was refused, see ``views.casework``)."""
     context = {
-        "offer_rule": offer_rule(latest) if latest else None,
-        "latest_outcome": latest.get_outcome_display() if latest else "",
-        "case_sections": CASE_SECTIONS,
-        "may_review_audit": has_role(request.user, Role.SUPERVISOR, Role.AGENCY_ADMIN),
-        "may_approve_exceptions": can_approve_offer_exceptions(request.user),
-        "exception_reason": _exception_reason_typed(request, application, latest),
-        "case": view,
-        "application": view.application,
-        "household": view.household,
-        "workers": list(case_workers()),
+        **case_section_context(request, application, section),
         "conflict": conflict,
         "typed": typed,
         **(extra or {}),
@@ -113,9 +145,3 @@ def _exception_reason_typed(
     if version is None or typed.get("case") != str(application.public_id):
         return ""
     return typed.get("reason", "") if typed.get("version") == version.number else ""
-
-
-def _latest(proposal: Proposal | None) -> ProposalVersion | None:
-    """The latest saved version: what the send button would send, and the eligibility
-    outcome the summary shows."""
-    return proposal_version_latest(proposal=proposal) if proposal and proposal.version else None

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from counselor.errors import CaseError
@@ -21,7 +20,7 @@ from counselor.selectors.proposals import (
     proposal_version_latest,
 )
 from counselor.services.offers import case_offer_send, offer_exception_approve
-from counselor.views.common import CASE, EXCEPTION_TYPED, get_case_for
+from counselor.views.common import CASE, EXCEPTION_TYPED, case_redirect, get_case_for
 from intake.models import Application
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
@@ -49,9 +48,10 @@ def _posted_version(application: Application, form: OfferForm) -> ProposalVersio
 def _back_from_step_up(
     request: HttpRequest, application: Application, what: str, purpose: str
 ) -> HttpResponse:
-    """Where the step-up returns (a GET: the browser cannot replay the POST): the case."""
+    """Where the step-up returns (a GET: the browser cannot replay the POST): the case's
+    Plans section."""
     messages.info(request, f"You signed in again. Press “{what}” once more to {purpose}.")
-    return redirect("counselor:case", public_id=application.public_id)
+    return case_redirect(application.public_id, "plans")
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +88,7 @@ def _offer_send(
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Offer sent: proposal version {version.number}.")
-    return redirect("counselor:case", public_id=application.public_id)
+    return case_redirect(application.public_id, "plans")
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,4 +132,4 @@ def _exception_approve(
             f"Exception approved for proposal version {version.number}: the counselor can send"
             " it now.",
         )
-    return redirect("counselor:case", public_id=application.public_id)
+    return case_redirect(application.public_id, "plans")

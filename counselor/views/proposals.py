@@ -26,7 +26,7 @@ from counselor.services.proposals import (
     proposal_save,
     proposal_start_from_case,
 )
-from counselor.views.common import CASE, get_case_for, get_proposal_for
+from counselor.views.common import CASE, case_redirect, get_case_for, get_proposal_for
 from tenants.audit.decorators import audited
 from tenants.audit.models import AuditAction
 
@@ -72,7 +72,7 @@ def case_plan_start(request: HttpRequest, public_id: UUID) -> HttpResponse:
         )
     except ProposalError as exc:
         messages.error(request, str(exc))
-        return redirect("counselor:case", public_id=public_id)
+        return case_redirect(public_id, "plans")
     if created:
         messages.success(request, "Proposal started from the case's debts and budget.")
     return redirect("counselor:builder", public_id=public_id)

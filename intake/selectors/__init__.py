@@ -22,6 +22,7 @@ from .verification import (
     VERIFICATION_STATES,
     VerificationSummary,
     verification_flags_for_consumer,
+    verification_state,
     verification_state_q,
     verification_summary,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "report_debts_of",
     "report_only_debts",
     "verification_flags_for_consumer",
+    "verification_state",
     "verification_state_q",
     "verification_summary",
 ]

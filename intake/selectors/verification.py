@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from integrations.plaid.models import PlaidAccount, PlaidItem
@@ -186,3 +186,16 @@ def verification_state_q(state: str) -> Q:
     if state == "failed":
         return Q(Exists(requests.filter(failed)))
     return Q(Exists(requests.filter(~Q(failed), completed_at__isnull=state == "running")))
+
+
+def verification_state() -> Case:
+    """Each application's verification state (a key of ``VERIFICATION_STATES``), as an
+    expression to annotate on ``Application`` rows: the conditions of
+    ``verification_state_q``, no query of its own."""
+    return Case(
+        *(
+            When(verification_state_q(state), then=Value(state))
+            for state in ("not_run", "failed", "verified")
+        ),
+        default=Value("running"),
+    )

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from counselor.models import CaseNote
+from counselor.models import CaseNote, CaseStatusNote
 from counselor.services.case import case_note_save, case_version
 from counselor.services.casework import case_task_add
 from intake.models import (
@@ -20,6 +21,8 @@ from intake.models import (
     Debt,
     Expense,
     Income,
+    PlanOffer,
+    VerificationFlag,
     VerificationRequest,
 )
 from intake.selectors import application_with_parts, budget_for
@@ -37,12 +40,29 @@ from tests.tenants.uploads_fixtures import local_files
 
 __all__ = ["local_files"]
 pytestmark = pytest.mark.django_db
-# session, user, roles, application, the consumer's messages stamped read, the parts
-# (application + household, incomes, expenses, debts, consents, status changes,
-# documents), assignment, offers, notes, proposal,
-# the verification request, status notes, tasks, messages, colleagues, agency profile,
-# then the audit write (savepoint, head row taken, insert + head, release).
-CASE_QUERIES = 24
+# session, user, roles, the case, then its summary (the case with its household, assignment,
+# eligibility outcome and verification state; its incomes, expenses and debts; the next open
+# task; the unread count), colleagues, then the audit write (its key, the head row taken,
+# insert + head). The agency profile is cached per process.
+CASE_QUERIES = 14
+# What each open section reads besides, whatever its number of rows. Budget and Debts show
+# the summary's rows; Verification: the request, its flags, its bureau pull and the bank
+# connections (a case with none has no bank items or accounts to read); Documents: they and
+# the consents; Notes and tasks: notes, tasks; Messages: stamped read, then listed; Plans:
+# the proposal (none here: no version to read) and the offers; History: the status notes.
+SECTION_QUERIES = {
+    "budget": 0,
+    "verification": 4,
+    "debts": 0,
+    "documents": 2,
+    "notes-and-tasks": 2,
+    "messages": 2,
+    "plans": 2,
+    "history": 1,
+}
+# The section alone (the panel htmx loads): the page's count without the colleagues, but in
+# Notes and tasks, where a task is given to one.
+PANEL_QUERIES = CASE_QUERIES - 1
 
 
 @pytest.fixture
@@ -59,19 +79,29 @@ def _events(application: Application, object_type: str) -> list[tuple[str, str]]
     return list(rows.order_by("seq").values_list("action", "outcome"))
 
 
+def _section(client, application: Application, section: str) -> str:
+    response = client.get(f"{_url('case', application)}?section={section}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_case_page_shows_the_parts_with_the_ssn_masked_and_records_a_read(client, counselor):
     application = sent_application()
     client.force_login(counselor)
 
     response = client.get(_url("case", application))
+    debts = _section(client, application, "debts")
+    verification = _section(client, application, "verification")
 
     body = response.content.decode()
     assert response.status_code == 200
     assert "***-**-3456" in body and "900-12-3456" not in body
-    for text in ("Maria Lopez", "CHASE CARD", "$5,200.00", "29.99%", "housing", "$1,200.00"):
+    for text in ("Maria Lopez", "housing", "$1,200.00"):
         assert text in body
-    assert "not yet verified" in body
-    assert _events(application, "application") == [("read", "allowed")]
+    for text in ("CHASE CARD", "$5,200.00", "29.99%"):
+        assert text in debts and text not in body
+    assert "not yet verified" in verification and "not yet verified" not in body
+    assert _events(application, "application") == [("read", "allowed")] * 3
 
 
 def test_budget_words_are_the_engines_figures(client, counselor):
@@ -151,6 +181,7 @@ def test_document_of_another_case_is_404(client, counselor, local_files):
 
 
 def _more_rows(application: Application, category: str, consent: str) -> None:
+    """One more row of every kind a section lists."""
     Income.objects.create(
         application=application, kind="other", gross=100, net=100, frequency="monthly"
     )
@@ -187,6 +218,31 @@ def _more_rows(application: Application, category: str, consent: str) -> None:
         text_language="en",
         text_hash="0" * 64,
     )
+    document_of(application, f"{category}.pdf")
+    VerificationFlag.objects.create(
+        application=application,
+        source="bank",
+        code="income_differs",
+        severity="warning",
+        detail=f"Income differs ({category}).",
+    )
+    CaseStatusNote.objects.create(
+        application=application,
+        from_status="submitted",
+        to_status="in_review",
+        reason=f"Reviewing the {category}.",
+        created_at=timezone.now(),
+        case_version=case_version(application=application),
+    )
+    PlanOffer.objects.filter(application=application).update(superseded=True)
+    PlanOffer.objects.create(
+        application=application,
+        snapshot={},
+        document="doc",
+        document_hash="0" * 64,
+        status="declined",
+        decline_reason=f"Too much with {category}.",
+    )
 
 
 def _queries(client, url: str) -> int:
@@ -195,17 +251,49 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
-def test_case_page_query_count_is_the_same_for_1_and_3_rows(client, counselor):
+def _counts(client, application: Application, section: str) -> tuple[int, int]:
+    """(the case page with ``section`` open, the section's panel alone)."""
+    page = f"{_url('case', application)}?section={section}"
+    panel = _url("case-section", application, section=section)
+    return _queries(client, page), _queries(client, panel)
+
+
+def test_the_summary_page_query_count_is_the_same_for_1_and_3_rows(client, counselor, local_files):
     application = sent_application()
+    verified_application_of(application)
+    _more_rows(application, "utilities", "privacy")
     client.force_login(counselor)
     client.get(_url("case", application))  # warm the per-process caches
 
     one = _queries(client, _url("case", application))
-    _more_rows(application, "utilities", "privacy")
     _more_rows(application, "childcare", "esign")
+    _more_rows(application, "transit", "credit_pull")
     three = _queries(client, _url("case", application))
 
     assert one == three == CASE_QUERIES
+
+
+@pytest.mark.parametrize("section", SECTION_QUERIES)
+def test_each_section_query_count_is_the_same_for_1_and_3_rows(
+    client, counselor, local_files, section
+):
+    application = sent_application()
+    verified_application_of(application)
+    _more_rows(application, "utilities", "privacy")
+    client.force_login(counselor)
+    client.get(_url("case", application))  # warm the per-process caches
+
+    one = _counts(client, application, section)
+    _more_rows(application, "childcare", "esign")
+    _more_rows(application, "transit", "credit_pull")
+    three = _counts(client, application, section)
+
+    colleagues = 1 if section == "notes-and-tasks" else 0
+    expected = (
+        CASE_QUERIES + SECTION_QUERIES[section],
+        PANEL_QUERIES + colleagues + SECTION_QUERIES[section],
+    )
+    assert one == three == expected
 
 
 def _note(client, application: Application, body: str, version: int, note_id: str = ""):
@@ -224,7 +312,7 @@ def test_notes_are_append_only_an_edit_keeps_the_old_version(client, counselor):
 
     rows = [(n.version, n.superseded, n.body) for n in CaseNote.objects.order_by("version")]
     assert rows == [(1, True, "Called, left a voicemail."), (2, False, "Called, spoke to Maria.")]
-    body = client.get(_url("case", application)).content.decode()
+    body = _section(client, application, "notes-and-tasks")
     assert "Called, spoke to Maria." in body and "Earlier versions (1)" in body
     assert "Called, left a voicemail." in body
     actions = [a for a, _ in _events(application, "case_note")]
@@ -292,7 +380,7 @@ def test_panel_shows_stated_vs_verified_figures(client, counselor):
     verified_application_of(application)
     client.force_login(counselor)
 
-    body = client.get(_url("case", application)).content.decode()
+    body = _section(client, application, "verification")
 
     assert "not yet verified" not in body
     assert _rows(body, "verified-income") == [["$3,300.00", "$3,000.00", "-$300.00"]]
@@ -321,7 +409,7 @@ def test_panel_says_not_yet_verified_when_nothing_ran(client, counselor):
     application = sent_application()
     client.force_login(counselor)
 
-    body = client.get(_url("case", application)).content.decode()
+    body = _section(client, application, "verification")
 
     assert "Stated figures are not yet verified." in body
     assert 'id="verified-income"' not in body
@@ -331,17 +419,18 @@ def test_rerun_after_afailed_pull_of(client, counselor):
     application = sent_application()
     pull = failed_pull_of(application)
     client.force_login(counselor)
-    assert 'id="case-verification-rerun"' in client.get(_url("case", application)).content.decode()
+    assert 'id="case-verification-rerun"' in _section(client, application, "verification")
 
     response = client.post(_url("case-verification-rerun", application))
 
     assert response.status_code == 302
+    assert response["Location"] == f"{_url('case', application)}?section=verification"
     pull.refresh_from_db()
     request = VerificationRequest.objects.get(application=application)
     assert (pull.status, pull.error_code, request.completed_at) == ("pending", "", None)
     assert _events(application, "verification") == [("update", "allowed"), ("update", "allowed")]
-    body = client.get(_url("case", application)).content.decode()
-    assert 'id="case-verification-rerun"' not in body
+    body = _section(client, application, "verification")
+    assert "Verification is running" in body and 'id="case-verification-rerun"' not in body
 
 
 def test_rerun_with_nothing_failed_says_so(client, counselor):

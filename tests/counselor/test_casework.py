@@ -277,7 +277,8 @@ def test_status_change_keeps_the_reason_encrypted_and_raises_the_case_version(cl
         ("update", "allowed"),
         ("update", "allowed"),
     ]  # service, view
-    body = client.get(_url("case", application)).content.decode()
+    assert response["Location"] == _url("case", application)  # the status is above every section
+    body = client.get(f"{_url('case', application)}?section=history").content.decode()
     history = re.sub(r"\s+", " ", body.split('id="case-status-history"')[1].split("</ul>")[0])
     assert "Submitted → In review, counselor-1: Pay stubs received, starting review." in history
     assert _status_options(body) == ["closed"]
@@ -411,9 +412,9 @@ def test_tasks_are_added_encrypted_shown_and_completed_once(client, counselor):
     application = sent_application()
     client.force_login(counselor)
 
-    assert (
-        _task(client, application, "Call Maria about the car loan", "2026-04-02").status_code == 302
-    )
+    added = _task(client, application, "Call Maria about the car loan", "2026-04-02")
+    assert added.status_code == 302
+    assert added["Location"] == f"{_url('case', application)}?section=notes-and-tasks"
     task = CaseTask.objects.get()
     assert (task.title, task.due_date, task.assignee, task.created_by, task.done_at) == (
         "Call Maria about the car loan",
@@ -425,7 +426,7 @@ def test_tasks_are_added_encrypted_shown_and_completed_once(client, counselor):
     with connection.cursor() as cursor:
         cursor.execute("SELECT title FROM counselor_casetask")
         assert "Maria" not in cursor.fetchone()[0]
-    body = client.get(_url("case", application)).content.decode()
+    body = client.get(added["Location"]).content.decode()
     assert '<td>2026-04-02</td><th scope="row">Call Maria about the car loan</th>' in body
 
     done_url = _url("case-task-done", application, task_id=task.public_id)
@@ -490,11 +491,12 @@ def test_the_conversation_is_shown_and_a_reply_is_a_secure_message(client, couns
     )
     client.force_login(counselor)
 
-    body = client.get(_url("case", application)).content.decode()
+    body = client.get(f"{_url('case', application)}?section=messages").content.decode()
     assert "<p>Can we talk Tuesday?</p>" in body
     response = client.post(_url("case-message", application), {"body": "Tuesday 10am works."})
 
     assert response.status_code == 302
+    assert response["Location"] == f"{_url('case', application)}?section=messages"
     reply = Message.objects.get(from_staff=True)
     assert (reply.body, reply.author, reply.application) == (
         "Tuesday 10am works.",
@@ -506,7 +508,7 @@ def test_the_conversation_is_shown_and_a_reply_is_a_secure_message(client, couns
         ("create", "allowed"),
         ("create", "allowed"),
     ]  # consumer's, counselor's (service), the view
-    text = client.get(_url("case", application)).content.decode()
+    text = client.get(response["Location"]).content.decode()
     assert text.index("Can we talk Tuesday?") < text.index("Tuesday 10am works.")
     assert "Counselor counselor-1" in text
 

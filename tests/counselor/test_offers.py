@@ -55,9 +55,11 @@ def test_sending_needs_a_recent_sign_in(client, counselor, offered_case):
     assert not PlanOffer.objects.exists()
 
 
-def test_coming_back_from_signing_in_again_lands_on_the_case(client, counselor, offered_case):
+def test_coming_back_from_signing_in_again_lands_on_the_cases_plans(
+    client, counselor, offered_case
+):
     """The step-up returns with a GET to the send URL (a browser cannot replay a POST):
-    the counselor sees the case with a hint to press send again; nothing is sent."""
+    the counselor sees the case's Plans with a hint to press send again; nothing is sent."""
     application, _version = offered_case
     client.force_login(counselor)
     url = reverse("counselor:case-offer", kwargs={"public_id": application.public_id})
@@ -66,10 +68,10 @@ def test_coming_back_from_signing_in_again_lands_on_the_case(client, counselor, 
 
     back = client.get(url, follow=True)
 
-    assert back.redirect_chain == [
-        (reverse("counselor:case", kwargs={"public_id": application.public_id}), 302)
-    ]
+    case = reverse("counselor:case", kwargs={"public_id": application.public_id})
+    assert back.redirect_chain == [(f"{case}?section=plans", 302)]
     assert "Press “Send” once more to send the offer." in back.content.decode()
+    assert 'id="case-offer-send"' in back.content.decode()
     assert not PlanOffer.objects.exists()
 
 
@@ -84,6 +86,8 @@ def test_offer_freezes_the_engines_numbers_and_the_action_plan_document(
     response = _send(client, application)
 
     assert response.status_code == 302
+    case = reverse("counselor:case", kwargs={"public_id": application.public_id})
+    assert response["Location"] == f"{case}?section=plans"
     offer = PlanOffer.objects.get(application=application)
     assert offer.snapshot["results"] == version.results
     assert offer.snapshot["results"] == results_json(proposal_build_from(version.inputs))
@@ -126,8 +130,8 @@ def test_case_shows_enrolled_once_the_consumer_accepts(client, counselor, offere
         actor=application.consumer,
     )
 
-    body = client.get(reverse("counselor:case", kwargs={"public_id": application.public_id}))
-    text = body.content.decode()
+    case = reverse("counselor:case", kwargs={"public_id": application.public_id})
+    text = client.get(f"{case}?section=plans").content.decode()
     assert "Enrolled" in text and "accepted — enrolled" in text
 
 
@@ -157,9 +161,8 @@ def test_offers_list_shows_the_decline_reason(client, counselor):
         PlanOffer.objects.filter(pk=offer.pk).update(decline_category="payment_too_high")
     client.force_login(counselor)
 
-    body = client.get(
-        reverse("counselor:case", kwargs={"public_id": application.public_id})
-    ).content.decode()
+    case = reverse("counselor:case", kwargs={"public_id": application.public_id})
+    body = client.get(f"{case}?section=plans").content.decode()
 
     expected = (
         "declined because: The monthly payment is too high; Too much with daycare costs."

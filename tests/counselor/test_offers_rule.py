@@ -85,7 +85,7 @@ def test_case_page_shows_the_refusal_and_only_a_supervisor_may_approve(
     client.force_login(counselor)
     recent_auth(client)
 
-    page = client.get(_url("case", application)).content.decode()
+    page = client.get(f"{_url('case', application)}?section=plans").content.decode()
     denied = client.post(_url("case-offer-exception", application), {"reason": REASON})
 
     assert "cannot be sent without a supervisor's approval" in page

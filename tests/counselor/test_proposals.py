@@ -332,7 +332,7 @@ def test_build_a_plan_button_opens_the_builder_with_the_engines_numbers(
     client, application, counselor
 ):
     client.force_login(counselor)
-    case_page = client.get(_url(application, "case")).content.decode()
+    case_page = client.get(f"{_url(application, 'case')}?section=plans").content.decode()
     assert 'id="case-plan-start"' in case_page and "Build a plan" in case_page
 
     response = client.post(_url(application))
@@ -416,7 +416,7 @@ def test_a_case_without_a_debt_balance_says_so_and_starts_nothing(
 
     response = client.post(_url(app), follow=True)
 
-    assert response.redirect_chain == [(_url(app, "case"), 302)]
+    assert response.redirect_chain == [(f"{_url(app, 'case')}?section=plans", 302)]
     assert "no debt with a balance" in response.content.decode()
     assert not Proposal.objects.exists()
 

@@ -1,5 +1,6 @@
 """A counselor's day around the queue: the header per role, the Today panel of My cases,
-follow-ups, unread messages from consumers (and their count, read once the case opens)."""
+follow-ups, unread messages from consumers (and their count, read once the case's messages
+open)."""
 
 from __future__ import annotations
 
@@ -102,22 +103,38 @@ def test_follow_ups_list_my_open_tasks_not_a_colleagues(client, counselor, make_
     page = _text(client.get(reverse("counselor:follow-ups")))
 
     assert "Send the budget" in page and "Maria Mine" in page
+    assert page.count("?section=notes-and-tasks") == 1  # the case opens on its tasks
     assert "Colleague's call" not in page and "Theirs" not in page
 
 
-def test_unread_messages_are_counted_listed_and_read_when_the_case_opens(client, counselor):
+@pytest.mark.parametrize("opened", ["page", "panel"])
+def test_unread_messages_are_counted_listed_and_read_when_the_cases_messages_open(
+    client, counselor, opened
+):
     application = _mine(counselor, "Writer")
     for body in ("Hello?", "Any news?"):
         message_post(
             application=application, author=application.consumer, body=body, from_staff=False
         )
     client.force_login(counselor)
+    case_url = reverse("counselor:case", args=[application.public_id])
+    messages_url = (
+        f"{case_url}?section=messages"
+        if opened == "page"
+        else reverse("counselor:case-section", args=[application.public_id, "messages"])
+    )
 
     count = _text(client.get(reverse("counselor:unread")))
     threads = _text(client.get(reverse("counselor:messages")))
-    client.get(reverse("counselor:case", args=[application.public_id]))
+    case = _text(client.get(case_url))  # the Budget: the messages are not shown
+    still = _text(client.get(reverse("counselor:unread")))
+    messages = _text(client.get(messages_url))
     after = client.get(reverse("counselor:unread")).content.decode().strip()
 
     assert ">2</span>" in count
     assert "Maria Writer" in threads and "<td>2</td>" in threads
+    assert f'href="{case_url}?section=messages"' in threads
+    assert '<span class="case-unread">2 unread</span>' in case and ">2</span>" in still
+    assert "Hello?" in messages and "Any news?" in messages
+    assert "case-unread" not in messages  # read now, as the navigation says
     assert after == ""

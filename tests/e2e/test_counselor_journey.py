@@ -42,6 +42,7 @@ from tests.processes import PG_SERVER, manage
 
 pytestmark = pytest.mark.processes
 DESKTOP = {"width": 1280, "height": 900}
+DECISION = {"width": 1280, "height": 800}  # the case's decision needs at most two of these
 DEBTS = (
     ("CHASE CARD", "$6,200", "29.99", "210"),  # the demo table's alias of Chase: 6%
     ("SYNCB/AMAZON", "$2,400", "26.99", "85"),  # Synchrony Bank: 9.9%
@@ -274,18 +275,44 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         page.keyboard.press("j")
         page.keyboard.press("Enter")
         expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/")
-        rec.snap("case", audit=False)
+        # The decision fits two screens: the summary, assignment and status, the Budget.
+        page.set_viewport_size(DECISION)
+        expect(page.locator("#case-budget")).to_be_visible()
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        assert height <= 2 * DECISION["height"], f"the case page is {height}px tall"
+        rec.snap("case")
+        assert rec.serious_violations() == {}
+        page.set_viewport_size(DESKTOP)
+        # Debts open in the panel (htmx: the page is not reloaded), on their own address.
+        case_url = f"{base}/counselor/cases/{case_id}/"
+        page.evaluate("() => { window.journeyMarker = 'not reloaded'; }")
         page.locator(".case-jump").get_by_role("link", name="Debts").click()
-        expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/#debts")
+        expect(page).to_have_url(f"{case_url}?section=debts")
         expect(page.locator("#case-debts tbody tr")).to_have_count(3)
         expect(page.locator("#case-debts")).to_be_in_viewport()
-        rec.snap("case-debts", audit=False)
+        expect(page.locator("#case-budget")).to_have_count(0)
+        expect(page.locator(".case-jump [aria-current=page]")).to_have_text("Debts")
+        expect(page.locator("#debts-title")).to_be_focused()
+        assert page.evaluate("() => window.journeyMarker") == "not reloaded"
+        rec.snap("case-debts")
+        assert rec.serious_violations() == {}
+        # Back, forward and reload land on the section of that address.
+        page.go_back()
+        expect(page).to_have_url(case_url)
+        expect(page.locator("#case-budget")).to_be_visible()
+        expect(page.locator(".case-jump [aria-current=page]")).to_have_text("Budget")
+        page.go_forward()
+        expect(page.locator("#case-debts tbody tr")).to_have_count(3)
+        page.reload()
+        expect(page.locator("#case-debts tbody tr")).to_have_count(3)
+        expect(page.locator(".case-jump [aria-current=page]")).to_have_text("Debts")
         reported = manage(
             platform.agency_env("acme"), "shell", "--no-imports", "-c", REPORT % case_id
         )
         assert reported.stdout.strip().endswith("reported")
 
         # 3. Build a plan: the builder opens on version 1 made from the case's own figures.
+        page.locator(".case-jump").get_by_role("link", name="Plans").click()
         page.get_by_role("button", name="Build a plan").click()
         expect(page).to_have_url(f"{base}/counselor/cases/{case_id}/builder/")
         # The inputs are sealed at rest: read them through the deployment's own keys.
@@ -383,12 +410,12 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
         expect(refused.or_(page.locator("#username"))).to_be_visible()
         if not refused.is_visible():  # the step-up, when the sign-in is older than 5 minutes
             _provider_sign_in(page, "counselor")
-            page.goto(f"{base}/counselor/cases/{case_id}/")  # the step-up returns to a POST URL
+            page.goto(f"{case_url}?section=plans")  # the step-up returns to a POST URL
             send.click()
         expect(refused).to_be_visible()
         rec.snap("case-offer-refused", audit=False)
         csp = supervisor_approves(browser, folder, base, case_id, platform.agency_env("acme"))
-        page.reload()
+        page.goto(f"{case_url}?section=plans")
         expect(page.locator("#case-offer-exception-approved")).to_contain_text(EXCEPTION_REASON)
         send.click()
         sent = page.get_by_text("Offer sent: proposal version 3.")

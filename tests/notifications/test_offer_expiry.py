@@ -79,8 +79,8 @@ def test_offer_is_reminded_once_then_expired_once(db, settings, agency_profile, 
     assert 'name="typed_name"' not in page  # nothing left to sign
     staff_client = Client()
     staff_client.force_login(counselor)
-    case = staff_client.get(reverse("counselor:case", args=[application.public_id]))
-    assert "expired — no answer in time" in case.content.decode()
+    plans = f"{reverse('counselor:case', args=[application.public_id])}?section=plans"
+    assert "expired — no answer in time" in staff_client.get(plans).content.decode()
 
 
 def test_an_answered_or_superseded_offer_is_never_reminded_nor_expired(

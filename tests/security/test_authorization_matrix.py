@@ -20,9 +20,11 @@ from django.test import Client
 from django.urls import reverse
 
 from counselor.demo.terms import DEMO_INPUTS, creditor_terms_seed
+from counselor.selectors.case import SECTIONS
 from counselor.services.case import case_assign
 from counselor.services.proposals import proposal_start
 from intake.models import Application, CounselingRequest, Document
+from intake.services import message_post
 from tenants.models import Agency, ReferralCode
 from tenants.roles import Role, role_grant
 from tests.counselor.cases import document_of, sent_application
@@ -177,6 +179,8 @@ AGENCY_MATRIX: dict[str, dict[str, dict[str, int | str]]] = {
         for name in ("today", "follow-ups", "messages", "unread")
     },
     "counselor:case": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
+    # One section of the case page, the panel its navigation loads: as the case page.
+    "counselor:case-section": {"GET": row(LOGIN, 404, 404, 404, 404, 404), "POST": every(405)},
     "counselor:case-assign": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:case-note": {"GET": every(405), "POST": row(LOGIN, 404, 404, 404, 404, 404)},
     "counselor:case-offer": {
@@ -269,6 +273,7 @@ def _values(owned: Application) -> dict[str, str]:
         "slug": "matrix-agency",
         "token": "not-a-signed-token",
         "name": "no-such-message.eml",
+        "section": "debts",
     }
 
 
@@ -505,6 +510,7 @@ def test_the_header_shows_staff_their_navigation_not_the_consumers(cast: Cast, r
 # read and write of it until a supervisor assigns it; supervisors open every case.
 NEED_TO_KNOW = (
     ("GET", "counselor:case", {}, 200),
+    ("GET", "counselor:case-section", {}, 200),
     ("GET", "counselor:case-ssn", {}, 200),
     ("GET", "counselor:case-document", {}, 200),
     ("POST", "counselor:case-note", {"body": "Called back.", "case_version": "1"}, 302),
@@ -540,7 +546,10 @@ def _need_to_know(actor, application: Application, document: Document) -> dict[s
     recent_auth(client)
     statuses = {}
     for method, name, data, _allowed in NEED_TO_KNOW:
-        extra = {"document_id": document.public_id} if name == "counselor:case-document" else {}
+        extra = {
+            "counselor:case-document": {"document_id": document.public_id},
+            "counselor:case-section": {"section": "debts"},
+        }.get(name, {})
         url = reverse(name, kwargs={"public_id": application.public_id, **extra})
         statuses[name] = client.generic(method, url, urlencode(data), CONTENT_TYPE).status_code
     return statuses
@@ -576,3 +585,28 @@ def test_a_counselor_opens_unassigned_cases_and_their_own(cast: Cast):
 
     assert [p.status_code for p in pages] == [200, 200]
     assert all("Maria Lopez" in p.content.decode() for p in pages)
+
+
+def test_every_section_of_a_colleagues_case_is_404_for_a_counselor(cast: Cast, colleagues_case):
+    application, _document = colleagues_case
+    message_post(application=application, author=application.consumer, body="Hi", from_staff=False)
+    counselor, supervisor = Client(), Client()
+    counselor.force_login(cast.users["counselor"])
+    supervisor.force_login(cast.users["supervisor"])
+
+    def statuses(client: Client) -> dict[str, int]:
+        return {
+            name: client.get(
+                reverse("counselor:case-section", args=[application.public_id, name])
+            ).status_code
+            for name in SECTIONS
+        }
+
+    refused = statuses(counselor)
+    unread = application.messages.filter(read_at__isnull=True).count()
+    opened = statuses(supervisor)
+
+    assert refused == dict.fromkeys(SECTIONS, 404)
+    assert unread == 1  # the refused Messages marked nothing read
+    assert opened == dict.fromkeys(SECTIONS, 200)
+    assert not application.messages.filter(read_at__isnull=True).exists()

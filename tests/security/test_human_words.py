@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from counselor.selectors.case import DEFAULT_SECTION, SECTIONS
 from tests.intake.conftest import rows
 from tests.integrations.plaid import conftest as plaid_fixtures
 from tests.security.human_seed import AS_TYPED, Story, client_of, story
@@ -73,6 +74,15 @@ def staff_pages(s: Story) -> list[Page]:
         pages += [
             Page("counselor", _case(name, application), consumer=False)
             for name in ("counselor:case", "counselor:builder", "counselor:action-plan")
+        ]
+        pages += [  # the case page's other sections, each on its own address
+            Page(
+                "counselor",
+                f"{_case('counselor:case', application)}?section={name}",
+                consumer=False,
+            )
+            for name in SECTIONS
+            if name != DEFAULT_SECTION
         ]
         pages.append(
             Page("supervisor", _case("counselor:application-audit", application), consumer=False)

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db import DatabaseError, models, transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from counselor.demo.terms import DEMO_INPUTS
@@ -30,6 +31,7 @@ from intake.models import Application
 from integrations.models import BureauPull, CreditReport, PlaidAccount, PlaidItem, PlaidTransaction
 from integrations.oidc.models import ConsumerProfile
 from tenants.audit.models import AuditAction, AuditEvent
+from tenants.audit.selectors import HISTORY_PAGE_SIZE
 from tenants.audit.services import audit_record
 from tenants.models import Agency, AgencyProfile
 from tenants.roles import Role, role_grant
@@ -296,15 +298,27 @@ def test_payload_in_every_free_text_field_renders_escaped(db, agency_profile, re
         "url": "no-such-page/",
         "token": "not-a-signed-token",
         "name": "no-such-message.eml",
+        "section": "debts",
     }
     pages = []
     for person in (scene["user"], supervisor, admin):
         client = Client()
         client.force_login(person)
         pages += _html_pages(client, values)
+        if person == supervisor:
+            pages += _audit_history_pages(client, scene["application"])
     pages += _frontdoor_pages(request.getfixturevalue("frontdoor_settings"))
     shown = _assert_escaped(pages, payload)
     assert shown >= MUST_SHOW, f"not shown anywhere: {sorted(MUST_SHOW - shown)}"
+
+
+def _audit_history_pages(client: Client, application: Application) -> list[str]:
+    """Every page of the case's audit history, newest first: the walk's own refused reads
+    of the case push the scene's event past the first page."""
+    url = reverse("counselor:application-audit", args=[application.public_id])
+    events = AuditEvent.objects.filter(case_id=str(application.public_id)).count()
+    numbers = range(1, events // HISTORY_PAGE_SIZE + 2)
+    return [client.get(f"{url}?page={number}").content.decode() for number in numbers]
 
 
 def _frontdoor_pages(frontdoor_settings) -> list[str]:
