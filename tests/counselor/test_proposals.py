@@ -464,11 +464,12 @@ def test_the_consumer_sees_the_offers_figures(client, application, counselor, ma
     figures = [
         f"<dd>{money_text(plan.monthly_deposit)}</dd>",
         f"<dd>{plan.debt_free_month:%m/%Y}</dd>",
-        f"<dd>{money_text(result.comparison.interest_saved)}</dd>",
-        "<dd>$0.00 / $0.00</dd>",
+        f'<dd id="offer-interest">{money_text(result.comparison.interest_saved)}</dd>',
+        "<dt>Setup fee</dt><dd>$0.00</dd>",
+        "<dt>Monthly fee</dt><dd>$0.00</dd>",
     ]
     page = html.content.decode()
-    assert [figure in page for figure in figures] == [True] * 4
+    assert [figure in page for figure in figures] == [True] * 5
     payments = re.findall(r'data-label="Monthly payment">([^<]+)</td>', page)
     assert payments == [money_text(line.payment) for line in plan.lines]
     assert len(payments) == 4

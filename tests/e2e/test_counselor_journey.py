@@ -202,7 +202,7 @@ def supervisor_approves(
     approve = form.get_by_role("button", name=re.compile("^Approve the exception"))
     approve.click()
     _provider_sign_in(page, "supervisor")  # the step-up: the provider asks for her password
-    expect(page).to_have_url(case_url)
+    expect(page).to_have_url(f"{case_url}?section=plans")  # back where she pressed Approve
     expect(page.locator("main")).to_contain_text("You signed in again.")
     expect(page.locator("#offer-exception-reason")).to_have_value(EXCEPTION_REASON)
     rec.snap("approval-after-sign-in")
@@ -434,7 +434,8 @@ def test_counselor_takes_a_submitted_case_to_an_enrolled_consumer(
                 money_text(final.plan.monthly_deposit),
                 f"{final.plan.debt_free_month:%m/%Y}",
                 money_text(final.comparison.interest_saved),
-                "$0.00 / $0.00",
+                "$0.00",  # setup fee
+                "$0.00",  # monthly fee
                 final.plan.fee_phrase("en"),
                 re.compile("^GA state law: the monthly fee is at most 7.5%"),
             ]
