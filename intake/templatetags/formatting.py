@@ -113,3 +113,30 @@ def month_year(value: str | None) -> str:
     if not value:
         return MISSING
     return date.fromisoformat(str(value)[:10]).strftime("%b %Y")
+
+
+@register.filter
+def phone(value: str | None) -> str:
+    """A US phone number as people write it: ``4045550123`` -> ``(404) 555-0123``
+    (a leading country code 1 is dropped); anything else is shown as stored."""
+    if not value:
+        return MISSING
+    digits = re.sub(r"\D", "", str(value))
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        return str(value)
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+@register.filter
+def address(household: object) -> str:
+    """Street, second line, city, state and ZIP joined as an envelope reads them, with no
+    stray commas for parts left empty."""
+
+    def joined(separator: str, *names: str) -> str:
+        return separator.join(part for name in names if (part := getattr(household, name, "")))
+
+    street, city = joined(", ", "street", "street2"), joined(" ", "city")
+    place = ", ".join(part for part in (city, joined(" ", "state", "zip_code")) if part)
+    return ", ".join(part for part in (street, place) if part) or MISSING

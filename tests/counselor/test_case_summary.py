@@ -161,3 +161,21 @@ def test_status_change_says_a_reason_is_required_and_close_reasons_read_as_words
         page.split('id="case-close-reason"')[1].split("</select>")[0],
     )
     assert options and all(label[0].isupper() and "_" not in label for _value, label in options)
+
+
+def test_the_household_reads_as_people_write_it():
+    from types import SimpleNamespace
+
+    from intake.templatetags.formatting import address, phone
+
+    assert phone("4045550123") == "(404) 555-0123"
+    assert phone("+1 404 555 0123") == "(404) 555-0123"
+    assert phone("") == "\u2014"
+    assert phone("12345") == "12345"
+    home = SimpleNamespace(
+        street="1 Peach St", street2="", city="Atlanta", state="GA", zip_code="30301"
+    )
+    assert address(home) == "1 Peach St, Atlanta, GA 30301"
+    home.street2 = "Apt 4"
+    assert address(home) == "1 Peach St, Apt 4, Atlanta, GA 30301"
+    assert address(SimpleNamespace(street="", city="", state="", zip_code="")) == "\u2014"
