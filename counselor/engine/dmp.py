@@ -478,12 +478,6 @@ class Comparison:
         saved = self.interest_saved
         return -saved if saved is not None and saved < 0 else None
 
-    @property
-    def months_more(self) -> int | None:
-        """How many months longer than the baseline the plan runs, when it does."""
-        saved = self.months_saved
-        return -saved if saved is not None and saved < 0 else None
-
 
 @engine_context
 def compare(plan: Plan, payoff: Payoff) -> Comparison:

@@ -18,8 +18,9 @@ from django.template.loader import render_to_string
 
 from counselor.engine.builder import ProposalResult
 from counselor.engine.chart import PayoffChart, payoff_chart
-from counselor.engine.dmp import Debt
+from counselor.engine.dmp import Comparison, Debt
 from counselor.engine.snapshots import BuilderInputs
+from intake.engine.money import money_text
 from intake.services.pdf import document_pdf
 
 LANGUAGES = ("en", "es")
@@ -106,6 +107,44 @@ def document_sha256(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
+# The plan against paying only the minimums, per language: interest saved / interest more,
+# months saved / months more (singular, plural), no change in months, and the joining word.
+COMPARISON_WORDS = {
+    "en": (
+        "{} less interest",
+        "{} more interest",
+        "{} fewer {}",
+        "{} more {}",
+        ("month", "months"),
+        "the same number of months",
+        "and",
+    ),
+    "es": (
+        "{} menos en intereses",
+        "{} más en intereses",
+        "{} {} menos",
+        "{} {} más",
+        ("mes", "meses"),
+        "el mismo número de meses",
+        "y",
+    ),
+}
+
+
+def comparison_phrase(comparison: Comparison, language: str) -> str:
+    """The plan against paying only the minimums, in the document's words: "$1,536.16 less
+    interest and 14 fewer months", or "$307.98 more interest and 2 more months" for a plan
+    that runs longer (never a negative saving); "" when the minimums never pay off."""
+    saved, months = comparison.interest_saved, comparison.months_saved
+    if saved is None or months is None:
+        return ""
+    less, more, fewer, longer, units, same, joined = COMPARISON_WORDS[language]
+    interest = more.format(money_text(-saved)) if saved < 0 else less.format(money_text(saved))
+    unit = units[0] if abs(months) == 1 else units[1]
+    span = (longer if months < 0 else fewer).format(abs(months), unit) if months else same
+    return f"{interest} {joined} {span}"
+
+
 def action_plan_context(
     *,
     result: ProposalResult,
@@ -134,6 +173,7 @@ def action_plan_context(
         "reasons": reasons,
         "fair_share": any(line.fair_share for line in result.plan.lines),
         "fee_phrase": result.plan.fee_phrase(language),
+        "comparison_phrase": comparison_phrase(result.comparison, language),
         "fee_rule_phrase": result.plan.fee_rule_phrase(language),
     }
 

@@ -7,17 +7,20 @@ import hashlib
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from counselor.engine.case_plan import offer_figures
+from counselor.engine.dmp import Comparison
 from counselor.engine.snapshots import inputs_parse
 from counselor.services.action_plan import (
     action_plan_context,
     action_plan_pdf,
     action_plan_render,
+    comparison_phrase,
     document_sha256,
 )
 from counselor.services.proposals import proposal_build_from
@@ -193,3 +196,24 @@ def test_a_plan_that_costs_more_interest_says_so_not_a_negative_saving(
     assert "-$" not in text  # never a negative "saving"
     figures = offer_figures(result)
     assert figures["interest_more"] == money_text(result.comparison.interest_more)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "months", "language", "phrase"),
+    [
+        ("900.00", 30, "en", "$400.00 less interest and 6 fewer months"),
+        ("900.00", 25, "en", "$400.00 less interest and 1 fewer month"),
+        ("500.00", 24, "en", "$0.00 less interest and the same number of months"),
+        ("400.00", 23, "es", "$100.00 más en intereses y 1 mes más"),
+        ("900.00", 30, "es", "$400.00 menos en intereses y 6 meses menos"),
+    ],
+)
+def test_the_comparison_is_worded_for_people(baseline, months, language, phrase):
+    comparison = Comparison(
+        plan_interest=Decimal("500.00"),
+        plan_months=24,
+        baseline_interest=Decimal(baseline),
+        baseline_months=months,
+        baseline_pays_off=True,
+    )
+    assert comparison_phrase(comparison, language) == phrase
