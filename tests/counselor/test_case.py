@@ -37,12 +37,12 @@ from tests.tenants.uploads_fixtures import local_files
 
 __all__ = ["local_files"]
 pytestmark = pytest.mark.django_db
-# session, user, roles, application, the consumer's messages stamped read, the parts
-# (application + household, incomes, expenses, debts, consents, status changes,
+# session, the user with their roles, application, the consumer's messages stamped read,
+# the parts (application + household, incomes, expenses, debts, consents, status changes,
 # documents), assignment, offers, notes, proposal,
 # the verification request, status notes, tasks, messages, colleagues, agency profile,
 # then the audit write (savepoint, head row taken, insert + head, release).
-CASE_QUERIES = 24
+CASE_QUERIES = 23
 
 
 @pytest.fixture
