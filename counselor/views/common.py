@@ -17,7 +17,7 @@ from counselor.permissions import (
     can_build_plans,
     case_visible_q,
 )
-from counselor.selectors.case import case_view, case_workers
+from counselor.selectors.case import case_view, case_workers_shown
 from counselor.selectors.proposals import proposal_for_case, proposal_version_latest
 from counselor.services.offers import offer_rule
 from intake.models import Application
@@ -92,7 +92,7 @@ def case_page(
         "case": view,
         "application": view.application,
         "household": view.household,
-        "workers": list(case_workers()),
+        "workers": case_workers_shown(),
         "conflict": conflict,
         "typed": typed,
         **(extra or {}),

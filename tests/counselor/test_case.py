@@ -40,9 +40,10 @@ pytestmark = pytest.mark.django_db
 # session, the user with their roles, application, the consumer's messages stamped read,
 # the parts (application + household, incomes, expenses, debts, consents, status changes,
 # documents), assignment, offers, notes, proposal,
-# the verification request, status notes, tasks, messages, colleagues, agency profile,
-# then the audit write (savepoint, head row taken, insert + head, release).
-CASE_QUERIES = 23
+# the verification request, status notes, tasks, messages, agency profile,
+# then the audit write (savepoint, head row taken, insert + head, release). The colleagues
+# are kept per process (counselor.selectors.case.case_workers_shown).
+CASE_QUERIES = 22
 
 
 @pytest.fixture
