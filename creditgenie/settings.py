@@ -180,9 +180,7 @@ OIDC_STORE_ID_TOKEN = False  # nothing from the tokens is kept but the verified 
 OIDC_STORE_ACCESS_TOKEN = False
 OIDC_REDIRECT_REQUIRE_HTTPS = HTTPS
 AUTHENTICATION_BACKENDS = (["integrations.oidc.backend.OidcBackend"] if OIDC_ISSUER else []) + (
-    ["django.contrib.auth.backends.ModelBackend"]
-    if CREDITGENIE_DEV_LOGIN or not OIDC_ISSUER
-    else []
+    ["tenants.backends.PasswordBackend"] if CREDITGENIE_DEV_LOGIN or not OIDC_ISSUER else []
 )
 # Signing out ends at the provider's logout page: the sign-out form's redirect goes there,
 # and browsers apply CSP form-action to a form's redirects. Cognito's logout is on its hosted

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
 
+from .kept import KeptPerProcess
 from .models import Agency, AgencyProfile, ReferralCode, RoutingCount, Territory
 
 
@@ -22,22 +21,15 @@ def agency_profile_get() -> AgencyProfile | None:
 # page's context reads it. A save in this process forgets it at once (signals in apps.py);
 # another process's copy is at most this many seconds old.
 SHOWN_SECONDS = 30.0
-_shown: tuple[float, AgencyProfile | None] | None = None
-_shown_lock = threading.Lock()
+profile_kept: KeptPerProcess[AgencyProfile | None] = KeptPerProcess(
+    agency_profile_get, SHOWN_SECONDS
+)
 
 
 def agency_profile_shown() -> AgencyProfile | None:
     """The agency profile for page headers, from this process's copy (read again after
     ``SHOWN_SECONDS`` or a save). Fees, documents and offers read ``agency_profile_get``."""
-    global _shown
-    now = time.monotonic()
-    kept = _shown
-    if kept is not None and now - kept[0] < SHOWN_SECONDS:
-        return kept[1]
-    profile = agency_profile_get()
-    with _shown_lock:
-        _shown = (now, profile)
-    return profile
+    return profile_kept.get()
 
 
 def agency_zone_shown() -> ZoneInfo:
@@ -49,9 +41,7 @@ def agency_zone_shown() -> ZoneInfo:
 
 def agency_profile_forget(**_signal: object) -> None:
     """Forgets this process's copy of the profile (on save and delete)."""
-    global _shown
-    with _shown_lock:
-        _shown = None
+    profile_kept.forget()
 
 
 def agencies_active() -> list[Agency]:

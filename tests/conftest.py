@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from counselor.selectors.case import case_workers_forget
 from tenants.selectors import agency_profile_forget
 from tenants.services import agency_profile_ensure
 from tenants.stamp import stamp_write
@@ -23,10 +24,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 @pytest.fixture(autouse=True)
 def _agency_profile_kept_per_test():
-    """A test's rows roll back without a signal: no page keeps another test's profile."""
+    """A test's rows roll back without a signal: no page keeps another test's profile, or
+    another test's colleagues in its assignment lists."""
     agency_profile_forget()
+    case_workers_forget()
     yield
     agency_profile_forget()
+    case_workers_forget()
 
 
 @pytest.fixture

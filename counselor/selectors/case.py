@@ -32,6 +32,7 @@ from intake.selectors import (
 )
 from intake.services.casework import CLOSE_REASONS, allowed_statuses
 from intake.wizard.expenses import expense_label, expense_position
+from tenants.kept import KeptPerProcess
 from tenants.roles import CASEWORK_ROLES
 
 DEFAULT_SECTION = "budget"
@@ -52,6 +53,47 @@ def case_workers() -> QuerySet[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A colleague as the assignment lists name them."""
+
+    pk: int
+    username: str
+
+
+def _workers_read() -> tuple[Worker, ...]:
+    return tuple(Worker(*row) for row in case_workers().values_list("pk", "username"))
+
+
+# The colleagues the queue's and the case page's lists offer, kept per process: both pages
+# show them on every request. A role granted or withdrawn, or a colleague saved, in this
+# process forgets them at once (signals in apps.py); another process's copy is at most this
+# many seconds old. Assigning checks the assignee against case_workers(), never this copy.
+WORKERS_SHOWN_SECONDS = 30.0
+workers_kept: KeptPerProcess[tuple[Worker, ...]] = KeptPerProcess(
+    _workers_read, WORKERS_SHOWN_SECONDS
+)
+
+
+def case_workers_shown() -> tuple[Worker, ...]:
+    """The colleagues to offer for assignment, from this process's copy (read again after
+    ``WORKERS_SHOWN_SECONDS`` or a change to a role or to one of them)."""
+    return workers_kept.get()
+
+
+def case_workers_forget(**_signal: object) -> None:
+    """Forgets this process's copy of the colleagues (a role granted or withdrawn)."""
+    workers_kept.forget()
+
+
+def case_worker_changed(instance: object, **_signal: object) -> None:
+    """Forgets the copy when a user it names is saved or deleted (a new username, an
+    account made inactive); other users' saves, a consumer's sign-in, keep it."""
+    kept = workers_kept.peek()
+    if kept is not None and any(w.pk == getattr(instance, "pk", None) for w in kept):
+        workers_kept.forget()
 
 
 def case_by_reference(typed: str) -> Application | None:

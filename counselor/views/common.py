@@ -18,7 +18,12 @@ from counselor.permissions import (
     can_build_plans,
     case_visible_q,
 )
-from counselor.selectors.case import DEFAULT_SECTION, case_section, case_summary, case_workers
+from counselor.selectors.case import (
+    DEFAULT_SECTION,
+    case_section,
+    case_summary,
+    case_workers_shown,
+)
 from counselor.selectors.proposals import proposal_for_case
 from counselor.services.casework import case_messages_read
 from intake.models import Application
@@ -110,7 +115,7 @@ def case_section_context(
         ],
         "may_review_audit": has_role(request.user, Role.SUPERVISOR, Role.AGENCY_ADMIN),
         "may_approve_exceptions": can_approve_offer_exceptions(request.user),
-        "workers": case_workers(),  # one query, however many forms list them
+        "workers": case_workers_shown(),  # kept per process
         **opened,
         "exception_reason": _exception_reason_typed(request, application, opened.get("latest")),
     }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from counselor.forms.queue import STATUSES, QueueFilterForm, QueueSearchForm
-from counselor.selectors.case import case_by_reference, case_workers
+from counselor.selectors.case import case_by_reference, case_workers_shown
 from counselor.selectors.queue import queue_page, queue_search_index
 from counselor.selectors.search import queue_find
 from counselor.views.common import staff_only
@@ -47,7 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "search": QueueSearchForm(),
         "statuses": STATUSES,
-        "workers": list(case_workers()),
+        "workers": case_workers_shown(),
         "keep": urlencode(keep),
         "keep_no_tab": urlencode({k: v for k, v in keep.items() if k != "tab"}),
     }

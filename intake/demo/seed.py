@@ -332,27 +332,23 @@ def _application_parts(rng: random.Random, app: Application, parts: Parts) -> No
         parts.requests.append(_request(rng, app, home.phone))
 
 
-def intake_demo_seed(rng: random.Random, applications: list[Application]) -> Parts:
-    """Fills `applications` (just created, no parts yet) with what their consumers told us.
+def intake_demo_seed(rng: random.Random, applications: list[Application]) -> None:
+    """Fills `applications` (built, not saved yet) with what their consumers told us and
+    inserts them, `BATCH` at a time: each application with its step flags and submit time
+    in its one INSERT (no UPDATE of every row after), then that batch's parts, so a seed of
+    100,000 never holds its millions of parts in memory at once. The draws are made in the
+    applications' order, so batching changes nothing that is seeded.
 
-    Side effects: updates the applications' step flags and submit times; inserts the parts;
-    their analytics events when the stream is on (intake.demo.analytics).
+    Side effects: inserts the applications and their parts; their analytics events when the
+    stream is on (intake.demo.analytics).
     """
-    parts = Parts()
-    for app in applications:
-        _application_parts(rng, app, parts)
-    Application.objects.bulk_update(
-        applications,
-        [
-            "completed_steps",
-            "reported_steps",
-            "bank_step_skipped",
-            "documents_step_done",
-            "submitted_at",
-        ],
-        batch_size=BATCH,
-    )
-    for model, rows in parts.tables():
-        model.objects.bulk_create(rows, batch_size=BATCH)
-    demo_events_emit(applications, parts.requests)
-    return parts
+    requests: list[CounselingRequest] = []
+    for start in range(0, len(applications), BATCH):
+        batch, parts = applications[start : start + BATCH], Parts()
+        for app in batch:
+            _application_parts(rng, app, parts)
+        Application.objects.bulk_create(batch)
+        for model, rows in parts.tables():
+            model.objects.bulk_create(rows, batch_size=BATCH)
+        requests += parts.requests
+    demo_events_emit(applications, requests)

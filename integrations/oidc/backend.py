@@ -11,7 +11,8 @@ library's ``OIDCAuthenticationBackend`` it
 - matches users on (issuer, sub), never on e-mail, and refreshes name, e-mail and
   roles (from ``cognito:groups`` in the ID token) at every sign-in;
 - refuses staff whose token's ``amr`` shows no second factor;
-- during a step-up, accepts only the same person with a newer ``auth_time``.
+- during a step-up, accepts only the same person with a newer ``auth_time``;
+- loads a session's user with their roles in one query (``tenants.roles.user_with_roles``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from tenants.roles import STAFF_ROLES
+from tenants.roles import STAFF_ROLES, user_with_roles
 
 from .client import discovery_get, token_exchange, userinfo_get
 from .errors import SignInRefused, TokenRejected
@@ -90,6 +91,10 @@ class OidcBackend(OIDCAuthenticationBackend):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The library reads static endpoint settings here; ours come from discovery.
         self.UserModel = get_user_model()
+
+    def get_user(self, user_id: Any) -> Any | None:
+        """The user of a session, roles included, in one query (tenants.roles)."""
+        return user_with_roles(user_id)
 
     def verify_token(self, token: str, **kwargs: Any) -> IdToken:
         """Full ID token verification. Raises TokenRejected or ProviderUnavailable."""

@@ -123,15 +123,25 @@ class EncryptedFieldMixin:
         ]
 
     # --- encryption ------------------------------------------------------------------------
+    def _column(self) -> tuple[models.Field, str]:
+        """The row identity's field and this column's name in the associated data, looked
+        up once per model (every value written or read asks for them)."""
+        known = self.__dict__.get("_column_known")
+        if known is None or known[0] is not self.model:
+            identity_field = self.model._meta.get_field(self.identity_field)
+            known = (self.model, identity_field, f"{self.model._meta.label_lower}.{self.name}")
+            self.__dict__["_column_known"] = known
+        return known[1], known[2]
+
     def _context(self, instance: models.Model) -> str:
-        identity_field = self.model._meta.get_field(self.identity_field)
+        identity_field, column = self._column()
         identity = identity_field.to_python(getattr(instance, identity_field.attname, None))
         if identity is None:
             raise ImproperlyConfigured(
                 f"{self.model._meta.label}.{self.name} is encrypted, but the row has no "
                 f"{self.identity_field!r}; see docs/encryption.md"
             )
-        return f"{self.model._meta.label_lower}.{self.name}|{identity}"
+        return f"{column}|{identity}"
 
     def encrypt(self, instance: models.Model, value: Any) -> Sealed:
         """Seals `value` for this row and column with the active data key.

@@ -40,11 +40,11 @@ from tests.tenants.uploads_fixtures import local_files
 
 __all__ = ["local_files"]
 pytestmark = pytest.mark.django_db
-# session, user, roles, the case, then its summary (the case with its household, assignment,
-# eligibility outcome and verification state; its incomes, expenses and debts; the next open
-# task; the unread count), colleagues, then the audit write (its key, the head row taken,
-# insert + head). The agency profile is cached per process.
-CASE_QUERIES = 14
+# session, the user with their roles, the case, then its summary (the case with its
+# household, assignment, eligibility outcome and verification state; its incomes, expenses
+# and debts; the next open task; the unread count), then the audit write (its key, the head
+# row taken, insert + head). The agency profile and the colleagues are kept per process.
+CASE_QUERIES = 12
 # What each open section reads besides, whatever its number of rows. Budget and Debts show
 # the summary's rows; Verification: the request, its flags, its bureau pull and the bank
 # connections (a case with none has no bank items or accounts to read); Documents: they and
@@ -60,9 +60,9 @@ SECTION_QUERIES = {
     "plans": 2,
     "history": 1,
 }
-# The section alone (the panel htmx loads): the page's count without the colleagues, but in
-# Notes and tasks, where a task is given to one.
-PANEL_QUERIES = CASE_QUERIES - 1
+# The section alone (the panel htmx loads) reads what the page does: the summary feeds the
+# sections and the navigation's unread count; the colleagues are kept per process.
+PANEL_QUERIES = CASE_QUERIES
 
 
 @pytest.fixture
@@ -288,10 +288,9 @@ def test_each_section_query_count_is_the_same_for_1_and_3_rows(
     _more_rows(application, "transit", "credit_pull")
     three = _counts(client, application, section)
 
-    colleagues = 1 if section == "notes-and-tasks" else 0
     expected = (
         CASE_QUERIES + SECTION_QUERIES[section],
-        PANEL_QUERIES + colleagues + SECTION_QUERIES[section],
+        PANEL_QUERIES + SECTION_QUERIES[section],
     )
     assert one == three == expected
 

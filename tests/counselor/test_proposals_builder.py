@@ -241,11 +241,11 @@ def test_builder_query_count_is_constant(
     client.force_login(make_staff("carol", Role.COUNSELOR))
     client.get(_url(proposal))  # warm the session and the profile pages show
 
-    # session, user, roles, proposal (with its case), latest version, agency profile (fees),
-    # terms table, the verification request (no credit report here: with one, its pull and
-    # report too); audit write: savepoint, head row taken, insert +
+    # session, the user with their roles, proposal (with its case), latest version, agency
+    # profile (fees), terms table, the verification request (no credit report here: with
+    # one, its pull and report too); audit write: savepoint, head row taken, insert +
     # head, release.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(_url(proposal))
 
     assert len(response.context["result"].plan.lines) == debts

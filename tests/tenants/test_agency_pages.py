@@ -132,5 +132,5 @@ def test_another_process_edit_shows_once_the_copy_is_old(client, agency_profile,
     AgencyProfile.objects.update(phone="1-800-555-0142")  # no signal here, as elsewhere
     assert "555-0142" not in client.get("/").content.decode()
 
-    monkeypatch.setattr(selectors, "SHOWN_SECONDS", 0.0)
+    monkeypatch.setattr(selectors.profile_kept, "seconds", 0.0)
     assert "Call 1-800-555-0142." in client.get("/").content.decode()

@@ -215,7 +215,8 @@ def test_audit_history_view_query_count_is_constant(
         )
     client.force_login(supervisor)
 
-    # deployment stamp, session, user, roles, application, count, agency profile, rows;
+    # deployment stamp, session, the user with their roles, application, count, agency
+    # profile, rows;
     # then the audit write: take the chain head, insert the event with the new head hash.
     # The chain key and the data key sealing the address are unwrapped once per process and
     # kept after a commit, as in production.
@@ -223,7 +224,7 @@ def test_audit_history_view_query_count_is_constant(
         chain_key_stored()
         active_data_key()
     active_data_key()  # a key made in a transaction is the cached active one once committed
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(_history_url(application))
 
     assert len(response.context["page"].object_list) == rows
