@@ -34,8 +34,8 @@ pytestmark = pytest.mark.django_db
 URL = "/counselor/supervisor/"
 REFRESH = "/counselor/supervisor/refresh/"
 COUNTED = datetime(2025, 6, 2, 15, 5, tzinfo=UTC)  # 10:05 a.m. in Chicago (CDT)
-# session, user, roles, the snapshot
-DASHBOARD_QUERIES = 4
+# session, the user with their roles (one query), the snapshot
+DASHBOARD_QUERIES = 3
 
 
 @pytest.fixture
@@ -168,6 +168,16 @@ def test_refresh_now_counts_again_for_a_supervisor_and_is_audited(client, superv
             "actor", "role", "action", "outcome"
         )
     ) == [(supervisor.pk, "supervisor", "update", "allowed")]
+
+
+def test_refresh_now_is_limited_per_address(client, supervisor, settings):
+    groups = {name: dict(group) for name, group in settings.CREDITGENIE_RATE_LIMIT_GROUPS.items()}
+    groups["recount"]["rate"] = "2/m"
+    settings.CREDITGENIE_RATE_LIMIT_GROUPS = groups
+    client.force_login(supervisor)
+
+    assert [client.post(REFRESH).status_code for _ in range(3)] == [302, 302, 429]
+    assert client.get(URL).status_code == 200  # the page itself is not limited
 
 
 @pytest.mark.parametrize("role", [Role.COUNSELOR, Role.AGENCY_ADMIN])
