@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from tests.security.csp import csp_directives
 
 ROUTING = "/r/no-such-code/"
+STILL = datetime(2026, 3, 2, 10, 0, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -18,6 +22,10 @@ def tight_limits(settings):
     groups["routing"]["rate"] = "3/m"
     groups["sign-in"]["rate"] = "2/m"
     settings.CREDITGENIE_RATE_LIMIT_GROUPS = groups
+    # The counters are per window of a minute: a test whose requests straddle two windows
+    # would see the count start again. The clock stands still while the test counts.
+    with time_machine.travel(STILL, tick=False):
+        yield
 
 
 def _assert_friendly_429(response) -> None:
