@@ -32,11 +32,15 @@ def agency_profile_shown() -> AgencyProfile | None:
     return profile_kept.get()
 
 
-def agency_zone_shown() -> ZoneInfo:
-    """The agency's timezone for times on pages (from the process's copy of the profile;
-    the deployment's TIME_ZONE before provisioning made a profile)."""
-    profile = agency_profile_shown()
+def agency_zone(profile: AgencyProfile | None) -> ZoneInfo:
+    """The agency's timezone (the deployment's TIME_ZONE before provisioning made a
+    profile)."""
     return ZoneInfo(profile.timezone if profile else settings.TIME_ZONE)
+
+
+def agency_zone_shown() -> ZoneInfo:
+    """The agency's timezone for times on pages, from the process's copy of the profile."""
+    return agency_zone(agency_profile_shown())
 
 
 def agency_profile_forget(**_signal: object) -> None:

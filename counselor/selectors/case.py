@@ -401,7 +401,7 @@ SECTION_PARTS: dict[str, Callable[[CaseSummary], dict[str, Any]]] = {
     "plans": _plans,
     "history": _history,
 }
-# The case page's sections, in page order (their labels are the page's: views.common).
+# The case page's sections, in page order (their labels: views.common.SECTION_LABELS).
 SECTIONS = tuple(SECTION_PARTS)
 
 

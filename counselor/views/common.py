@@ -20,6 +20,7 @@ from counselor.permissions import (
 )
 from counselor.selectors.case import (
     DEFAULT_SECTION,
+    SECTIONS,
     case_section,
     case_summary,
     case_workers_shown,
@@ -29,9 +30,9 @@ from counselor.services.casework import case_messages_read
 from intake.models import Application
 from tenants.roles import CASEWORK_ROLES, Role, has_role
 
-# The case page's sections, in page order, as the section navigation names them; a section
-# whose title says more has it in SECTION_TITLES.
-CASE_SECTIONS = {
+# The label the section navigation gives each section (``selectors.case.SECTIONS``, whose
+# order the page follows); a section whose title says more has it in SECTION_TITLES.
+SECTION_LABELS = {
     "budget": "Budget",
     "verification": "Verification",
     "debts": "Debts",
@@ -108,10 +109,10 @@ def case_section_context(
         "application": case.application,
         "household": case.household,
         "section": section,
-        "section_title": SECTION_TITLES.get(section, CASE_SECTIONS[section]),
+        "section_title": SECTION_TITLES.get(section, SECTION_LABELS[section]),
         "case_sections": [
-            (name, label, case_url(case.application.public_id, name))
-            for name, label in CASE_SECTIONS.items()
+            (name, SECTION_LABELS[name], case_url(case.application.public_id, name))
+            for name in SECTIONS
         ],
         "may_review_audit": has_role(request.user, Role.SUPERVISOR, Role.AGENCY_ADMIN),
         "may_approve_exceptions": can_approve_offer_exceptions(request.user),

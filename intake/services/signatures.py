@@ -14,9 +14,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -27,7 +25,7 @@ from notifications.kinds import Kind
 from tenants.audit.models import AuditAction
 from tenants.audit.services import client_ip
 from tenants.encryption.blind_index import blind_index
-from tenants.selectors import agency_profile_get
+from tenants.selectors import agency_profile_get, agency_zone
 
 from ..errors import SignatureInvalid
 from ..models import Application, Household, PlanAcceptance, PlanOffer, StatusChange
@@ -175,11 +173,6 @@ def plan_offer_accept(
     return acceptance
 
 
-def _agency_zone() -> ZoneInfo:
-    profile = agency_profile_get()
-    return ZoneInfo(profile.timezone if profile else settings.TIME_ZONE)
-
-
 def signed_plan_html(acceptance: PlanAcceptance) -> str:
     """The frozen offer document followed by the signature block, in the document's
     language, with the time in the agency's timezone. Side effects: none."""
@@ -190,7 +183,7 @@ def signed_plan_html(acceptance: PlanAcceptance) -> str:
             "portal/partials/_signed_block.html",
             {
                 "acceptance": acceptance,
-                "zone": _agency_zone(),
+                "zone": agency_zone(agency_profile_get()),
                 "intent": consent_text(
                     SIGNATURE_INTENT, acceptance.intent_language, acceptance.intent_version
                 ),
